@@ -1,0 +1,327 @@
+/**
+ * The interpreter that turns declarations into a parser and a formatter.
+ * Both walk the same declaration, so they cannot drift apart.
+ */
+import {
+  compile,
+  EXTRA,
+  xmlNameOf,
+  type Decl,
+  type ElementDecl,
+  type Extra,
+  type Field,
+  type FormatContext,
+  type UnionDecl,
+} from './decl.js';
+import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
+import type { XmlSource } from './source.js';
+import { getAttribute, type XmlElement, type XmlNode } from './tree.js';
+import { INVALID, type ValueType } from './values.js';
+import { attribute, escapeLibvirt, indentOf, writeElement, writeNode } from './writer.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+
+/** Where each parsed def object came from, for diagnostics after parsing. */
+const origins = new WeakMap<object, { el: XmlElement; path: string; source: XmlSource }>();
+
+/** The element (and its path) a parsed def object was read from, if any. */
+export function originOf(def: object): { el: XmlElement; path: string; source: XmlSource } | undefined {
+  return origins.get(def);
+}
+
+interface ParseState {
+  source: XmlSource;
+}
+
+function elementPath(parentPath: string, el: XmlElement, parent: XmlElement | undefined): string {
+  if (!parent) return parentPath + '/' + el.name;
+  let n = 0;
+  let index = 0;
+  for (const c of parent.children) {
+    if (c.type === 'element' && c.name === el.name) {
+      n++;
+      if (c === el) index = n;
+    }
+  }
+  return parentPath + '/' + el.name + (n > 1 ? `[${index}]` : '');
+}
+
+function error(
+  st: ParseState,
+  code: VirtXmlErrorCode,
+  message: string,
+  el: XmlElement,
+  path: string,
+  attributeName?: string,
+): VirtXmlError {
+  const place = attributeName !== undefined ? st.source.attributePlace(el, attributeName) : st.source.elementPlace(el);
+  return new VirtXmlError(code, message, {
+    line: place.line,
+    column: place.column,
+    path: attributeName !== undefined ? `${path}/@${attributeName}` : path,
+  });
+}
+
+function readValue<T>(
+  st: ParseState,
+  type: ValueType<T>,
+  raw: string,
+  el: XmlElement,
+  path: string,
+  attrName: string | undefined,
+): T {
+  const v = type.parse(raw);
+  if (v === INVALID) {
+    const what = attrName !== undefined ? `attribute '${attrName}' in element '${el.name}'` : `element '${el.name}'`;
+    throw error(
+      st,
+      'invalid-value',
+      `Invalid value for ${what}: '${raw}'.${type.expected ? ' ' + type.expected : ''}`,
+      el,
+      path,
+      attrName,
+    );
+  }
+  return v;
+}
+
+function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: string): ElementDecl {
+  const anyCase = Object.values(decl.cases)[0]!;
+  const f = anyCase.fields[decl.discriminator]!;
+  const xml = xmlNameOf(decl.discriminator, f);
+  const v = getAttribute(el, xml);
+  if (v === undefined) {
+    if (decl.defaultCase) return decl.cases[decl.defaultCase]!;
+    throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, path);
+  }
+  const c = decl.cases[v];
+  if (!c) {
+    const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
+    throw error(st, 'unknown-variant', msg, el, path, xml);
+  }
+  return c;
+}
+
+function addExtra(obj: Obj): Extra {
+  return (obj[EXTRA] ??= {}) as Extra;
+}
+
+function readElement(st: ParseState, decl: Decl, el: XmlElement, path: string): Obj {
+  const d = decl.kind === 'union' ? resolveCase(st, decl, el, path) : decl;
+  const c = compile(d);
+  const obj: Obj = {};
+  origins.set(obj, { el, path, source: st.source });
+
+  for (const a of el.attributes) {
+    const hit = c.attrs.get(a.name);
+    if (hit) obj[hit[0]] = readValue(st, hit[1].type, a.value, el, path, a.name);
+    else (addExtra(obj).attrs ??= []).push({ name: a.name, value: a.value });
+  }
+
+  let lastKey: string | undefined;
+  let lastIndex: number | undefined;
+  let text: string | undefined;
+  const keep = (node: XmlNode) => {
+    const entry: { after?: string; index?: number; node: XmlNode } = { node };
+    if (lastKey !== undefined) entry.after = lastKey;
+    if (lastIndex !== undefined) entry.index = lastIndex;
+    (addExtra(obj).nodes ??= []).push(entry);
+  };
+
+  for (const node of el.children) {
+    if (node.type === 'text') {
+      if (c.text) text = (text ?? '') + node.text;
+      else if (!/^[ \t\r\n]*$/.test(node.text)) keep(node);
+      continue;
+    }
+    if (node.type !== 'element') {
+      keep(node);
+      continue;
+    }
+    const hit = c.children.get(node.name);
+    if (!hit) {
+      keep(node);
+      continue;
+    }
+    const [key, f] = hit;
+    const childPath = elementPath(path, node, el);
+    if (f.kind === 'list') {
+      const arr = (obj[key] ??= []) as Obj[];
+      arr.push(readElement(st, f.decl, node, childPath));
+      lastKey = key;
+      lastIndex = arr.length;
+      continue;
+    }
+    if (obj[key] !== undefined) {
+      // a second occurrence of a single child: kept, not lost (validation reports it)
+      keep(node);
+      continue;
+    }
+    switch (f.kind) {
+      case 'child':
+        obj[key] = readElement(st, f.decl, node, childPath);
+        break;
+      case 'value': {
+        let t = '';
+        for (const k of node.children) if (k.type === 'text') t += k.text;
+        obj[key] = readValue(st, f.type, t, node, childPath, undefined);
+        break;
+      }
+      case 'flag':
+        obj[key] = true;
+        break;
+      case 'raw':
+        obj[key] = node;
+        break;
+    }
+    lastKey = key;
+    lastIndex = undefined;
+  }
+
+  if (c.text && text !== undefined) obj[c.text[0]] = readValue(st, c.text[1].type, text, el, path, undefined);
+
+  for (const [key, f] of c.defaults) if (obj[key] === undefined) obj[key] = f.default;
+  for (const [key, f] of c.required) {
+    if (obj[key] !== undefined) continue;
+    const xml = xmlNameOf(key, f);
+    if (f.kind === 'attr') {
+      throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, path);
+    }
+    if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, path);
+    throw error(st, 'missing-element', `Missing <${xml}> element in <${el.name}>`, el, path);
+  }
+  if (d.check) {
+    const failure = d.check(obj);
+    if (failure) {
+      const at = failure.at ? origins.get(failure.at) : undefined;
+      throw at
+        ? error(st, failure.code, failure.message, at.el, at.path, failure.attribute)
+        : error(st, failure.code, failure.message, el, path, failure.attribute);
+    }
+  }
+  return obj;
+}
+
+/** Reads an element into a def, following its declaration. */
+export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, basePath = ''): T {
+  return readElement({ source }, decl, root, basePath + '/' + root.name) as T;
+}
+
+// ---------------------------------------------------------------- format
+
+const DEFAULT_CTX: FormatContext = { status: false, inactive: false, stripExtensions: false };
+
+export function formatContext(partial: Partial<FormatContext> = {}): FormatContext {
+  return { ...DEFAULT_CTX, ...partial };
+}
+
+function active(f: Field, ctx: FormatContext, obj: Obj): boolean {
+  if (f.extension !== undefined && ctx.stripExtensions) return false;
+  return f.when ? f.when(ctx, obj) : true;
+}
+
+function formatError(decl: Decl, key: string, message: string): VirtXmlError {
+  return new VirtXmlError('invalid-value', `cannot format <${decl.name}> field '${key}': ${message}`);
+}
+
+function writeValue<T>(decl: Decl, key: string, type: ValueType<T>, v: T): string {
+  if (!type.is(v)) throw formatError(decl, key, `${JSON.stringify(v)} is not a valid ${type.name}`);
+  return type.format(v);
+}
+
+function caseOf(decl: Decl, obj: Obj): ElementDecl {
+  if (decl.kind === 'element') return decl;
+  const v = obj[decl.discriminator] ?? decl.defaultCase;
+  const c = v !== undefined ? decl.cases[v as string] : undefined;
+  if (!c) throw formatError(decl, decl.discriminator, `unknown case ${JSON.stringify(v)}`);
+  return c;
+}
+
+/**
+ * Kept nodes anchored after field `key`: for a list, those read after its
+ * `index`-th item; `tail` takes those anchored past the list's current end
+ * (items removed since parsing), so nothing is dropped.
+ */
+function writeExtras(
+  extra: Extra | undefined,
+  key: string | undefined,
+  index: number | undefined,
+  level: number,
+  tail = false,
+): string {
+  if (!extra?.nodes) return '';
+  let s = '';
+  for (const e of extra.nodes) {
+    if (e.after !== key) continue;
+    if (index === undefined || (tail ? (e.index ?? 0) > index : e.index === index)) s += writeNode(e.node, level);
+  }
+  return s;
+}
+
+/**
+ * Writes a def as one element at `level` (no leading indent, no trailing
+ * newline); returns '' when the element would be empty and `omitEmpty`.
+ */
+export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: number, omitEmpty = false): string {
+  if (obj === null || typeof obj !== 'object') throw formatError(decl, '', `expected an object, got ${JSON.stringify(obj)}`);
+  const d = caseOf(decl, obj);
+  if (d.beforeFormat) obj = d.beforeFormat(obj, ctx);
+  const c = compile(d);
+  const extra = obj[EXTRA] as Extra | undefined;
+
+  let head = '<' + d.name;
+  for (const [key, f] of c.attrList) {
+    const v = obj[key];
+    if (v === undefined || !active(f, ctx, obj)) continue;
+    if (f.omit && f.omit(v, obj)) continue;
+    head += attribute(xmlNameOf(key, f), writeValue(d, key, f.type, v));
+  }
+  if (extra?.attrs) for (const a of extra.attrs) head += attribute(a.name, a.value);
+
+  if (c.text) {
+    const v = obj[c.text[0]];
+    if (v !== undefined) return head + '>' + escapeLibvirt(writeValue(d, c.text[0], c.text[1].type, v)) + '</' + d.name + '>';
+  }
+
+  const inner = level + 1;
+  const ind = indentOf(inner);
+  let body = writeExtras(extra, undefined, undefined, inner);
+  for (const [key, f] of c.childList) {
+    const v = obj[key];
+    if (v !== undefined && active(f, ctx, obj)) {
+      switch (f.kind) {
+        case 'child': {
+          const s = formatElement(f.decl, v, ctx, inner, f.omitEmpty);
+          if (s) body += ind + s + '\n';
+          break;
+        }
+        case 'list': {
+          if (!Array.isArray(v)) throw formatError(d, key, 'expected an array');
+          for (let i = 0; i < v.length; i++) {
+            const s = formatElement(f.decl, v[i], ctx, inner);
+            body += ind + s + '\n';
+            body += writeExtras(extra, key, i + 1, inner);
+          }
+          break;
+        }
+        case 'value':
+          body += ind + '<' + f.xml + '>' + escapeLibvirt(writeValue(d, key, f.type, v)) + '</' + f.xml + '>\n';
+          break;
+        case 'flag':
+          if (v) body += ind + '<' + f.xml + '/>\n';
+          break;
+        case 'raw':
+          body += ind + writeElement(v as XmlElement, inner, f.quote) + '\n';
+          break;
+      }
+    }
+    if (f.kind === 'list') body += writeExtras(extra, key, Array.isArray(v) ? v.length : 0, inner, true);
+    else body += writeExtras(extra, key, undefined, inner);
+  }
+  if (body === '') {
+    if (omitEmpty && head === '<' + d.name) return '';
+    return head + '/>';
+  }
+  return head + '>\n' + body + indentOf(level) + '</' + d.name + '>';
+}

@@ -1,0 +1,317 @@
+/**
+ * Element declarations: the one description of an XML element from which the
+ * parser, the formatter, the TypeScript type, the JSON Schema and the docs all
+ * follow. Field order in a declaration is libvirt's canonical order (for
+ * attributes and for child elements separately).
+ *
+ * ```ts
+ * const driver = element('driver', {
+ *   name: attr(oneOf('kvm', 'vfio', 'xen')),
+ *   model: attr(str),
+ *   groupMgmt: attr(oneOf('auto'), { xml: 'group', extension: 'virtxml' }),
+ * });
+ * type Driver = Infer<typeof driver>;
+ * ```
+ */
+import type { XmlElement, XmlNode } from './tree.js';
+import type { ValueType } from './values.js';
+
+/** Flags that change what the formatter writes. */
+export interface FormatContext {
+  /** Status XML: include `<actual>`, `<origstates>` and other private state. */
+  status: boolean;
+  /** Inactive (config) XML, as `virsh dumpxml --inactive` prints it. */
+  inactive: boolean;
+  /** Leave out virtxml's own extensions (e.g. `group='auto'`), for upstream libvirt. */
+  stripExtensions: boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDef = any;
+
+interface FieldCommon {
+  /** One line of documentation for the reference docs. */
+  doc?: string;
+  /** Name of the extension this field belongs to (not in upstream libvirt). */
+  extension?: string;
+  /** Whether the field is written in this context (default: always). */
+  when?: (ctx: FormatContext, parent: AnyDef) => boolean;
+}
+
+export interface AttrField<T = unknown, R extends boolean = boolean> extends FieldCommon {
+  kind: 'attr';
+  /** XML attribute name; the field key when absent. */
+  xml?: string;
+  type: ValueType<T>;
+  required: R;
+  /** Filled in when the attribute is absent. */
+  default?: T;
+  /** Do not write this value (e.g. libvirt writes `managed` only when true). */
+  omit?: (value: T, parent: AnyDef) => boolean;
+}
+
+export interface TextField<T = unknown, R extends boolean = boolean> extends FieldCommon {
+  kind: 'text';
+  type: ValueType<T>;
+  required: R;
+}
+
+export interface ValueField<T = unknown, R extends boolean = boolean> extends FieldCommon {
+  kind: 'value';
+  xml: string;
+  type: ValueType<T>;
+  required: R;
+}
+
+export interface FlagField extends FieldCommon {
+  kind: 'flag';
+  xml: string;
+  required: false;
+}
+
+export interface RawField extends FieldCommon {
+  kind: 'raw';
+  xml: string;
+  required: false;
+  /** Quote character for attributes inside (libxml2 dumps foreign content with `"`). */
+  quote: "'" | '"';
+}
+
+export interface ChildField<D extends Decl = Decl, R extends boolean = boolean> extends FieldCommon {
+  kind: 'child';
+  decl: D;
+  required: R;
+  /** Leave the element out when it would be written empty (`<driver/>`). */
+  omitEmpty?: boolean;
+}
+
+export interface ListField<D extends Decl = Decl> extends FieldCommon {
+  kind: 'list';
+  decl: D;
+  required: false;
+}
+
+export type Field = AttrField<AnyDef> | TextField<AnyDef> | ValueField<AnyDef> | FlagField | RawField | ChildField | ListField;
+export type Fields = Record<string, Field>;
+
+export interface ElementDecl<F extends Fields = Fields> {
+  kind: 'element';
+  name: string;
+  fields: F;
+  doc?: string;
+  /**
+   * Run after reading: libvirt's parse-time rules. May normalise the value in
+   * place the way libvirt's parser does (e.g. `<forward dev>` becoming the
+   * first pool entry); returns a failure to reject the element.
+   */
+  check?: (value: AnyDef) => CheckFailure | undefined;
+  /**
+   * Run before writing: returns the value to write (a shallow copy with
+   * derived fields filled in, e.g. `<forward dev>` from the pool). Must not
+   * change its argument.
+   */
+  beforeFormat?: (value: AnyDef, ctx: FormatContext) => AnyDef;
+}
+
+export interface CheckFailure {
+  code: 'invalid-value' | 'invalid-address' | 'unsupported' | 'missing-element' | 'missing-attribute';
+  message: string;
+  /** Attribute the failure is about, for a precise place. */
+  attribute?: string;
+  /** A def object read from a descendant element, when the failure is about it (its place is used). */
+  at?: object;
+}
+
+export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string, ElementDecl>> {
+  kind: 'union';
+  name: string;
+  /** Key (and, through its field, the XML attribute) that selects the case. */
+  discriminator: string;
+  cases: C;
+  /** Case used when the attribute is absent. */
+  defaultCase?: keyof C & string;
+  doc?: string;
+  /** libvirt's message for an unknown value, `%s` replaced by the value. */
+  unknownMessage?: string;
+}
+
+export type Decl = ElementDecl | UnionDecl;
+
+// ---------------------------------------------------------------- builders
+
+type Opts<T> = Omit<Partial<AttrField<T>>, 'kind' | 'type' | 'required'> & { required?: boolean };
+type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean };
+type ValueOpts = FieldCommon & { required?: boolean };
+
+/** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
+export function attr<T>(type: ValueType<T>, options: Opts<T> & { required: true }): AttrField<T, true>;
+export function attr<T>(type: ValueType<T>, options: Opts<T> & { default: T }): AttrField<T, true>;
+export function attr<T>(type: ValueType<T>, options?: Opts<T>): AttrField<T, false>;
+export function attr<T>(type: ValueType<T>, options?: Opts<T>): AttrField<T, boolean> {
+  return { kind: 'attr', type, ...options, required: Boolean(options?.required) };
+}
+
+/** The discriminating attribute of a union case, fixed to `value`. */
+export function tag<const V extends string>(type: ValueType<V>, options: Omit<Opts<V>, 'required'> = {}): AttrField<V, true> {
+  return { kind: 'attr', type, ...options, required: true };
+}
+
+/** The element's own text content. */
+export function text<T>(type: ValueType<T>, options: ValueOpts & { required: true }): TextField<T, true>;
+export function text<T>(type: ValueType<T>, options?: ValueOpts): TextField<T, false>;
+export function text<T>(type: ValueType<T>, options?: ValueOpts): TextField<T, boolean> {
+  return { kind: 'text', type, ...options, required: Boolean(options?.required) };
+}
+
+/** A child element holding only text, mapped to a plain value: `<name>vm1</name>`. */
+export function value<T>(xml: string, type: ValueType<T>, options: ValueOpts & { required: true }): ValueField<T, true>;
+export function value<T>(xml: string, type: ValueType<T>, options?: ValueOpts): ValueField<T, false>;
+export function value<T>(xml: string, type: ValueType<T>, options?: ValueOpts): ValueField<T, boolean> {
+  return { kind: 'value', xml, type, ...options, required: Boolean(options?.required) };
+}
+
+/** An empty child element whose presence is a boolean: `<readonly/>`. */
+export function flag(xml: string, options: FieldCommon = {}): FlagField {
+  return { kind: 'flag', xml, ...options, required: false };
+}
+
+/** A child element kept as an XML tree, exactly (e.g. `<metadata>`). */
+export function raw(xml: string, options: FieldCommon & { quote?: "'" | '"' } = {}): RawField {
+  return { kind: 'raw', xml, quote: "'", ...options, required: false };
+}
+
+/** A single child element described by its own declaration. */
+export function child<D extends Decl>(decl: D, options: ChildOpts & { required: true }): ChildField<D, true>;
+export function child<D extends Decl>(decl: D, options?: ChildOpts): ChildField<D, false>;
+export function child<D extends Decl>(decl: D, options?: ChildOpts): ChildField<D, boolean> {
+  return { kind: 'child', decl, ...options, required: Boolean(options?.required) };
+}
+
+/** A repeated child element, read into an array (absent when there is none). */
+export function list<D extends Decl>(decl: D, options: FieldCommon = {}): ListField<D> {
+  return { kind: 'list', decl, ...options, required: false };
+}
+
+export function element<const F extends Fields>(
+  name: string,
+  fields: F,
+  options: { doc?: string; check?: ElementDecl['check']; beforeFormat?: ElementDecl['beforeFormat'] } = {},
+): ElementDecl<F> {
+  return { kind: 'element', name, fields, ...options };
+}
+
+export function union<const C extends Record<string, ElementDecl>>(
+  name: string,
+  discriminator: string,
+  cases: C,
+  options: { defaultCase?: keyof C & string; doc?: string; unknownMessage?: string } = {},
+): UnionDecl<C> {
+  for (const [k, c] of Object.entries(cases)) {
+    const f = c.fields[discriminator];
+    if (!f || f.kind !== 'attr') throw new Error(`union ${name}: case ${k} lacks discriminator ${discriminator}`);
+  }
+  return { kind: 'union', name, discriminator, cases, ...options };
+}
+
+// ---------------------------------------------------------------- lossless storage
+
+/** Content the declarations do not know, kept with its place and written back. */
+export interface Extra {
+  /** Unknown attributes, in document order. */
+  attrs?: Array<{ name: string; value: string }>;
+  /**
+   * Unknown child nodes (elements, text, comments). `after` is the key of
+   * the known field they followed in the document (absent: before all),
+   * `index` the number of that field's items read so far (lists).
+   */
+  nodes?: Array<{ after?: string; index?: number; node: XmlNode }>;
+}
+
+export const EXTRA = '$extra';
+
+// ---------------------------------------------------------------- type inference
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+type FieldValue<F> =
+  F extends AttrField<infer T, boolean>
+    ? T
+    : F extends TextField<infer T, boolean>
+      ? T
+      : F extends ValueField<infer T, boolean>
+        ? T
+        : F extends FlagField
+          ? boolean
+          : F extends RawField
+            ? XmlElement
+            : F extends ChildField<infer D, boolean>
+              ? Infer<D>
+              : F extends ListField<infer D>
+                ? Infer<D>[]
+                : never;
+
+type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K]['required'] extends true ? K : never }[keyof F];
+type OptionalKeys<F extends Fields> = Exclude<keyof F, RequiredKeys<F>>;
+
+export type InferFields<F extends Fields> = Simplify<
+  { -readonly [K in RequiredKeys<F>]: FieldValue<F[K]> } & { -readonly [K in OptionalKeys<F>]?: FieldValue<F[K]> } & {
+    $extra?: Extra;
+  }
+>;
+
+/** The TypeScript type of the value a declaration reads and writes. */
+export type Infer<D> =
+  D extends ElementDecl<infer F> ? InferFields<F> : D extends UnionDecl<infer C> ? { [K in keyof C]: Infer<C[K]> }[keyof C] : never;
+
+// ---------------------------------------------------------------- compiled lookup tables
+
+export interface Compiled {
+  attrs: Map<string, [string, AttrField<AnyDef>]>;
+  children: Map<string, [string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
+  text: [string, TextField<AnyDef>] | undefined;
+  attrList: Array<[string, AttrField<AnyDef>]>;
+  childList: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
+  defaults: Array<[string, AttrField<AnyDef>]>;
+  required: Array<[string, Field]>;
+}
+
+const compiledCache = new WeakMap<ElementDecl, Compiled>();
+
+export function xmlNameOf(key: string, f: Field): string {
+  switch (f.kind) {
+    case 'attr':
+      return f.xml ?? key;
+    case 'child':
+    case 'list':
+      return f.decl.name;
+    case 'text':
+      return '#text';
+    default:
+      return f.xml;
+  }
+}
+
+export function compile(decl: ElementDecl): Compiled {
+  let c = compiledCache.get(decl);
+  if (c) return c;
+  c = { attrs: new Map(), children: new Map(), text: undefined, attrList: [], childList: [], defaults: [], required: [] };
+  for (const [key, f] of Object.entries(decl.fields)) {
+    if (f.kind === 'attr') {
+      c.attrs.set(xmlNameOf(key, f), [key, f]);
+      c.attrList.push([key, f]);
+      if (f.default !== undefined) c.defaults.push([key, f]);
+      else if (f.required) c.required.push([key, f]);
+    } else if (f.kind === 'text') {
+      c.text = [key, f];
+      if (f.required) c.required.push([key, f]);
+    } else {
+      const name = xmlNameOf(key, f);
+      if (c.children.has(name)) throw new Error(`declaration ${decl.name}: two fields for <${name}>`);
+      c.children.set(name, [key, f]);
+      c.childList.push([key, f]);
+      if (f.required) c.required.push([key, f]);
+    }
+  }
+  compiledCache.set(decl, c);
+  return c;
+}

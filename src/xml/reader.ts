@@ -1,0 +1,153 @@
+/**
+ * XML reader on saxes. Produces the positioned tree of ./tree.ts.
+ *
+ * Guards (all configurable): maximum input size and element depth. A DOCTYPE
+ * is refused outright, so no entity can be declared; saxes itself only knows
+ * XML's five predefined entities and character references, so there is no
+ * entity expansion to abuse. Every failure is a VirtXmlError with a place.
+ */
+import { SaxesParser, type SaxesTag } from 'saxes';
+import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
+import { XmlSource } from './source.js';
+import type { XmlElement, XmlNode } from './tree.js';
+
+export interface ReadOptions {
+  /** Maximum input length in UTF-16 units. Default 64 MiB. */
+  maxSize?: number;
+  /** Maximum element nesting depth. Default 256. */
+  maxDepth?: number;
+  /** File name, carried into error messages. */
+  file?: string;
+}
+
+export interface XmlDocument {
+  root: XmlElement;
+  source: XmlSource;
+}
+
+export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 256;
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+class Abort {
+  constructor(readonly error: VirtXmlError) {}
+}
+
+export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const source = new XmlSource(text, options.file);
+  if (typeof text !== 'string') {
+    throw new VirtXmlError('xml-malformed', 'XML input must be a string');
+  }
+  if (text.length > maxSize) {
+    throw new VirtXmlError('xml-too-large', `XML document is ${text.length} characters, more than the limit of ${maxSize}`, {
+      line: 1,
+      column: 1,
+      path: '/',
+    });
+  }
+
+  const parser = new SaxesParser({ position: true });
+  const stack: XmlElement[] = [];
+  const names: string[] = [];
+  // namespace scopes: only pushed when an element declares xmlns attributes
+  const scopes: Array<Map<string, string>> = [new Map([['xml', XML_NS]])];
+  const scopeDepth: number[] = [];
+  let root: XmlElement | undefined;
+
+  const fail = (code: VirtXmlErrorCode, message: string): never => {
+    throw new Abort(
+      new VirtXmlError(code, message, {
+        line: parser.line,
+        column: parser.column,
+        path: '/' + names.join('/'),
+      }),
+    );
+  };
+
+  parser.on('doctype', () => fail('xml-doctype', 'DOCTYPE declarations are not allowed in libvirt XML'));
+  parser.on('error', (err) => {
+    // saxes prefixes "line:col: "; keep only its text, we add our own place
+    fail('xml-malformed', err.message.replace(/^\d+:\d+: /, ''));
+  });
+  let tagStart = 0;
+  parser.on('opentagstart', (tag) => {
+    // saxes reports the position just after the character that ended the name
+    tagStart = parser.position - tag.name.length - 2;
+  });
+  parser.on('opentag', (tag: SaxesTag) => {
+    if (stack.length >= maxDepth) fail('xml-too-deep', `XML elements nest deeper than the limit of ${maxDepth}`);
+    const attrs = tag.attributes as Record<string, string>;
+    const attributes = [];
+    let declared: Map<string, string> | undefined;
+    for (const name in attrs) {
+      const value = attrs[name]!;
+      attributes.push({ name, value });
+      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+        declared ??= new Map(scopes[scopes.length - 1]);
+        declared.set(name === 'xmlns' ? '' : name.slice(6), value);
+      }
+    }
+    if (declared) {
+      scopes.push(declared);
+      scopeDepth.push(stack.length);
+    }
+    const el: XmlElement = {
+      type: 'element',
+      name: tag.name,
+      attributes,
+      children: [],
+      start: tagStart,
+    };
+    const colon = tag.name.indexOf(':');
+    const scope = scopes[scopes.length - 1]!;
+    const ns = colon < 0 ? scope.get('') : scope.get(tag.name.slice(0, colon));
+    if (colon >= 0 && ns === undefined) fail('xml-malformed', `unbound namespace prefix in element '${tag.name}'`);
+    if (ns) el.ns = ns;
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    stack.push(el);
+    names.push(tag.name);
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+    names.pop();
+    if (scopeDepth.length && scopeDepth[scopeDepth.length - 1] === stack.length) {
+      scopeDepth.pop();
+      scopes.pop();
+    }
+  });
+  const addText = (text: string, cdata: boolean) => {
+    const parent = stack[stack.length - 1];
+    if (!parent) return; // whitespace outside the root; saxes rejects anything else
+    const last = parent.children[parent.children.length - 1];
+    if (last && last.type === 'text' && !cdata && !last.cdata) last.text += text;
+    else parent.children.push(cdata ? { type: 'text', text, cdata: true } : { type: 'text', text });
+  };
+  parser.on('text', (t) => addText(t, false));
+  parser.on('cdata', (t) => addText(t, true));
+  parser.on('comment', (text) => {
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push({ type: 'comment', text } satisfies XmlNode);
+  });
+  parser.on('processinginstruction', (pi) => {
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push({ type: 'pi', target: pi.target, body: pi.body });
+  });
+
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (e instanceof Abort) throw e.error;
+    if (e instanceof VirtXmlError) throw e;
+    throw new VirtXmlError('xml-malformed', e instanceof Error ? e.message : String(e), {
+      line: parser.line,
+      column: parser.column,
+    });
+  }
+  if (!root) throw new VirtXmlError('xml-malformed', 'document has no root element', { line: 1, column: 1, path: '/' });
+  return { root, source };
+}

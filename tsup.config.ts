@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // the core: pure, runs in a browser (no Node built-ins)
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    external: ['saxes'],
+  },
+  {
+    // the edges: CLI (Node)
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['saxes'],
+  },
+]);
