@@ -1,0 +1,99 @@
+/**
+ * Declarations shared by the domain, network and network-port models
+ * (libvirt's basictypes.rng): PCI addresses and the PCI hostdev `<driver>`.
+ */
+import { attr, element, type CheckFailure, type Infer } from '../xml/decl.js';
+import { oneOf, onOff, pattern, uint } from '../xml/values.js';
+
+/** A PCI address's four numbers, read as libvirt reads them (strtoul base 0) and written in hex. */
+export const pciAddressFields = {
+  domain: attr(uint({ base0: true, hexWidth: 4 }), { doc: 'PCI domain (any 32-bit value), written 0x%04x' }),
+  bus: attr(uint({ base0: true, hexWidth: 2 }), { doc: 'PCI bus (<= 0xFF), written 0x%02x' }),
+  slot: attr(uint({ base0: true, hexWidth: 2 }), { doc: 'PCI slot (<= 0x1F), written 0x%02x' }),
+  function: attr(uint({ base0: true, hexWidth: 1 }), { doc: 'PCI function (<= 7), written 0x%d' }),
+  multifunction: attr(onOff, { doc: 'multi-function device (guest addresses)' }),
+} as const;
+
+export interface PciAddressNumbers {
+  domain?: number;
+  bus?: number;
+  slot?: number;
+  function?: number;
+}
+
+/**
+ * libvirt's `virPCIDeviceAddressIsValid` with `report`, applied when an
+ * address is not all zero ("not specified"). Messages are libvirt's.
+ */
+export function checkPciAddress(a: PciAddressNumbers): CheckFailure | undefined {
+  const domain = a.domain ?? 0;
+  const bus = a.bus ?? 0;
+  const slot = a.slot ?? 0;
+  const fn = a.function ?? 0;
+  if (domain === 0 && bus === 0 && slot === 0 && fn === 0) return undefined; // empty: "not specified"
+  if (bus > 0xff) return { code: 'invalid-address', message: `Invalid PCI address bus='0x${bus.toString(16)}', must be <= 0xFF`, attribute: 'bus' };
+  if (slot > 0x1f) return { code: 'invalid-address', message: `Invalid PCI address slot='0x${slot.toString(16)}', must be <= 0x1F`, attribute: 'slot' };
+  if (fn > 7) return { code: 'invalid-address', message: `Invalid PCI address function=0x${fn.toString(16)}, must be <= 7`, attribute: 'function' };
+  if (domain === 0 && bus === 0 && slot === 0) {
+    const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+    return {
+      code: 'invalid-address',
+      message: `Invalid PCI address ${hex(domain, 4)}:${hex(bus, 2)}:${hex(slot, 2)}, at least one of domain, bus, or slot must be > 0`,
+    };
+  }
+  return undefined;
+}
+
+/** `<address domain bus slot function/>` without `type` (hostdev `<source>`, network port `<plug>`). */
+export const pciSourceAddress = element(
+  'address',
+  {
+    domain: pciAddressFields.domain,
+    bus: pciAddressFields.bus,
+    slot: pciAddressFields.slot,
+    function: pciAddressFields.function,
+  },
+  { doc: 'Host PCI address of a device', check: checkPciAddress },
+);
+export type PciSourceAddress = Infer<typeof pciSourceAddress>;
+
+/** libvirt's hostdev backend names (`virDeviceHostdevPCIDriverName` without its `default`). */
+export const hostdevDriverName = oneOf('kvm', 'vfio', 'xen');
+
+/**
+ * virtxml's extension: IOMMU group management of a PCI hostdev (the 2013
+ * seed's `group='auto'`). Absent means `default`: no group management.
+ */
+export type GroupMgmt = 'default' | 'auto';
+export const groupMgmtType = oneOf('auto');
+
+/** `<driver name model group/>` of PCI hostdevs, hostdev interfaces and hostdev networks. */
+export const hostdevDriver = element(
+  'driver',
+  {
+    name: attr(hostdevDriverName, { doc: 'Backend: vfio (VFIO), kvm (legacy, disabled since libvirt 5.7) or xen' }),
+    model: attr(pattern('genericName', /^[a-zA-Z0-9_+-]+$/), { doc: 'Explicit stub/variant driver, e.g. vfio-pci-igb (libvirt 10.0+)' }),
+    groupMgmt: attr(groupMgmtType, {
+      xml: 'group',
+      extension: 'virtxml',
+      doc: "virtxml extension: 'auto' detaches/re-attaches the device's whole IOMMU group (groupMgmt)",
+    }),
+  },
+  { doc: 'PCI device assignment backend' },
+);
+export type HostdevDriver = Infer<typeof hostdevDriver>;
+
+/** PCI address as `DDDD:BB:SS.F`. */
+export function pciAddressName(a: PciAddressNumbers): string {
+  const h = (n: number | undefined, w: number) => (n ?? 0).toString(16).padStart(w, '0');
+  return `${h(a.domain, 4)}:${h(a.bus, 2)}:${h(a.slot, 2)}.${(a.function ?? 0).toString(16)}`;
+}
+
+/** Parses `DDDD:BB:SS.F` (domain optional) into numbers; undefined when malformed. */
+export function parsePciAddressName(name: string): Required<PciAddressNumbers> | undefined {
+  const m = /^(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(name.trim());
+  if (!m) return undefined;
+  const slot = parseInt(m[3]!, 16);
+  if (slot > 0x1f) return undefined;
+  return { domain: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), slot, function: parseInt(m[4]!, 10) };
+}
