@@ -2,7 +2,7 @@
  * Declarations shared by domain interfaces, networks and network ports
  * (libvirt's networkcommon.rng): virtualport, bandwidth, vlan, port options.
  */
-import { attr, child, element, list, type Infer } from '../xml/decl.js';
+import { attr, child, element, list, type CheckFailure, type Infer } from '../xml/decl.js';
 import { INVALID, oneOf, pattern, uint, uuid, yesNo, type ValueType } from '../xml/values.js';
 
 export const virtualPortType = oneOf('802.1Qbg', '802.1Qbh', 'openvswitch', 'midonet');
@@ -51,10 +51,36 @@ export const vlanTag = element('tag', {
   nativeMode: attr(oneOf('tagged', 'untagged')),
 });
 
-export const vlan = element('vlan', {
-  trunk: attr(yesNo, { omit: (v: boolean) => !v }),
-  tags: list(vlanTag),
-});
+/**
+ * `<vlan>` (libvirt's `virNetDevVlanParse`): more than one tag means a trunk
+ * (written `trunk='yes'`); `trunk='no'` is kept only for a single tag.
+ */
+export const vlan = element(
+  'vlan',
+  {
+    trunk: attr(yesNo, { omit: (v: boolean) => !v }),
+    tags: list(vlanTag),
+  },
+  {
+    check(v: { trunk?: boolean; tags?: Array<{ nativeMode?: string }> }): CheckFailure | undefined {
+      const n = v.tags?.length ?? 0;
+      if (n === 0) {
+        return { code: 'missing-element', message: "missing tag id - each <vlan> must have at least one <tag id='N'/> subelement" };
+      }
+      if (v.trunk === false && n > 1) {
+        return { code: 'invalid-value', message: `invalid "trunk='no'" in <vlan> - trunk='yes' is required for more than one vlan tag`, attribute: 'trunk' };
+      }
+      if (v.trunk === false && v.tags!.some((t) => t.nativeMode !== undefined)) {
+        return { code: 'invalid-value', message: `invalid configuration in <vlan> - "trunk='no'" is not allowed with a native vlan id`, attribute: 'trunk' };
+      }
+      if (v.tags!.filter((t) => t.nativeMode !== undefined).length > 1) {
+        return { code: 'invalid-value', message: 'duplicate native vlan setting' };
+      }
+      if (n > 1) v.trunk = true;
+      return undefined;
+    },
+  },
+);
 export type Vlan = Infer<typeof vlan>;
 
 export const portOptions = element('port', {

@@ -321,7 +321,7 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   }
   if (body === '') {
     if (omitEmpty && head === '<' + d.name) return '';
-    return head + '/>';
+    return d.selfClose === false ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
   }
   return head + '>\n' + body + indentOf(level) + '</' + d.name + '>';
 }

@@ -111,10 +111,12 @@ export interface ElementDecl<F extends Fields = Fields> {
    * change its argument.
    */
   beforeFormat?: (value: AnyDef, ctx: FormatContext) => AnyDef;
+  /** libvirt writes some elements with an end tag even when empty (`<ip …>` + `</ip>`). Default true. */
+  selfClose?: boolean;
 }
 
 export interface CheckFailure {
-  code: 'invalid-value' | 'invalid-address' | 'unsupported' | 'missing-element' | 'missing-attribute';
+  code: 'invalid-value' | 'invalid-address' | 'unsupported' | 'missing-element' | 'missing-attribute' | 'duplicate';
   message: string;
   /** Attribute the failure is about, for a precise place. */
   attribute?: string;
@@ -145,7 +147,7 @@ type ValueOpts = FieldCommon & { required?: boolean };
 
 /** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
 export function attr<T>(type: ValueType<T>, options: Opts<T> & { required: true }): AttrField<T, true>;
-export function attr<T>(type: ValueType<T>, options: Opts<T> & { default: T }): AttrField<T, true>;
+export function attr<T>(type: ValueType<T>, options: Opts<T> & { default: NoInfer<T> }): AttrField<T, true>;
 export function attr<T>(type: ValueType<T>, options?: Opts<T>): AttrField<T, false>;
 export function attr<T>(type: ValueType<T>, options?: Opts<T>): AttrField<T, boolean> {
   return { kind: 'attr', type, ...options, required: Boolean(options?.required) };
@@ -195,7 +197,7 @@ export function list<D extends Decl>(decl: D, options: FieldCommon = {}): ListFi
 export function element<const F extends Fields>(
   name: string,
   fields: F,
-  options: { doc?: string; check?: ElementDecl['check']; beforeFormat?: ElementDecl['beforeFormat'] } = {},
+  options: Pick<ElementDecl, 'doc' | 'check' | 'beforeFormat' | 'selfClose'> = {},
 ): ElementDecl<F> {
   return { kind: 'element', name, fields, ...options };
 }

@@ -1,21 +1,14 @@
 /** `<ip>` and `<route>` of host-side interface configuration (libvirt's interface-ip-info). */
+import { ipAddress, ipFamily, ipRoute } from '../../common/networkcommon.js';
 import { attr, element } from '../../xml/decl.js';
-import { oneOf, str, uint } from '../../xml/values.js';
-
-const family = oneOf('ipv4', 'ipv6');
+import { uint } from '../../xml/values.js';
 
 export const interfaceIp = element('ip', {
-  address: attr(str, { required: true }),
-  family: attr(family),
+  address: attr(ipAddress, { required: true }),
+  family: attr(ipFamily),
   prefix: attr(uint({ max: 128 })),
-  peer: attr(str),
+  peer: attr(ipAddress),
 });
 
-export const interfaceRoute = element('route', {
-  family: attr(family),
-  address: attr(str, { required: true }),
-  netmask: attr(str),
-  prefix: attr(uint({ max: 128 })),
-  gateway: attr(str, { required: true }),
-  metric: attr(uint()),
-});
+/** The same `<route>` as networks use (libvirt's `virNetDevIPRouteFormat`). */
+export const interfaceRoute = ipRoute;

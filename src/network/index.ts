@@ -1,0 +1,55 @@
+/**
+ * libvirt `<network>` XML: `parseNetworkXml` reads it into a typed
+ * `NetworkDef` (applying libvirt's parse-time rules), `formatNetworkXml`
+ * writes libvirt's canonical form (`virsh net-dumpxml [--inactive]`).
+ */
+import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { VirtXmlError } from '../xml/errors.js';
+import { readXml } from '../xml/reader.js';
+import { networkDef, type NetworkDef } from './network.js';
+
+export * from './bridge.js';
+export * from './dns.js';
+export * from './dnsmasq.js';
+export * from './forward.js';
+export * from './ip.js';
+export * from './network.js';
+export * from './portgroup.js';
+export { ipRoute as networkRoute, type IpRoute as NetworkRoute } from '../common/networkcommon.js';
+
+export interface ParseNetworkOptions {
+  /** File name, carried into error messages. */
+  file?: string;
+  /** Maximum input length in UTF-16 units. */
+  maxSize?: number;
+  /** Maximum element nesting depth. */
+  maxDepth?: number;
+}
+
+export interface FormatNetworkOptions {
+  /** Inactive (config) XML, as `virsh net-dumpxml --inactive`: no connection counts, no PF-derived pool. */
+  inactive?: boolean;
+  /** Leave out virtxml's extensions (`<driver group='auto'/>`), for XML handed to upstream libvirt. */
+  stripExtensions?: boolean;
+}
+
+/** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
+export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}): NetworkDef {
+  const doc = readXml(xml, options);
+  const root = doc.root;
+  if (root.name !== 'network') {
+    const place = doc.source.elementPlace(root);
+    throw new VirtXmlError('xml-root', `unexpected root element <${root.name}>, expecting <network>`, {
+      line: place.line,
+      column: place.column,
+      path: '/' + root.name,
+    });
+  }
+  return parseWith<NetworkDef>(networkDef, root, doc.source);
+}
+
+/** Writes a network definition in libvirt's canonical form, ending with a newline. */
+export function formatNetworkXml(def: NetworkDef, options: FormatNetworkOptions = {}): string {
+  const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false });
+  return formatElement(networkDef, def, ctx, 0) + '\n';
+}

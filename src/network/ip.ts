@@ -1,0 +1,112 @@
+/**
+ * `<ip>`: an address of the network's bridge, with TFTP and the DHCP server
+ * (`<dhcp>` ranges, static hosts, BOOTP), libvirt's `virNetworkIPDef`.
+ */
+import { canonicalIp, ipAddress, ipFamily, ipPrefix, ipv4Address } from '../common/networkcommon.js';
+import { attr, child, element, list, type Infer, type InferFields } from '../xml/decl.js';
+import { oneOf, pattern, str, yesNo } from '../xml/values.js';
+import { failAt } from './problems.js';
+import { isMulticastMac, ulong } from './values.js';
+
+/** `<lease expiry='N' [unit='seconds|minutes|hours']/>`; expiry 0 is infinite and written without unit. */
+const leaseFields = {
+  expiry: attr(ulong, { required: true, doc: 'Lease time in `unit`; 0 means infinite' }),
+  unit: attr(oneOf('seconds', 'minutes', 'hours'), { omit: (_v: string, l: { expiry: number }) => l.expiry === 0, doc: 'Default minutes' }),
+} as const;
+export type DhcpLease = InferFields<typeof leaseFields>;
+
+export const dhcpLease = element('lease', leaseFields, {
+  doc: 'DHCP lease time',
+  beforeFormat: (l: DhcpLease) => (l.expiry !== 0 && l.unit === undefined ? { ...l, unit: 'minutes' } : l),
+});
+
+/** The lease child shared by ranges and hosts. */
+const leaseField = { lease: child(dhcpLease) } as const;
+
+export const dhcpRange = element(
+  'range',
+  { start: attr(ipAddress, { required: true }), end: attr(ipAddress, { required: true }), ...leaseField },
+  { doc: 'Addresses the DHCP server hands out' },
+);
+export type DhcpRange = Infer<typeof dhcpRange>;
+
+/** A MAC address kept as written (libvirt stores a DHCP host's MAC as text). */
+const macAsWritten = pattern('uniMacAddr', /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$/);
+
+export const dhcpHost = element(
+  'host',
+  {
+    mac: attr(macAsWritten, { doc: 'IPv4 only' }),
+    id: attr(pattern('DUID', /^[0-9a-fA-F:]*$/), { doc: 'DHCPv6 client DUID' }),
+    name: attr(str),
+    ip: attr(ipAddress, { required: true }),
+    ...leaseField,
+  },
+  { doc: 'Static DHCP host' },
+);
+export type DhcpHost = Infer<typeof dhcpHost>;
+
+export const dhcpBootp = element('bootp', { file: attr(str), server: attr(ipAddress) }, { doc: 'PXE boot file and server' });
+
+export const networkDhcp = element('dhcp', {
+  ranges: list(dhcpRange),
+  hosts: list(dhcpHost),
+  bootp: child(dhcpBootp, { omitEmpty: true }),
+});
+export type NetworkDhcp = Infer<typeof networkDhcp>;
+
+export const networkIp = element(
+  'ip',
+  {
+    family: attr(ipFamily),
+    address: attr(ipAddress),
+    netmask: attr(ipv4Address),
+    prefix: attr(ipPrefix, { omit: (v: number) => v === 0 }),
+    localPtr: attr(yesNo, { doc: 'Answer reverse lookups of this subnet locally' }),
+    tftp: child(element('tftp', { root: attr(str) }), { omitEmpty: true }),
+    dhcp: child(networkDhcp, { omitEmpty: true }),
+  },
+  { doc: 'Address of the network bridge, with DHCP and TFTP', selfClose: false },
+);
+export type NetworkIp = Infer<typeof networkIp>;
+
+/** libvirt's parse-time rules for `<ip>` (`virNetworkIPDefParseXML` and the DHCP parsers). */
+export function checkIp(ip: NetworkIp, network: string): void {
+  const fam = ip.address !== undefined ? canonicalIp(ip.address)?.family : undefined;
+  const addr = ip.address ?? '(null)';
+  if (ip.family === undefined) {
+    if (fam === 'ipv6') throw failAt(ip, 'invalid-value', `no family specified for non-IPv4 address '${addr}' in network '${network}'`, 'address');
+  } else if (fam !== ip.family) {
+    const v = ip.family === 'ipv4' ? 'IPv4' : 'IPv6';
+    throw failAt(ip, 'invalid-value', `family '${ip.family}' specified for non-${v} address '${addr}' in network '${network}'`, 'family');
+  }
+  if (ip.netmask !== undefined) {
+    if (ip.address === undefined) throw failAt(ip, 'missing-attribute', `netmask specified without address in network '${network}'`, 'netmask');
+    if (fam !== 'ipv4') throw failAt(ip, 'invalid-value', `netmask not supported for address '${addr}' in network '${network}' (IPv4 only)`, 'netmask');
+    if (ip.prefix) throw failAt(ip, 'invalid-value', `network '${network}' cannot have both prefix='${ip.prefix}' and a netmask`, 'prefix');
+  }
+  if (ip.tftp && fam !== 'ipv4') throw failAt(ip.tftp, 'unsupported', `Unsupported <tftp> element in an IPv6 element in network '${network}'`);
+  for (const h of ip.dhcp?.hosts ?? []) checkHost(h, fam === 'ipv6', network);
+  for (const r of [...(ip.dhcp?.ranges ?? []), ...(ip.dhcp?.hosts ?? [])]) {
+    const l = r.lease;
+    if (l && l.expiry > 0 && ((l.unit === 'seconds' && l.expiry < 120) || ((l.unit ?? 'minutes') === 'minutes' && l.expiry < 2))) {
+      throw failAt(l, 'invalid-value', 'The minimum lease time should be greater than 2 minutes', 'expiry');
+    }
+  }
+}
+
+function checkHost(h: DhcpHost, v6: boolean, network: string): void {
+  if (h.mac !== undefined) {
+    if (v6) throw failAt(h, 'unsupported', `Invalid to specify MAC address '${h.mac}' in network '${network}' IPv6 static host definition`, 'mac');
+    if (isMulticastMac(h.mac)) throw failAt(h, 'invalid-value', `expected unicast mac address, found multicast '${h.mac}' in network '${network}'`, 'mac');
+  }
+  if (h.name !== undefined && !/^[A-Za-z]/.test(h.name)) {
+    throw failAt(h, 'invalid-value', `Cannot use host name '${h.name}' in network '${network}'`, 'name');
+  }
+  if (v6 && h.id === undefined && h.name === undefined) {
+    throw failAt(h, 'missing-attribute', `Static host definition in IPv6 network '${network}' must have id or name attribute`);
+  }
+  if (!v6 && h.mac === undefined && h.name === undefined) {
+    throw failAt(h, 'missing-attribute', `Static host definition in IPv4 network '${network}' must have mac or name attribute`);
+  }
+}
