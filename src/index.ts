@@ -1,0 +1,25 @@
+/**
+ * virtxml: libvirt domain and network XML as typed, validated data.
+ * This entry point is the pure core: it uses no Node built-ins and runs in a
+ * browser. (Host I/O — sysfs, files — lives in separate adapters.)
+ */
+export {
+  VirtXmlError,
+  type VirtXmlErrorCode,
+  type SourcePlace,
+} from './xml/errors.js';
+export { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
+export type { XmlElement, XmlNode, XmlAttribute, XmlText, XmlComment } from './xml/tree.js';
+export { XmlSource, type Place } from './xml/source.js';
+export type { Extra, FormatContext, Infer, Decl, ElementDecl, UnionDecl } from './xml/decl.js';
+export { parseWith, formatElement, formatContext, originOf } from './xml/codec.js';
+export { toJsonSchema } from './xml/jsonschema.js';
+
+export * from './common/basictypes.js';
+export * from './common/networkcommon.js';
+export * from './domain/index.js';
+export * from './network/index.js';
+export { NetworkAllocator, type NetworkHost, type VirtualFunction, type DomainRef, type NetworkAllocatorOptions } from './network/allocator.js';
+export { mergeVirtualPorts, completeVirtualPort } from './network/virtualport.js';
+export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pci-list.js';
+export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
