@@ -1,0 +1,99 @@
+// virtxml benchmarks: one run, side by side, printed as a table.
+//   npm run bench            (builds first)
+// Parse and format time per document over ../shared/libvirt-corpus, next to
+// saxes reading the same files with no handlers.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const { SaxesParser } = require('saxes');
+const vx = await import(join(here, '..', 'dist', 'index.js'));
+
+const corpus = process.env.VIRTXML_CORPUS ?? join(here, '..', '..', 'shared', 'libvirt-corpus');
+if (!existsSync(corpus)) {
+  console.log(`libvirt corpus not found at ${corpus}; set VIRTXML_CORPUS. Nothing to measure.`);
+  process.exit(0);
+}
+
+function load(dir, filter = () => true) {
+  const d = join(corpus, 'tests', dir);
+  if (!existsSync(d)) return [];
+  return readdirSync(d)
+    .filter((f) => f.endsWith('.xml') && filter(f))
+    .map((f) => ({ file: join(d, f), text: readFileSync(join(d, f), 'utf8') }));
+}
+
+function parseable(docs, parse) {
+  const ok = [];
+  for (const d of docs) {
+    try {
+      ok.push({ ...d, def: parse(d.text) });
+    } catch {
+      /* rejected documents are not timed */
+    }
+  }
+  return ok;
+}
+
+function saxesOnly(text) {
+  const p = new SaxesParser();
+  p.write(text).close();
+}
+
+/** Median of `rounds` timings of fn over all docs; returns µs per document. */
+function time(docs, fn, rounds = 15) {
+  for (let i = 0; i < 3; i++) for (const d of docs) fn(d); // warm-up
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const d of docs) fn(d);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1000 / docs.length);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+const suites = [
+  {
+    name: 'domain (qemuxmlconfdata)',
+    docs: parseable(load('qemuxmlconfdata'), vx.parseDomainXml),
+    parse: (d) => vx.parseDomainXml(d.text),
+    format: (d) => vx.formatDomainXml(d.def),
+  },
+  {
+    name: 'network (networkxml2xmlin)',
+    docs: parseable(load('networkxml2xmlin'), vx.parseNetworkXml),
+    parse: (d) => vx.parseNetworkXml(d.text),
+    format: (d) => vx.formatNetworkXml(d.def),
+  },
+];
+
+const rows = [];
+for (const s of suites) {
+  if (!s.docs.length) continue;
+  const bytes = s.docs.reduce((n, d) => n + d.text.length, 0) / s.docs.length;
+  const sax = time(s.docs, (d) => saxesOnly(d.text));
+  const parse = time(s.docs, s.parse);
+  const format = time(s.docs, s.format);
+  rows.push({
+    suite: s.name,
+    docs: s.docs.length,
+    'avg bytes': Math.round(bytes),
+    'saxes µs/doc': sax.toFixed(1),
+    'parse µs/doc': parse.toFixed(1),
+    'format µs/doc': format.toFixed(1),
+    'parse / saxes': (parse / sax).toFixed(2) + '×',
+    'format / saxes': (format / sax).toFixed(2) + '×',
+  });
+}
+console.log(`virtxml bench — node ${process.version}, ${new Date().toISOString()}`);
+console.table(rows);
+
+// scenario benchmarks registered by other modules
+for (const extra of ['allocator.mjs']) {
+  const p = join(here, extra);
+  if (existsSync(p)) await import(p);
+}

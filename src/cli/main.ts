@@ -1,0 +1,204 @@
+/**
+ * The `virtxml` command line. Node-only edge around the pure core.
+ * Exit codes: 0 success, 1 a check failed (invalid or non-canonical input),
+ * 2 usage or I/O error. User errors never print a stack trace.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  NetworkAllocator,
+  VirtXmlError,
+  buildPciDeviceList,
+  domainHostdevs,
+  formatDomainXml,
+  formatNetworkXml,
+  parseDomainXml,
+  parseNetworkXml,
+  readXml,
+  type NetworkInterface,
+} from '../index.js';
+
+const HELP: Record<string, string> = {
+  main: `virtxml — libvirt domain and network XML as typed data
+
+Usage: virtxml <command> [options]
+
+Commands:
+  fmt FILE...                 print libvirt's canonical form of domain/network XML
+  allocate --network NET.xml DOMAIN.xml...
+                              connect each <interface type='network'> to its network,
+                              print the status XML and the PCI device list
+  help [COMMAND]              show help
+
+Run 'virtxml COMMAND --help' for a command's options.`,
+  fmt: `Usage: virtxml fmt [--check | --write] [--status] [--inactive] [--strip-extensions] FILE...
+
+Prints each file in libvirt's canonical form (as virsh dumpxml prints it).
+  --check              print nothing; list files not in canonical form, exit 1 if any
+  --write              rewrite files in place
+  --status             status XML (keep <actual>, <origstates>)
+  --inactive           inactive XML (no live-only data)
+  --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt`,
+  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] DOMAIN.xml...
+
+Allocates a device or connection for every <interface type='network'> of each domain, as
+libvirt's network driver would, then prints each domain's status XML and the PCI devices
+its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
+  --json               print a JSON report instead`,
+};
+
+class UsageError extends Error {}
+
+function out(s: string): void {
+  process.stdout.write(s);
+}
+function err(s: string): void {
+  process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+}
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function describe(file: string, e: unknown): string {
+  if (e instanceof VirtXmlError) {
+    const at = e.line !== undefined ? `${file}:${e.line}:${e.column}` : file;
+    return `${at}: error[${e.code}]: ${e.detail}${e.path ? ` (${e.path})` : ''}`;
+  }
+  throw e;
+}
+
+function formatFile(file: string, text: string, opts: { status: boolean; inactive: boolean; stripExtensions: boolean }): string {
+  const kind = readXml(text, { file }).root.name;
+  if (kind === 'domain') return formatDomainXml(parseDomainXml(text, { file }), opts);
+  if (kind === 'network') return formatNetworkXml(parseNetworkXml(text, { file }), opts);
+  throw new VirtXmlError('xml-root', `unsupported root element <${kind}> (expected <domain> or <network>)`, { line: 1, column: 1, path: '/' + kind });
+}
+
+function cmdFmt(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      check: { type: 'boolean' },
+      write: { type: 'boolean' },
+      status: { type: 'boolean' },
+      inactive: { type: 'boolean' },
+      'strip-extensions': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return out(HELP.fmt + '\n'), 0;
+  if (positionals.length === 0) throw new UsageError('fmt: no files given');
+  if (values.check && values.write) throw new UsageError('fmt: --check and --write exclude each other');
+  const opts = { status: !!values.status, inactive: !!values.inactive, stripExtensions: !!values['strip-extensions'] };
+  let failed = 0;
+  for (const file of positionals) {
+    const text = read(file);
+    let formatted: string;
+    try {
+      formatted = formatFile(file, text, opts);
+    } catch (e) {
+      err(describe(file, e));
+      failed++;
+      continue;
+    }
+    if (values.check) {
+      if (formatted !== text) {
+        out(file + '\n');
+        failed++;
+      }
+    } else if (values.write) {
+      if (formatted !== text) writeFileSync(file, formatted);
+    } else out(formatted);
+  }
+  return failed ? 1 : 0;
+}
+
+function cmdAllocate(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { network: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return out(HELP.allocate + '\n'), 0;
+  if (!values.network?.length) throw new UsageError('allocate: give at least one --network NET.xml');
+  if (positionals.length === 0) throw new UsageError('allocate: no domain files given');
+  const allocator = new NetworkAllocator();
+  const networks: string[] = [];
+  let failed = 0;
+  for (const file of values.network) {
+    try {
+      const def = parseNetworkXml(read(file), { file });
+      allocator.addNetwork(def);
+      networks.push(def.name);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      err(describe(file, e));
+      failed++;
+    }
+  }
+  const report: unknown[] = [];
+  for (const file of positionals) {
+    try {
+      const dom = parseDomainXml(read(file), { file });
+      for (const iface of dom.devices?.interfaces ?? []) {
+        if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
+      }
+      const devices = buildPciDeviceList(domainHostdevs(dom));
+      if (values.json) {
+        report.push({
+          file,
+          domain: dom.name,
+          pciDevices: devices.map((d) => ({ name: d.name, managed: d.managed, stubDriver: d.stubDriver, attachGroup: d.attachGroup })),
+          statusXml: formatDomainXml(dom, { status: true }),
+        });
+      } else {
+        out(`# ${file}: domain '${dom.name}' status XML\n${formatDomainXml(dom, { status: true })}\n`);
+        out(`# PCI devices of '${dom.name}'\n`);
+        out(devices.length ? devices.map((d) => `${d.name}  managed=${d.managed ? 'yes' : 'no'}  stubDriver=${d.stubDriver}  attachGroup=${d.attachGroup}\n`).join('') : '(none)\n');
+        out('\n');
+      }
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      err(describe(file, e));
+      failed++;
+    }
+  }
+  if (values.json) {
+    out(JSON.stringify({ domains: report, networks: networks.map((n) => ({ name: n, connections: allocator.connections(n) })) }, null, 2) + '\n');
+  } else {
+    for (const n of networks) out(`# network '${n}' live XML (${allocator.connections(n)} connections)\n${formatNetworkXml(allocator.liveNetwork(n))}\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out((HELP[rest[0] ?? 'main'] ?? HELP.main!) + '\n');
+        return 0;
+      case 'fmt':
+        return cmdFmt(rest);
+      case 'allocate':
+        return cmdAllocate(rest);
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      err(`virtxml: ${e.message}\nRun 'virtxml --help' for usage.`);
+      return 2;
+    }
+    throw e;
+  }
+}
