@@ -6,6 +6,8 @@ import {
   child,
   element,
   flag,
+  lazy,
+  type ElementDecl,
   list,
   raw,
   tag,
@@ -121,6 +123,20 @@ describe('declarations drive parse and format', () => {
     expect(e.code).toBe('missing-attribute');
     e = bad(`<car make='a'/>`);
     expect(e.detail).toBe('Missing <name> element in <car>');
+  });
+
+  it('reads and writes recursive elements through lazy()', () => {
+    interface Chain {
+      name?: string;
+      next?: Chain;
+    }
+    const node: ElementDecl = element('chain', { name: attr(str), next: child(lazy<Chain>('chain', () => node)) });
+    const doc = readXml(`<chain name='a'><chain name='b'><chain name='c'/></chain></chain>`);
+    const v = parseWith<Chain>(node, doc.root, doc.source);
+    expect(v.next?.next?.name).toBe('c');
+    expect(formatElement(node, v, formatContext(), 0)).toBe(`<chain name='a'>\n  <chain name='b'>\n    <chain name='c'/>\n  </chain>\n</chain>`);
+    const schema = toJsonSchema(node, 'https://example.org/chain.json', 'chain');
+    expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(JSON.stringify(v)))).toBe(true);
   });
 
   it('remembers where each def came from', () => {

@@ -11,8 +11,8 @@ const memoryUnit = pattern('unit', /^([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE](
 const memoryValue = text(uint({ max: Number.MAX_SAFE_INTEGER }), { required: true });
 
 export const domainMemory = element('memory', {
-  unit: attr(memoryUnit),
   dumpCore: attr(oneOf('on', 'off')),
+  unit: attr(memoryUnit),
   value: memoryValue,
 });
 
@@ -50,7 +50,7 @@ export const clock = element('clock', {
   timezone: attr(str),
   adjustment: attr(str),
   basis: attr(oneOf('utc', 'localtime')),
-  start: attr(uint()),
+  start: attr(uint({ max: Number.MAX_SAFE_INTEGER })),
 });
 
 const lifecycleAction = oneOf('destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart');

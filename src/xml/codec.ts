@@ -5,6 +5,7 @@
 import {
   compile,
   EXTRA,
+  resolveDecl,
   xmlNameOf,
   type Decl,
   type ElementDecl,
@@ -108,7 +109,8 @@ function addExtra(obj: Obj): Extra {
 }
 
 function readElement(st: ParseState, decl: Decl, el: XmlElement, path: string): Obj {
-  const d = decl.kind === 'union' ? resolveCase(st, decl, el, path) : decl;
+  const r = resolveDecl(decl);
+  const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
   const c = compile(d);
   const obj: Obj = {};
   origins.set(obj, { el, path, source: st.source });
@@ -231,10 +233,11 @@ function writeValue<T>(decl: Decl, key: string, type: ValueType<T>, v: T): strin
 }
 
 function caseOf(decl: Decl, obj: Obj): ElementDecl {
+  decl = resolveDecl(decl);
   if (decl.kind === 'element') return decl;
   const v = obj[decl.discriminator] ?? decl.defaultCase;
   const c = v !== undefined ? decl.cases[v as string] : undefined;
-  if (!c) throw formatError(decl, decl.discriminator, `unknown case ${JSON.stringify(v)}`);
+  if (!c) throw formatError(decl, (decl as UnionDecl).discriminator, `unknown case ${JSON.stringify(v)}`);
   return c;
 }
 

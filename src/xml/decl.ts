@@ -137,7 +137,30 @@ export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string
   unknownMessage?: string;
 }
 
-export type Decl = ElementDecl | UnionDecl;
+/**
+ * A declaration referenced before it is defined (recursive elements such as
+ * a disk's `<backingStore>`). The TS type of a recursive element cannot be
+ * inferred; give it an explicit interface: `lazy<BackingStore>(() => backingStore)`.
+ */
+export interface LazyDecl<T = unknown> {
+  kind: 'lazy';
+  name: string;
+  get: () => ElementDecl | UnionDecl;
+  /** Phantom: the value type, for `Infer`. */
+  readonly __type?: T;
+}
+
+export type Decl = ElementDecl | UnionDecl | LazyDecl;
+
+/** A recursive reference: `child(lazy<Store>('backingStore', () => backingStore))`. */
+export function lazy<T>(name: string, get: () => ElementDecl | UnionDecl): LazyDecl<T> {
+  return { kind: 'lazy', name, get };
+}
+
+/** Resolves a lazy declaration. */
+export function resolveDecl(d: Decl): ElementDecl | UnionDecl {
+  return d.kind === 'lazy' ? d.get() : d;
+}
 
 // ---------------------------------------------------------------- builders
 
@@ -263,7 +286,13 @@ export type InferFields<F extends Fields> = Simplify<
 
 /** The TypeScript type of the value a declaration reads and writes. */
 export type Infer<D> =
-  D extends ElementDecl<infer F> ? InferFields<F> : D extends UnionDecl<infer C> ? { [K in keyof C]: Infer<C[K]> }[keyof C] : never;
+  D extends ElementDecl<infer F>
+    ? InferFields<F>
+    : D extends UnionDecl<infer C>
+      ? { [K in keyof C]: Infer<C[K]> }[keyof C]
+      : D extends LazyDecl<infer T>
+        ? T
+        : never;
 
 // ---------------------------------------------------------------- compiled lookup tables
 

@@ -3,7 +3,7 @@
  * Each element declaration becomes one entry of `$defs`, so shared elements
  * (addresses, drivers) appear once.
  */
-import { compile, EXTRA, type Decl, type ElementDecl } from './decl.js';
+import { compile, EXTRA, resolveDecl, type Decl, type ElementDecl } from './decl.js';
 import type { JsonSchema } from './values.js';
 
 const EXTRA_SCHEMA: JsonSchema = {
@@ -34,14 +34,15 @@ export function toJsonSchema(root: Decl, id: string, title: string): JsonSchema 
   const defs: Record<string, JsonSchema> = {};
   const names = new Map<Decl, string>();
 
-  const nameFor = (d: Decl, hint: string): string => {
+  const nameFor = (lazyOrDecl: Decl, hint: string): string => {
+    const d = resolveDecl(lazyOrDecl);
     let n = names.get(d);
     if (n) return n;
     n = hint;
     for (let i = 2; defs[n] !== undefined || [...names.values()].includes(n); i++) n = `${hint}${i}`;
     names.set(d, n);
     defs[n] = {}; // reserve (recursion)
-    defs[n] = d.kind === 'union' ? unionSchema(d, n) : elementSchema(d, n);
+    defs[n] = d.kind === 'union' ? unionSchema(d, n) : elementSchema(d as ElementDecl, n);
     return n;
   };
 
