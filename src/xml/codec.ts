@@ -24,28 +24,48 @@ import { attribute, escapeLibvirt, indentOf, writeElement, writeNode } from './w
 type Obj = Record<string, any>;
 
 /** Where each parsed def object came from, for diagnostics after parsing. */
-const origins = new WeakMap<object, { el: XmlElement; path: string; source: XmlSource }>();
+const origins = new WeakMap<object, { el: XmlElement; path: PathRef; source: XmlSource }>();
 
 /** The element (and its path) a parsed def object was read from, if any. */
 export function originOf(def: object): { el: XmlElement; path: string; source: XmlSource } | undefined {
-  return origins.get(def);
+  const o = origins.get(def);
+  return o && { el: o.el, path: pathString(o.path), source: o.source };
+}
+
+/**
+ * An element path, built only when it is needed (errors, originOf): making
+ * `/domain/devices/hostdev[2]` for every element would cost a scan of the
+ * siblings each time, quadratic in the number of devices.
+ */
+interface PathRef {
+  parent: PathRef | undefined;
+  el: XmlElement;
+  /** Set on the root: the path prefix. */
+  base?: string;
+  text?: string;
+}
+
+function pathString(p: PathRef): string {
+  if (p.text !== undefined) return p.text;
+  let text: string;
+  if (!p.parent) text = (p.base ?? '') + '/' + p.el.name;
+  else {
+    const siblings = p.parent.el.children;
+    let n = 0;
+    let index = 0;
+    for (const c of siblings) {
+      if (c.type === 'element' && c.name === p.el.name) {
+        n++;
+        if (c === p.el) index = n;
+      }
+    }
+    text = pathString(p.parent) + '/' + p.el.name + (n > 1 ? `[${index}]` : '');
+  }
+  return (p.text = text);
 }
 
 interface ParseState {
   source: XmlSource;
-}
-
-function elementPath(parentPath: string, el: XmlElement, parent: XmlElement | undefined): string {
-  if (!parent) return parentPath + '/' + el.name;
-  let n = 0;
-  let index = 0;
-  for (const c of parent.children) {
-    if (c.type === 'element' && c.name === el.name) {
-      n++;
-      if (c === el) index = n;
-    }
-  }
-  return parentPath + '/' + el.name + (n > 1 ? `[${index}]` : '');
 }
 
 function error(
@@ -53,9 +73,10 @@ function error(
   code: VirtXmlErrorCode,
   message: string,
   el: XmlElement,
-  path: string,
+  pathRef: PathRef,
   attributeName?: string,
 ): VirtXmlError {
+  const path = pathString(pathRef);
   const place = attributeName !== undefined ? st.source.attributePlace(el, attributeName) : st.source.elementPlace(el);
   return new VirtXmlError(code, message, {
     line: place.line,
@@ -69,7 +90,7 @@ function readValue<T>(
   type: ValueType<T>,
   raw: string,
   el: XmlElement,
-  path: string,
+  path: PathRef,
   attrName: string | undefined,
 ): T {
   const v = type.parse(raw);
@@ -87,7 +108,7 @@ function readValue<T>(
   return v;
 }
 
-function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: string): ElementDecl {
+function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: PathRef): ElementDecl {
   const anyCase = Object.values(decl.cases)[0]!;
   const f = anyCase.fields[decl.discriminator]!;
   const xml = xmlNameOf(decl.discriminator, f);
@@ -108,7 +129,7 @@ function addExtra(obj: Obj): Extra {
   return (obj[EXTRA] ??= {}) as Extra;
 }
 
-function readElement(st: ParseState, decl: Decl, el: XmlElement, path: string): Obj {
+function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef): Obj {
   const r = resolveDecl(decl);
   const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
   const c = compile(d);
@@ -147,7 +168,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: string): 
       continue;
     }
     const [key, f] = hit;
-    const childPath = elementPath(path, node, el);
+    const childPath: PathRef = { parent: path, el: node };
     if (f.kind === 'list') {
       const arr = (obj[key] ??= []) as Obj[];
       arr.push(readElement(st, f.decl, node, childPath));
@@ -207,7 +228,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: string): 
 
 /** Reads an element into a def, following its declaration. */
 export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, basePath = ''): T {
-  return readElement({ source }, decl, root, basePath + '/' + root.name) as T;
+  return readElement({ source }, decl, root, { parent: undefined, el: root, base: basePath }) as T;
 }
 
 // ---------------------------------------------------------------- format
@@ -242,23 +263,53 @@ function caseOf(decl: Decl, obj: Obj): ElementDecl {
 }
 
 /**
- * Kept nodes anchored after field `key`: for a list, those read after its
- * `index`-th item; `tail` takes those anchored past the list's current end
- * (items removed since parsing), so nothing is dropped.
+ * Kept nodes by anchor: `after` field key, and for lists the number of
+ * items read before them. Built once per element so writing stays linear.
  */
-function writeExtras(
-  extra: Extra | undefined,
-  key: string | undefined,
-  index: number | undefined,
-  level: number,
-  tail = false,
-): string {
-  if (!extra?.nodes) return '';
-  let s = '';
-  for (const e of extra.nodes) {
-    if (e.after !== key) continue;
-    if (index === undefined || (tail ? (e.index ?? 0) > index : e.index === index)) s += writeNode(e.node, level);
+class ExtraIndex {
+  /** Nodes after a single field (index undefined), by key ('' = before all). */
+  private readonly plain = new Map<string, XmlNode[]>();
+  /** Nodes after a list item, by key then 1-based item index. */
+  private readonly items = new Map<string, Map<number, XmlNode[]>>();
+  constructor(extra: Extra) {
+    for (const e of extra.nodes ?? []) {
+      const k = e.after ?? '';
+      if (e.index === undefined) push(this.plain, k, e.node);
+      else {
+        let m = this.items.get(k);
+        if (!m) this.items.set(k, (m = new Map()));
+        push(m, e.index, e.node);
+      }
+    }
   }
+  /** Nodes after a non-list field (or before all, key ''). */
+  after(key: string, level: number): string {
+    return writeAll(this.plain.get(key), level);
+  }
+  /** Nodes after the `index`-th item of a list (1-based). */
+  afterItem(key: string, index: number, level: number): string {
+    return writeAll(this.items.get(key)?.get(index), level);
+  }
+  /** Nodes anchored past the list's current end (items removed since parsing), so nothing is dropped. */
+  afterList(key: string, length: number, level: number): string {
+    let s = writeAll(this.plain.get(key), level);
+    for (const [i, nodes] of this.items.get(key) ?? []) if (i > length) s += writeAll(nodes, level);
+    return s;
+  }
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+}
+
+function push<K>(m: Map<K, XmlNode[]>, k: K, node: XmlNode): void {
+  const a = m.get(k);
+  if (a) a.push(node);
+  else m.set(k, [node]);
+}
+
+function writeAll(nodes: XmlNode[] | undefined, level: number): string {
+  let s = '';
+  if (nodes) for (const n of nodes) s += writeNode(n, level);
   return s;
 }
 
@@ -289,7 +340,8 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
 
   const inner = level + 1;
   const ind = indentOf(inner);
-  let body = writeExtras(extra, undefined, undefined, inner);
+  const extras = extra?.nodes?.length ? new ExtraIndex(extra) : undefined;
+  let body = extras ? extras.after('', inner) : '';
   for (const [key, f] of c.childList) {
     const v = obj[key];
     if (v !== undefined && active(f, ctx, obj)) {
@@ -301,10 +353,10 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
         }
         case 'list': {
           if (!Array.isArray(v)) throw formatError(d, key, 'expected an array');
+          const anchored = extras?.has(key);
           for (let i = 0; i < v.length; i++) {
-            const s = formatElement(f.decl, v[i], ctx, inner);
-            body += ind + s + '\n';
-            body += writeExtras(extra, key, i + 1, inner);
+            body += ind + formatElement(f.decl, v[i], ctx, inner) + '\n';
+            if (anchored) body += extras!.afterItem(key, i + 1, inner);
           }
           break;
         }
@@ -319,8 +371,7 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
           break;
       }
     }
-    if (f.kind === 'list') body += writeExtras(extra, key, Array.isArray(v) ? v.length : 0, inner, true);
-    else body += writeExtras(extra, key, undefined, inner);
+    if (extras) body += f.kind === 'list' ? extras.afterList(key, Array.isArray(v) ? v.length : 0, inner) : extras.after(key, inner);
   }
   if (body === '') {
     if (omitEmpty && head === '<' + d.name) return '';
