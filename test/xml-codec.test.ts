@@ -43,7 +43,7 @@ type Car = Infer<typeof car>;
 
 const parse = (xml: string) => {
   const doc = readXml(xml);
-  return parseWith<Car>(car, doc.root, doc.source);
+  return parseWith<Car>(car, doc.root, doc.source, { keepOrigins: true });
 };
 const format = (c: Car, status = false) => formatElement(car, c, formatContext({ status }), 0) + '\n';
 

@@ -20,14 +20,19 @@ export interface FormatDomainOptions {
   stripExtensions?: boolean;
 }
 
+export interface ParseDomainOptions extends ReadOptions {
+  /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
+  keepOrigins?: boolean;
+}
+
 /** Parses a `<domain>` document. Throws {@link VirtXmlError} with a place on bad input. */
-export function parseDomainXml(xml: string, options: ReadOptions = {}): DomainDef {
+export function parseDomainXml(xml: string, options: ParseDomainOptions = {}): DomainDef {
   const doc = readXml(xml, options);
   if (doc.root.name !== 'domain') {
     const p = doc.source.elementPlace(doc.root);
     throw new VirtXmlError('xml-root', `expected root element <domain>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
   }
-  return parseWith<DomainDef>(domain, doc.root, doc.source);
+  return parseWith<DomainDef>(domain, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
 }
 
 /** Writes a domain def in libvirt's canonical form (as `virsh dumpxml` prints it). */

@@ -24,6 +24,8 @@ export interface ParseNetworkOptions {
   maxSize?: number;
   /** Maximum element nesting depth. */
   maxDepth?: number;
+  /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
+  keepOrigins?: boolean;
 }
 
 export interface FormatNetworkOptions {
@@ -45,7 +47,7 @@ export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}):
       path: '/' + root.name,
     });
   }
-  return parseWith<NetworkDef>(networkDef, root, doc.source);
+  return parseWith<NetworkDef>(networkDef, root, doc.source, { keepOrigins: options.keepOrigins ?? false });
 }
 
 /** Writes a network definition in libvirt's canonical form, ending with a newline. */

@@ -24,11 +24,27 @@ import { attribute, escapeLibvirt, indentOf, writeElement, writeNode } from './w
 type Obj = Record<string, any>;
 
 /** Where each parsed def object came from, for diagnostics after parsing. */
-const origins = new WeakMap<object, { el: XmlElement; path: PathRef; source: XmlSource }>();
+interface Origin {
+  el: XmlElement;
+  path: PathRef;
+  source: XmlSource;
+}
 
-/** The element (and its path) a parsed def object was read from, if any. */
+/**
+ * Origins of defs parsed with `keepOrigins` (diagnostics after parsing). A
+ * WeakMap entry per element costs about as much as the rest of the mapping,
+ * so by default origins live only in a per-parse Map, for the parse-time
+ * checks, and are dropped with it.
+ */
+const kept = new WeakMap<object, Origin>();
+/** Parses in progress (a check hook may call originOf on descendants). */
+const activeParses: Array<Map<object, Origin>> = [];
+
+/** The element (and its path) a parsed def object was read from, if known. */
 export function originOf(def: object): { el: XmlElement; path: string; source: XmlSource } | undefined {
-  const o = origins.get(def);
+  let o: Origin | undefined;
+  for (let i = activeParses.length - 1; i >= 0 && !o; i--) o = activeParses[i]!.get(def);
+  o ??= kept.get(def);
   return o && { el: o.el, path: pathString(o.path), source: o.source };
 }
 
@@ -66,6 +82,7 @@ function pathString(p: PathRef): string {
 
 interface ParseState {
   source: XmlSource;
+  origins: Map<object, Origin>;
 }
 
 function error(
@@ -134,7 +151,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
   const c = compile(d);
   const obj: Obj = {};
-  origins.set(obj, { el, path, source: st.source });
+  st.origins.set(obj, { el, path, source: st.source });
 
   for (const a of el.attributes) {
     const hit = c.attrs.get(a.name);
@@ -217,7 +234,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {
-      const at = failure.at ? origins.get(failure.at) : undefined;
+      const at = failure.at ? st.origins.get(failure.at) : undefined;
       throw at
         ? error(st, failure.code, failure.message, at.el, at.path, failure.attribute)
         : error(st, failure.code, failure.message, el, path, failure.attribute);
@@ -226,9 +243,24 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   return obj;
 }
 
+export interface ParseWithOptions {
+  /** Path prefix of the root element (for snippets inside a larger document). */
+  basePath?: string;
+  /** Remember where every def object came from, for `originOf` after parsing (costs about as much as the parse). */
+  keepOrigins?: boolean;
+}
+
 /** Reads an element into a def, following its declaration. */
-export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, basePath = ''): T {
-  return readElement({ source }, decl, root, { parent: undefined, el: root, base: basePath }) as T;
+export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, options: ParseWithOptions = {}): T {
+  const st: ParseState = { source, origins: new Map() };
+  activeParses.push(st.origins);
+  try {
+    const value = readElement(st, decl, root, { parent: undefined, el: root, base: options.basePath ?? '' }) as T;
+    if (options.keepOrigins) for (const [obj, o] of st.origins) kept.set(obj, o);
+    return value;
+  } finally {
+    activeParses.pop();
+  }
 }
 
 // ---------------------------------------------------------------- format
