@@ -306,7 +306,8 @@ export interface Compiled {
   required: Array<[string, Field]>;
 }
 
-const compiledCache = new WeakMap<ElementDecl, Compiled>();
+/** The lookup tables, kept on the declaration itself (a WeakMap lookup per element was measurable). */
+const COMPILED = '__compiled';
 
 export function xmlNameOf(key: string, f: Field): string {
   switch (f.kind) {
@@ -323,7 +324,7 @@ export function xmlNameOf(key: string, f: Field): string {
 }
 
 export function compile(decl: ElementDecl): Compiled {
-  let c = compiledCache.get(decl);
+  let c = (decl as { [COMPILED]?: Compiled })[COMPILED];
   if (c) return c;
   c = { attrs: new Map(), children: new Map(), text: undefined, attrList: [], childList: [], defaults: [], required: [] };
   for (const [key, f] of Object.entries(decl.fields)) {
@@ -343,6 +344,6 @@ export function compile(decl: ElementDecl): Compiled {
       if (f.required) c.required.push([key, f]);
     }
   }
-  compiledCache.set(decl, c);
+  Object.defineProperty(decl, COMPILED, { value: c, enumerable: false });
   return c;
 }

@@ -58,6 +58,14 @@ class PositionedParser extends SaxesParser<{ position: true }> {
   }
 }
 
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
 class Abort {
   constructor(readonly error: VirtXmlError) {}
 }
@@ -138,19 +146,32 @@ export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
     if (colon >= 0 && ns === undefined) fail('xml-malformed', `unbound namespace prefix in element '${tag.name}'`);
     if (ns) el.ns = ns;
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(el);
-    else root = el;
+    if (parent) {
+      dropIndentation(parent);
+      parent.children.push(el);
+    } else root = el;
     stack.push(el);
     names.push(tag.name);
   });
   parser.on('closetag', () => {
-    stack.pop();
+    const el = stack.pop()!;
+    // trailing indentation before the end tag of an element with element children
+    const kids = el.children;
+    if (kids.length > 1 && kids[kids.length - 2]!.type !== 'text') dropIndentation(el);
     names.pop();
     if (scopeDepth.length && scopeDepth[scopeDepth.length - 1] === stack.length) {
       scopeDepth.pop();
       scopes.pop();
     }
   });
+  /**
+   * Whitespace-only text between elements is indentation, not content
+   * (libvirt re-indents everything): it is not kept in the tree.
+   */
+  const dropIndentation = (parent: XmlElement) => {
+    const last = parent.children[parent.children.length - 1];
+    if (last && last.type === 'text' && !last.cdata && isBlank(last.text)) parent.children.pop();
+  };
   const addText = (text: string, cdata: boolean) => {
     const parent = stack[stack.length - 1];
     if (!parent) return; // whitespace outside the root; saxes rejects anything else
@@ -162,11 +183,15 @@ export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
   parser.on('cdata', (t) => addText(t, true));
   parser.on('comment', (text) => {
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push({ type: 'comment', text } satisfies XmlNode);
+    if (!parent) return;
+    dropIndentation(parent);
+    parent.children.push({ type: 'comment', text } satisfies XmlNode);
   });
   parser.on('processinginstruction', (pi) => {
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push({ type: 'pi', target: pi.target, body: pi.body });
+    if (!parent) return;
+    dropIndentation(parent);
+    parent.children.push({ type: 'pi', target: pi.target, body: pi.body });
   });
 
   try {
