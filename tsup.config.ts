@@ -13,6 +13,16 @@ export default defineConfig([
     external: ['saxes'],
   },
   {
+    // the Node entry: core + host adapters (sysfs, file store)
+    entry: { node: 'src/node.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['saxes'],
+  },
+  {
     // the edges: CLI (Node)
     entry: { cli: 'src/cli/main.ts' },
     format: ['cjs'],

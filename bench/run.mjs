@@ -93,7 +93,7 @@ console.log(`virtxml bench — node ${process.version}, ${new Date().toISOString
 console.table(rows);
 
 // scenario benchmarks registered by other modules
-for (const extra of ['allocator.mjs']) {
+for (const extra of ['allocator.mjs', 'hostdev.mjs']) {
   const p = join(here, extra);
   if (existsSync(p)) await import(p);
 }

@@ -7,16 +7,17 @@ import type { RngNames } from './rng.js';
 
 export function declNames(root: Decl, rootParent = ''): RngNames {
   const out: RngNames = { elements: new Set(), attributes: new Set() };
-  const seen = new Set<string>();
+  const seen = new Map<object, Set<string>>();
   const walk = (decl: Decl, parent: string): void => {
     const r = resolveDecl(decl);
     const cases = r.kind === 'union' ? Object.values(r.cases) : [r];
     for (const d of cases) {
       const key = `${parent}>${d.name}`;
       out.elements.add(key);
-      const visit = `${key}|${Object.keys(d.fields).join(',')}`;
-      if (seen.has(visit)) continue;
-      seen.add(visit);
+      let parents = seen.get(d);
+      if (!parents) seen.set(d, (parents = new Set()));
+      if (parents.has(parent)) continue;
+      parents.add(parent);
       for (const [k, f] of Object.entries(d.fields)) {
         if (f.kind === 'attr') out.attributes.add(`${key}@${xmlNameOf(k, f)}`);
         else if (f.kind === 'child' || f.kind === 'list') walk(f.decl, d.name);

@@ -12,8 +12,8 @@ import { rngNames } from './rng.js';
 
 /** Recorded floors; raise them as the model grows. */
 const FLOOR = {
-  coveredElements: 87,
-  coveredAttributes: 228,
+  coveredElements: 609,
+  coveredAttributes: 1491,
   byteIdenticalOutputs: 965,
 };
 

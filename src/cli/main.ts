@@ -17,6 +17,8 @@ import {
   readXml,
   type NetworkInterface,
 } from '../index.js';
+import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
+import { cmdIommu, IOMMU_HELP } from './iommu.js';
 
 const HELP: Record<string, string> = {
   main: `virtxml — libvirt domain and network XML as typed data
@@ -28,6 +30,9 @@ Commands:
   allocate --network NET.xml DOMAIN.xml...
                               connect each <interface type='network'> to its network,
                               print the status XML and the PCI device list
+  iommu [--sysfs ROOT | --topology FILE.json]
+                              list IOMMU groups, their devices and drivers, and VFIO viability
+  hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
   help [COMMAND]              show help
 
 Run 'virtxml COMMAND --help' for a command's options.`,
@@ -46,6 +51,9 @@ libvirt's network driver would, then prints each domain's status XML and the PCI
 its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
   --json               print a JSON report instead`,
 };
+
+HELP.iommu = IOMMU_HELP;
+HELP.hostdev = HOSTDEV_HELP;
 
 class UsageError extends Error {}
 
@@ -191,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
         return cmdFmt(rest);
       case 'allocate':
         return cmdAllocate(rest);
+      case 'iommu':
+        return cmdIommu(rest);
+      case 'hostdev':
+        return cmdHostdev(rest);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }

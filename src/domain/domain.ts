@@ -1,82 +1,133 @@
 /**
- * The `<domain>` root and its basic children. Elements not declared here
- * (cpu, features, …) are kept in place and written back by the codec.
+ * The `<domain>` root: its attributes and every top-level child, in the
+ * order `virDomainDefFormatInternal` writes them. Each family lives in its
+ * own file (memory.ts, cpu.ts, os.ts, …); `<devices>` in devices/.
+ * Elements not declared are kept in place and written back by the codec.
  */
-import { attr, child, element, list, raw, text, value, type Infer } from '../xml/decl.js';
-import { oneOf, pattern, str, uint, uuid } from '../xml/values.js';
+import { attr, child, element, list, raw, value, type Infer } from '../xml/decl.js';
+import { oneOf, str, uint, uuid, type ValueType } from '../xml/values.js';
+import { blkiotune } from './blkiotune.js';
+import { clock } from './clock.js';
+import { cpu } from './cpu.js';
+import { cputune } from './cputune.js';
 import { devices } from './devices/devices.js';
+import { features } from './features.js';
+import { idmap } from './idmap.js';
+import { keywrap } from './keywrap.js';
+import { launchSecurity } from './launch-security.js';
+import { lifecycleFields, pm } from './lifecycle.js';
+import { currentMemory, domainMemory, maxMemory, memoryBacking, memtune } from './memory.js';
+import { declareNamespaces, domainNamespaceAttrs, namespaceFields } from './namespaces.js';
+import { numatune, resource } from './numatune.js';
+import { os } from './os.js';
+import { perf } from './perf.js';
+import { seclabel } from './seclabel.js';
+import { sysinfo } from './sysinfo.js';
+import { defaultiothread, iothreadids, iothreadsCount, vcpu, vcpus } from './vcpu.js';
 
-const memoryUnit = pattern('unit', /^([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE]([iI]?[bB])?)$/);
+export * from './blkiotune.js';
+export * from './clock.js';
+export * from './cpu.js';
+export * from './cpuset.js';
+export * from './cputune.js';
+export * from './feature-state.js';
+export * from './features.js';
+export * from './hyperv.js';
+export * from './idmap.js';
+export * from './keywrap.js';
+export * from './launch-security.js';
+export * from './lifecycle.js';
+export * from './memory.js';
+export * from './namespaces.js';
+export * from './numa.js';
+export * from './numatune.js';
+export * from './os.js';
+export * from './perf.js';
+export * from './process-caps.js';
+export * from './scaled.js';
+export * from './seclabel.js';
+export * from './sysinfo.js';
+export * from './vcpu.js';
 
-const memoryValue = text(uint({ max: Number.MAX_SAFE_INTEGER }), { required: true });
+/** libvirt's hypervisor types (`virDomainVirtType`). */
+export const domainVirtType = oneOf(
+  'qemu', 'kqemu', 'kvm', 'xen', 'lxc', 'uml', 'openvz', 'test', 'vmware', 'hyperv', 'vbox', 'phyp', 'vz', 'bhyve', 'hvf',
+);
 
-export const domainMemory = element('memory', {
-  dumpCore: attr(oneOf('on', 'off')),
-  unit: attr(memoryUnit),
-  value: memoryValue,
-});
+/** `<genid>`: a UUID, or empty to ask libvirt to generate one. */
+const genidValue: ValueType<string> = {
+  name: 'uuid|empty',
+  parse: (t) => (t.trim() === '' ? '' : uuid.parse(t)),
+  format: (v) => v,
+  is: (v): v is string => v === '' || uuid.is(v),
+  schema: { anyOf: [{ const: '' }, uuid.schema] },
+};
 
-export const maxMemory = element('maxMemory', {
-  slots: attr(uint()),
-  unit: attr(memoryUnit),
-  value: memoryValue,
-});
+type Placement = { placement?: string };
+type PlacementParts = {
+  vcpu?: Placement & { cpuset?: string };
+  numatune?: { memory?: Placement & { nodeset?: string } };
+  cputune?: { vcpupins?: unknown[]; emulatorpin?: unknown; iothreadpins?: unknown[] };
+};
 
-export const vcpu = element('vcpu', {
-  placement: attr(oneOf('static', 'auto')),
-  cpuset: attr(str),
-  current: attr(uint()),
-  count: text(uint(), { required: true }),
-});
-
-export const osType = element('type', {
-  arch: attr(str),
-  machine: attr(str),
-  value: text(oneOf('hvm', 'linux', 'xen', 'xenpvh', 'exe'), { required: true }),
-});
-
-export const osBoot = element('boot', {
-  dev: attr(oneOf('hd', 'fd', 'cdrom', 'network'), { required: true }),
-});
-
-export const os = element('os', {
-  firmware: attr(oneOf('bios', 'efi')),
-  type: child(osType),
-  boots: list(osBoot),
-});
-
-export const clock = element('clock', {
-  offset: attr(oneOf('localtime', 'utc', 'timezone', 'variable', 'absolute')),
-  timezone: attr(str),
-  adjustment: attr(str),
-  basis: attr(oneOf('utc', 'localtime')),
-  start: attr(uint({ max: Number.MAX_SAFE_INTEGER })),
-});
-
-const lifecycleAction = oneOf('destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart');
+/**
+ * libvirt's placement defaults across `<vcpu>` and `<numatune>`: memory with
+ * neither nodeset nor placement follows automatic vCPU placement, and vCPUs
+ * follow automatic memory placement unless pinned somewhere (cpuset,
+ * vcpupin, emulatorpin, iothreadpin).
+ */
+function placementDefaults(d: PlacementParts): undefined {
+  const mem = d.numatune?.memory;
+  if (mem && mem.placement === undefined && mem.nodeset === undefined && d.vcpu?.placement === 'auto') mem.placement = 'auto';
+  const t = d.cputune;
+  const pinned = d.vcpu?.cpuset !== undefined || !!t?.vcpupins?.length || t?.emulatorpin !== undefined || !!t?.iothreadpins?.length;
+  if (d.vcpu && !pinned && mem?.placement === 'auto') d.vcpu.placement = 'auto';
+  return undefined;
+}
 
 export const domain = element(
   'domain',
   {
-    type: attr(str, { required: true, doc: 'Hypervisor: kvm, qemu, xen, lxc, …' }),
+    type: attr(domainVirtType, { required: true, doc: 'Hypervisor: kvm, qemu, xen, lxc, …' }),
     id: attr(uint({ max: 0x7fffffff }), { when: (ctx) => !ctx.inactive, doc: 'Running domain id (live XML)' }),
+    ...domainNamespaceAttrs,
     name: value('name', str, { required: true }),
     uuid: value('uuid', uuid),
-    genid: value('genid', str),
+    genid: value('genid', genidValue),
     title: value('title', str),
     description: value('description', str),
     metadata: raw('metadata', { quote: '"', doc: 'Applications’ own XML, kept exactly' }),
     maxMemory: child(maxMemory),
     memory: child(domainMemory),
-    currentMemory: child(element('currentMemory', { unit: attr(memoryUnit), value: memoryValue })),
+    currentMemory: child(currentMemory),
+    blkiotune: child(blkiotune, { omitEmpty: true }),
+    memtune: child(memtune, { omitEmpty: true }),
+    memoryBacking: child(memoryBacking, { omitEmpty: true }),
     vcpu: child(vcpu),
+    vcpus: child(vcpus, { omitEmpty: true }),
+    iothreads: iothreadsCount,
+    iothreadids: child(iothreadids, { omitEmpty: true }),
+    defaultiothread: child(defaultiothread, { omitEmpty: true }),
+    cputune: child(cputune, { omitEmpty: true }),
+    numatune: child(numatune, { omitEmpty: true }),
+    resource: child(resource, { omitEmpty: true }),
+    sysinfos: list(sysinfo),
+    bootloader: value('bootloader', str),
+    bootloader_args: value('bootloader_args', str),
     os: child(os),
+    idmap: child(idmap, { omitEmpty: true }),
+    features: child(features, { omitEmpty: true }),
+    cpu: child(cpu),
     clock: child(clock),
-    on_poweroff: value('on_poweroff', lifecycleAction),
-    on_reboot: value('on_reboot', lifecycleAction),
-    on_crash: value('on_crash', lifecycleAction),
+    ...lifecycleFields,
+    pm: child(pm, { omitEmpty: true }),
+    perf: child(perf, { omitEmpty: true }),
     devices: child(devices),
+    seclabels: list(seclabel),
+    keywrap: child(keywrap, { omitEmpty: true }),
+    launchSecurity: child(launchSecurity),
+    ...namespaceFields,
   },
-  { doc: 'A libvirt domain (virtual machine)' },
+  { check: placementDefaults, beforeFormat: declareNamespaces, doc: 'A libvirt domain (virtual machine)' },
 );
 export type DomainDef = Infer<typeof domain>;

@@ -4,7 +4,7 @@
  */
 import { ipAddress } from '../common/networkcommon.js';
 import { attr, element, list, text, type Infer } from '../xml/decl.js';
-import { oneOf, str, uint, yesNo } from '../xml/values.js';
+import { pattern, str, uint, yesNo } from '../xml/values.js';
 import { failAt } from './problems.js';
 
 export const dnsForwarder = element(
@@ -24,7 +24,7 @@ export const dnsSrv = element(
   'srv',
   {
     service: attr(str, { required: true }),
-    protocol: attr(oneOf('tcp', 'udp'), { required: true }),
+    protocol: attr(pattern('protocol', /^[A-Za-z_-]+$/), { required: true, doc: 'tcp or udp (libvirt reads any name of letters, - and _)' }),
     domain: attr(str),
     target: attr(str),
     port: srvNumber(),

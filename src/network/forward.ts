@@ -10,7 +10,7 @@
 import { checkPciAddress, hostdevDriver, pciAddressFields, pciAddressName } from '../common/basictypes.js';
 import { ipv4Address } from '../common/networkcommon.js';
 import { attr, child, element, list, type FormatContext, type Infer, type InferFields } from '../xml/decl.js';
-import { oneOf, str, uint, yesNo, type ValueType } from '../xml/values.js';
+import { oneOf, onOff, str, uint, yesNo, type ValueType } from '../xml/values.js';
 import { failAt, repeatedChild } from './problems.js';
 import { liveConnections, yesLenient } from './values.js';
 
@@ -37,6 +37,7 @@ const forwardAddressFields = {
   bus: pciAddressFields.bus,
   slot: pciAddressFields.slot,
   function: pciAddressFields.function,
+  multifunction: attr(onOff, { when: () => false, doc: 'Read only: libvirt reads it and never writes it back' }),
   connections: attr(uint(), { when: () => false, doc: 'Read only: libvirt never writes a use count for PCI pool entries' }),
 } as const;
 export type NetworkForwardAddress = InferFields<typeof forwardAddressFields>;

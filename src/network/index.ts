@@ -6,7 +6,9 @@
 import { formatContext, formatElement, parseWith } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
+import type { Decl } from '../xml/decl.js';
 import { networkDef, type NetworkDef } from './network.js';
+import { networkPort, type NetworkPortDef } from './port.js';
 
 export * from './bridge.js';
 export * from './dns.js';
@@ -15,6 +17,13 @@ export * from './forward.js';
 export * from './ip.js';
 export * from './network.js';
 export * from './portgroup.js';
+export * from './port.js';
+export * from './port-actual.js';
+export * from './pci-host.js';
+export * from './validate.js';
+export * from './update.js';
+export { NetworkAllocator, type NetworkAllocatorOptions, type NetworkHook, type CreatePortOptions } from './allocator.js';
+export { mergeVirtualPorts, completeVirtualPort } from './virtualport.js';
 export { ipRoute as networkRoute, type IpRoute as NetworkRoute } from '../common/networkcommon.js';
 
 export interface ParseNetworkOptions {
@@ -35,23 +44,41 @@ export interface FormatNetworkOptions {
   stripExtensions?: boolean;
 }
 
-/** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
-export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}): NetworkDef {
+/** Reads a document whose root must be `<name>`, with the declaration of that root. */
+function parseRoot<T>(decl: Decl, xml: string, options: ParseNetworkOptions): T {
   const doc = readXml(xml, options);
   const root = doc.root;
-  if (root.name !== 'network') {
+  if (root.name !== decl.name) {
     const place = doc.source.elementPlace(root);
-    throw new VirtXmlError('xml-root', `unexpected root element <${root.name}>, expecting <network>`, {
+    throw new VirtXmlError('xml-root', `unexpected root element <${root.name}>, expecting <${decl.name}>`, {
       line: place.line,
       column: place.column,
       path: '/' + root.name,
     });
   }
-  return parseWith<NetworkDef>(networkDef, root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+}
+
+/** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
+export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}): NetworkDef {
+  return parseRoot<NetworkDef>(networkDef, xml, options);
 }
 
 /** Writes a network definition in libvirt's canonical form, ending with a newline. */
 export function formatNetworkXml(def: NetworkDef, options: FormatNetworkOptions = {}): string {
   const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false });
   return formatElement(networkDef, def, ctx, 0) + '\n';
+}
+
+/**
+ * Reads a `<networkport>` document (`virNetworkPortDefParse`): uuid, owner
+ * and mac are required, a plug needs its bridge, dev or PCI address.
+ */
+export function parseNetworkPortXml(xml: string, options: ParseNetworkOptions = {}): NetworkPortDef {
+  return parseRoot<NetworkPortDef>(networkPort, xml, options);
+}
+
+/** Writes a network port as `virsh net-port-dumpxml` does, ending with a newline. */
+export function formatNetworkPortXml(port: NetworkPortDef, options: Pick<FormatNetworkOptions, 'stripExtensions'> = {}): string {
+  return formatElement(networkPort, port, formatContext({ stripExtensions: options.stripExtensions ?? false }), 0) + '\n';
 }

@@ -5,6 +5,7 @@
 import { canonicalIp, ipAddress, ipFamily, ipPrefix, ipv4Address } from '../common/networkcommon.js';
 import { attr, child, element, list, type Infer, type InferFields } from '../xml/decl.js';
 import { oneOf, pattern, str, yesNo } from '../xml/values.js';
+import { rangeProblem } from './ip-range.js';
 import { failAt } from './problems.js';
 import { isMulticastMac, ulong } from './values.js';
 
@@ -86,6 +87,10 @@ export function checkIp(ip: NetworkIp, network: string): void {
     if (ip.prefix) throw failAt(ip, 'invalid-value', `network '${network}' cannot have both prefix='${ip.prefix}' and a netmask`, 'prefix');
   }
   if (ip.tftp && fam !== 'ipv4') throw failAt(ip.tftp, 'unsupported', `Unsupported <tftp> element in an IPv6 element in network '${network}'`);
+  for (const r of ip.dhcp?.ranges ?? []) {
+    const problem = rangeProblem(r.start, r.end, ip);
+    if (problem) throw failAt(r, 'invalid-value', problem);
+  }
   for (const h of ip.dhcp?.hosts ?? []) checkHost(h, fam === 'ipv6', network);
   for (const r of [...(ip.dhcp?.ranges ?? []), ...(ip.dhcp?.hosts ?? [])]) {
     const l = r.lease;

@@ -8,23 +8,43 @@ import type { VirtualPort } from '../common/networkcommon.js';
 import { VirtXmlError } from '../xml/errors.js';
 
 type Params = NonNullable<VirtualPort['parameters']>;
-const PARAMS = ['managerid', 'typeid', 'typeidversion', 'instanceid', 'interfaceid', 'profileid'] as const;
+type Param = keyof Params;
+type VPortType = NonNullable<VirtualPort['type']>;
 
-/** libvirt's `virNetDevVPortProfileMerge3`: first non-empty value wins; a different later value is an error. */
-export function mergeVirtualPorts(...profiles: Array<VirtualPort | undefined>): VirtualPort | undefined {
-  const present = profiles.filter((p): p is VirtualPort => p !== undefined);
-  if (present.length === 0) return undefined;
-  const out: VirtualPort = {};
-  const params: Params = {};
-  for (const p of present) {
-    if (p.type !== undefined) {
-      if (out.type !== undefined && out.type !== p.type) {
-        throw new VirtXmlError('invalid-value', `attempt to merge virtualports with mismatched types (${out.type} and ${p.type})`);
+/** The parameters each type uses (what libvirt merges and writes for it). */
+const PARAMS_OF: Record<VPortType, readonly Param[]> = {
+  '802.1Qbg': ['managerid', 'typeid', 'typeidversion', 'instanceid'],
+  '802.1Qbh': ['profileid'],
+  openvswitch: ['profileid', 'interfaceid'],
+  midonet: ['interfaceid'],
+};
+const ALL_PARAMS: readonly Param[] = ['managerid', 'typeid', 'typeidversion', 'instanceid', 'profileid', 'interfaceid'];
+
+/**
+ * libvirt's `virNetDevVPortProfileMerge3` (§2.3): no profile unless one of
+ * the three has a type; otherwise the interface's profile, completed field
+ * by field from the network's, then the portgroup's. A field is merged only
+ * when it belongs to the type known so far; a different value is an error.
+ * The result keeps the parameters of its type.
+ */
+export function mergeVirtualPorts(
+  fromInterface: VirtualPort | undefined,
+  fromNetwork: VirtualPort | undefined,
+  fromPortgroup: VirtualPort | undefined,
+): VirtualPort | undefined {
+  if (![fromInterface, fromNetwork, fromPortgroup].some((p) => p?.type !== undefined)) return undefined;
+  let type = fromInterface?.type;
+  const params: Params = { ...fromInterface?.parameters };
+  for (const mods of [fromNetwork, fromPortgroup]) {
+    if (!mods) continue;
+    if (mods.type !== undefined) {
+      if (type !== undefined && type !== mods.type) {
+        throw new VirtXmlError('invalid-value', `attempt to merge virtualports with mismatched types (${type} and ${mods.type})`);
       }
-      out.type = p.type;
+      type = mods.type;
     }
-    for (const k of PARAMS) {
-      const v = p.parameters?.[k];
+    for (const k of type === undefined ? ALL_PARAMS : PARAMS_OF[type]) {
+      const v = mods.parameters?.[k];
       if (v === undefined) continue;
       const have = params[k];
       if (have !== undefined && have !== v) {
@@ -33,19 +53,21 @@ export function mergeVirtualPorts(...profiles: Array<VirtualPort | undefined>): 
       (params as Record<string, unknown>)[k] = v;
     }
   }
-  if (out.type === undefined && Object.keys(params).length === 0) return undefined;
-  if (Object.keys(params).length) out.parameters = params;
+  const out: VirtualPort = { type: type! };
+  const kept: Params = {};
+  for (const k of PARAMS_OF[type!]) if (params[k] !== undefined) (kept as Record<string, unknown>)[k] = params[k];
+  if (Object.keys(kept).length) out.parameters = kept;
   return out;
 }
 
 /**
- * libvirt's `virNetDevVPortProfileCheckComplete` with UUID generation: the
- * ids a type needs must be there; missing instance/interface ids are made.
+ * libvirt's `virNetDevVPortProfileCheckComplete` with `generateMissing`:
+ * the ids a type needs must be there; a missing 802.1Qbg instanceid or
+ * openvswitch interfaceid is generated.
  */
 export function completeVirtualPort(vp: VirtualPort, newUuid: () => string): VirtualPort {
   const p: Params = { ...vp.parameters };
-  const missing = (what: string) =>
-    new VirtXmlError('invalid-value', `missing ${what} in <virtualport type='${vp.type}'>`);
+  const missing = (what: string) => new VirtXmlError('invalid-value', `missing ${what} in <virtualport type='${vp.type}'>`);
   switch (vp.type) {
     case '802.1Qbg':
       if (p.managerid === undefined) throw missing('managerid');
@@ -54,11 +76,13 @@ export function completeVirtualPort(vp: VirtualPort, newUuid: () => string): Vir
       p.instanceid ??= newUuid();
       break;
     case '802.1Qbh':
-      if (p.profileid === undefined) throw missing('profileid');
+      if (!p.profileid) throw missing('profileid');
       break;
     case 'openvswitch':
-    case 'midonet':
       p.interfaceid ??= newUuid();
+      break;
+    case 'midonet':
+      if (p.interfaceid === undefined) throw missing('interfaceid');
       break;
     default:
       return vp;

@@ -45,6 +45,13 @@ export class PciDevice {
   unbindFromStub = false;
   removeSlot = false;
   reprobe = false;
+  /**
+   * The driver the device was bound to before the manager detached it
+   * (virtxml's addition, so a device goes back to its original driver):
+   * a name, `null` when it was unbound, `undefined` when unknown (then the
+   * kernel chooses, by `drivers_probe`, as libvirt does).
+   */
+  origDriver: string | null | undefined = undefined;
 
   constructor(init: PciDeviceInit) {
     const a = init.address;
@@ -69,6 +76,7 @@ export class PciDevice {
     d.unbindFromStub = this.unbindFromStub;
     d.removeSlot = this.removeSlot;
     d.reprobe = this.reprobe;
+    d.origDriver = this.origDriver;
     return d;
   }
 }

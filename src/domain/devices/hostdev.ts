@@ -9,6 +9,7 @@ import { attr, child, element, flag, list, tag, union, value, type Infer } from 
 import { literal, oneOf, onOff, pattern, str, uint, uuid, yesNo } from '../../xml/values.js';
 import { deviceInfoFields } from './info.js';
 import { interfaceIp, interfaceRoute } from './ipinfo.js';
+import { diskAuth, initiator } from './storage-common.js';
 
 const subsystem = attr(literal('subsystem'), { default: 'subsystem' as const });
 const capabilities = tag(literal('capabilities'));
@@ -96,21 +97,6 @@ const scsiAdapter = element('adapter', {
   managed: attr(yesNo),
   wwnn: attr(str),
   wwpn: attr(str),
-});
-
-const authSecret = element('secret', {
-  type: attr(oneOf('ceph', 'iscsi'), { required: true }),
-  uuid: attr(uuid),
-  usage: attr(str),
-});
-
-export const diskAuth = element('auth', {
-  username: attr(str, { required: true }),
-  secret: child(authSecret, { required: true }),
-});
-
-export const initiator = element('initiator', {
-  iqn: child(element('iqn', { name: attr(str, { required: true }) }), { required: true }),
 });
 
 export const scsiHostdevSource = element('source', {

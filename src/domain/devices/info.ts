@@ -46,7 +46,7 @@ export const deviceAddress = union(
     'spapr-vio': element('address', { type: tag(literal('spapr-vio')), reg: attr(uint({ base0: true, hexWidth: 8 })) }),
     ccw: element('address', {
       type: tag(literal('ccw')),
-      cssid: attr(uint({ base0: true, max: 0xfe, hexWidth: 2 })),
+      cssid: attr(uint({ base0: true, max: 0xfe, hexWidth: 1 })),
       ssid: attr(uint({ base0: true, max: 3, hexWidth: 1 })),
       devno: attr(uint({ base0: true, max: 0xffff, hexWidth: 4 })),
     }),

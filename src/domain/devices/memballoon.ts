@@ -1,0 +1,26 @@
+/**
+ * `<memballoon>`: the memory balloon device. libvirt's order
+ * (`virDomainMemballoonDefFormat`): attributes model, autodeflate,
+ * freePageReporting; children stats, device info, driver.
+ */
+import { attr, child, element, type Infer } from '../../xml/decl.js';
+import { oneOf, onOff, uint } from '../../xml/values.js';
+import { deviceInfoFields } from './info.js';
+import { virtioDriverField } from './virtio.js';
+
+/** `<stats period>`: seconds between guest memory statistics updates. */
+export const memballoonStats = element('stats', { period: attr(uint(), { required: true }) });
+
+export const memballoon = element(
+  'memballoon',
+  {
+    model: attr(oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none'), { required: true }),
+    autodeflate: attr(onOff, { doc: 'deflate the balloon when the guest is out of memory' }),
+    freePageReporting: attr(onOff),
+    stats: child(memballoonStats),
+    ...deviceInfoFields,
+    ...virtioDriverField,
+  },
+  { doc: 'Memory balloon' },
+);
+export type MemballoonDef = Infer<typeof memballoon>;
