@@ -102,7 +102,8 @@ export function rngNames(readXml, file) {
  */
 export function declNames(root, rootParent = '') {
   const out = { elements: new Set(), attributes: new Set() };
-  const seen = new Set();
+  // visited per declaration object and parent: union cases often share field names
+  const seen = new Map();
   const resolve = (d) => (d.kind === 'lazy' ? d.get() : d);
   const walk = (decl, parent) => {
     const r = resolve(decl);
@@ -110,9 +111,10 @@ export function declNames(root, rootParent = '') {
       const name = local(d.name);
       const key = `${parent}>${name}`;
       out.elements.add(key);
-      const visit = `${key}|${Object.keys(d.fields).join(',')}`;
-      if (seen.has(visit)) continue;
-      seen.add(visit);
+      let parents = seen.get(d);
+      if (!parents) seen.set(d, (parents = new Set()));
+      if (parents.has(parent)) continue;
+      parents.add(parent);
       for (const [k, f] of Object.entries(d.fields)) {
         if (f.kind === 'attr') out.attributes.add(`${key}@${f.xml ?? k}`);
         else if (f.kind === 'child' || f.kind === 'list') walk(f.decl, name);
