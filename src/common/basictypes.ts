@@ -2,8 +2,8 @@
  * Declarations shared by the domain, network and network-port models
  * (libvirt's basictypes.rng): PCI addresses and the PCI hostdev `<driver>`.
  */
-import { attr, element, type CheckFailure, type Infer } from '../xml/decl.js';
-import { oneOf, onOff, pattern, uint } from '../xml/values.js';
+import { attr, child, element, type CheckFailure, type Infer } from '../xml/decl.js';
+import { oneOf, onOff, pattern, str, uint, yesNo } from '../xml/values.js';
 
 /** A PCI address's four numbers, read as libvirt reads them (strtoul base 0) and written in hex. */
 export const pciAddressFields = {
@@ -56,6 +56,47 @@ export const pciSourceAddress = element(
   { doc: 'Host PCI address of a device', check: checkPciAddress },
 );
 export type PciSourceAddress = Infer<typeof pciSourceAddress>;
+
+/** `<address>` of a `<parentaddr>`: a PCI address with every pciaddress attribute (basictypes.rng). */
+export const pciParentAddress = element(
+  'address',
+  { ...pciAddressFields },
+  { doc: 'PCI address of the SCSI host adapter', check: checkPciAddress },
+);
+
+/** `<parentaddr unique_id>`: a scsi_host adapter named by its parent PCI device (storage_adapter_conf.c). */
+export const adapterParentAddr = element(
+  'parentaddr',
+  {
+    unique_id: attr(uint(), { doc: 'unique_id of the scsi_host under that PCI device' }),
+    address: child(pciParentAddress, { required: true }),
+  },
+  { doc: 'Parent PCI device of a scsi_host adapter' },
+);
+
+/**
+ * `<adapter>` (basictypes.rng's sourceinfoadapter): a SCSI host adapter,
+ * scsi_host by name or parent address, or fc_host by WWNs. Attribute order is
+ * `virStorageAdapterFormat`'s. A domain hostdev's libvirt parser reads only
+ * `name`; the rest is kept and written back (lossless).
+ */
+export const sourceInfoAdapter = element(
+  'adapter',
+  {
+    type: attr(oneOf('scsi_host', 'fc_host')),
+    name: attr(str),
+    parent: attr(str),
+    parent_wwnn: attr(str, { doc: 'WWNN of the parent fc_host (wwn)' }),
+    parent_wwpn: attr(str, { doc: 'WWPN of the parent fc_host (wwn)' }),
+    parent_fabric_wwn: attr(str, { doc: 'fabric WWN of the parent fc_host (wwn)' }),
+    managed: attr(yesNo),
+    wwnn: attr(str),
+    wwpn: attr(str),
+    parentaddr: child(adapterParentAddr),
+  },
+  { doc: 'SCSI host adapter' },
+);
+export type SourceInfoAdapter = Infer<typeof sourceInfoAdapter>;
 
 /** libvirt's hostdev backend names (`virDeviceHostdevPCIDriverName` without its `default`). */
 export const hostdevDriverName = oneOf('kvm', 'vfio', 'xen');

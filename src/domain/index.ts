@@ -10,6 +10,7 @@ export * from './devices/hostdev.js';
 export * from './devices/interface.js';
 export * from './devices/info.js';
 export * from './hostdevs.js';
+export * from './device-xml.js';
 
 export interface FormatDomainOptions {
   /** Status XML: adds `<actual>` of interfaces and `<origstates>` of PCI hostdevs. */

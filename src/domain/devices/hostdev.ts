@@ -4,7 +4,7 @@
  * storage/misc/net). Attribute order on the element is libvirt's: mode, type,
  * managed (always written for subsystem hostdevs), then the variant's own.
  */
-import { hostdevDriver, pciSourceAddress } from '../../common/basictypes.js';
+import { hostdevDriver, pciSourceAddress, sourceInfoAdapter } from '../../common/basictypes.js';
 import { attr, child, element, flag, list, tag, union, value, type Infer } from '../../xml/decl.js';
 import { literal, oneOf, onOff, pattern, str, uint, uuid, yesNo } from '../../xml/values.js';
 import { deviceInfoFields } from './info.js';
@@ -90,19 +90,10 @@ export const usbHostdev = element('hostdev', {
 
 // ---------------------------------------------------------------- subsystem scsi
 
-const scsiAdapter = element('adapter', {
-  type: attr(oneOf('scsi_host', 'fc_host')),
-  name: attr(str),
-  parent: attr(str),
-  managed: attr(yesNo),
-  wwnn: attr(str),
-  wwpn: attr(str),
-});
-
 export const scsiHostdevSource = element('source', {
   protocol: attr(oneOf('adapter', 'iscsi'), { omit: (v: string) => v === 'adapter' }),
   name: attr(str),
-  adapter: child(scsiAdapter),
+  adapter: child(sourceInfoAdapter),
   address: child(element('address', { bus: attr(uint()), target: attr(uint()), unit: attr(uint({ max: Number.MAX_SAFE_INTEGER })) })),
   hosts: list(element('host', { name: attr(str, { required: true }), port: attr(uint({ max: 65535 })) })),
   auth: child(diskAuth),
