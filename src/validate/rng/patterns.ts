@@ -1,0 +1,423 @@
+/**
+ * RelaxNG patterns and their derivatives (James Clark, "An algorithm for
+ * RELAX NG validation"). Patterns are hash-consed (one object per distinct
+ * pattern), so derivatives can be memoised on the pattern object: a document
+ * of the same shape as one seen before costs a few map lookups per node.
+ */
+import type { CompiledGrammar, NameClassJson, NodeJson } from './compiled.js';
+import { datatype, type Datatype } from './datatypes.js';
+
+/** Memo entries per pattern for attribute values and text (bounded: values like UUIDs never repeat). */
+const MEMO_LIMIT = 256;
+
+export const enum K {
+  Empty,
+  NotAllowed,
+  Text,
+  Choice,
+  Interleave,
+  Group,
+  OneOrMore,
+  List,
+  Data,
+  Value,
+  Attribute,
+  Element,
+  After,
+}
+
+export interface NameClass {
+  contains(ns: string, local: string): boolean;
+  json: NameClassJson;
+}
+
+export interface Pattern {
+  readonly k: K;
+  readonly id: number;
+  readonly nullable: boolean;
+  readonly a?: Pattern;
+  readonly b?: Pattern;
+  /** Element / Attribute */
+  readonly nc?: NameClass;
+  /** Data / Value */
+  readonly dt?: Datatype;
+  /** Value */
+  readonly value?: string;
+  /** Data with except */
+  readonly except?: Pattern;
+  /** Element: content, built on first use */
+  content?: () => Pattern;
+  // memo tables
+  sto?: Map<string, Pattern>;
+  att?: Map<string, Pattern>;
+  close?: Pattern;
+  end?: Pattern;
+  txt?: Map<string, Pattern>;
+}
+
+function nameClass(json: NameClassJson): NameClass {
+  switch (json.k) {
+    case 'name':
+      return { json, contains: (ns, local) => local === json.local && ns === json.ns };
+    case 'any': {
+      const ex = json.except && nameClass(json.except);
+      return { json, contains: (ns, local) => !ex || !ex.contains(ns, local) };
+    }
+    case 'ns': {
+      const ex = json.except && nameClass(json.except);
+      return { json, contains: (ns, local) => ns === json.ns && (!ex || !ex.contains(ns, local)) };
+    }
+    case 'choice': {
+      const a = nameClass(json.a);
+      const b = nameClass(json.b);
+      return { json, contains: (ns, local) => a.contains(ns, local) || b.contains(ns, local) };
+    }
+  }
+}
+
+/** A pattern universe: the interned patterns of one grammar in one profile. */
+export class Patterns {
+  private nextId = 0;
+  private interned = new Map<string, Pattern>();
+  readonly empty: Pattern;
+  readonly notAllowed: Pattern;
+  readonly text: Pattern;
+  private built: Array<Pattern | undefined>;
+
+  constructor(
+    private readonly grammar: CompiledGrammar,
+    private readonly extensions: boolean,
+  ) {
+    this.empty = this.make({ k: K.Empty, nullable: true });
+    this.notAllowed = this.make({ k: K.NotAllowed, nullable: false });
+    this.text = this.make({ k: K.Text, nullable: true });
+    this.built = new Array(grammar.nodes.length);
+  }
+
+  private make(p: Omit<Pattern, 'id'>): Pattern {
+    return Object.assign(p, { id: this.nextId++ }) as Pattern;
+  }
+
+  private intern(key: string, mk: () => Omit<Pattern, 'id'>): Pattern {
+    const known = this.interned.get(key);
+    if (known) return known;
+    const p = this.make(mk());
+    this.interned.set(key, p);
+    return p;
+  }
+
+  // ---- constructors with the algorithm's simplifications
+
+  choice(a: Pattern, b: Pattern): Pattern {
+    if (a.k === K.NotAllowed) return b;
+    if (b.k === K.NotAllowed) return a;
+    if (a === b) return a;
+    if (b.k === K.Empty && a.nullable) return a;
+    if (a.k === K.Empty && b.nullable) return b;
+    // choice is commutative and associative: keep one form, skip repeats
+    if (a.id > b.id) [a, b] = [b, a];
+    if (b.k === K.Choice && (b.a === a || b.b === a)) return b;
+    if (a.k === K.Choice && (a.a === b || a.b === b)) return a;
+    const x = a;
+    const y = b;
+    return this.intern(`c${x.id},${y.id}`, () => ({ k: K.Choice, a: x, b: y, nullable: x.nullable || y.nullable }));
+  }
+
+  group(a: Pattern, b: Pattern): Pattern {
+    if (a.k === K.NotAllowed || b.k === K.NotAllowed) return this.notAllowed;
+    if (a.k === K.Empty) return b;
+    if (b.k === K.Empty) return a;
+    return this.intern(`g${a.id},${b.id}`, () => ({ k: K.Group, a, b, nullable: a.nullable && b.nullable }));
+  }
+
+  interleave(a: Pattern, b: Pattern): Pattern {
+    if (a.k === K.NotAllowed || b.k === K.NotAllowed) return this.notAllowed;
+    if (a.k === K.Empty) return b;
+    if (b.k === K.Empty) return a;
+    if (a.id > b.id) [a, b] = [b, a];
+    const x = a;
+    const y = b;
+    return this.intern(`i${x.id},${y.id}`, () => ({ k: K.Interleave, a: x, b: y, nullable: x.nullable && y.nullable }));
+  }
+
+  after(a: Pattern, b: Pattern): Pattern {
+    if (a.k === K.NotAllowed || b.k === K.NotAllowed) return this.notAllowed;
+    return this.intern(`a${a.id},${b.id}`, () => ({ k: K.After, a, b, nullable: false }));
+  }
+
+  oneOrMore(a: Pattern): Pattern {
+    if (a.k === K.NotAllowed) return this.notAllowed;
+    if (a.k === K.Empty) return this.empty;
+    return this.intern(`o${a.id}`, () => ({ k: K.OneOrMore, a, nullable: a.nullable }));
+  }
+
+  // ---- the compiled grammar
+
+  node(index: number): Pattern {
+    const known = this.built[index];
+    if (known) return known;
+    const n = this.grammar.nodes[index];
+    if (!n) throw new Error(`grammar node ${index} is undefined`);
+    const p = this.build(n, index);
+    this.built[index] = p;
+    return p;
+  }
+
+  private build(n: NodeJson, index: number): Pattern {
+    switch (n[0]) {
+      case 'empty':
+        return this.empty;
+      case 'notAllowed':
+        return this.notAllowed;
+      case 'text':
+        return this.text;
+      case 'choice':
+        return n[1].map((i) => this.node(i)).reduce((x, y) => this.choice(x, y));
+      case 'group':
+        return n[1].map((i) => this.node(i)).reduce((x, y) => this.group(x, y));
+      case 'interleave':
+        return n[1].map((i) => this.node(i)).reduce((x, y) => this.interleave(x, y));
+      case 'oneOrMore':
+        return this.oneOrMore(this.node(n[1]));
+      case 'list': {
+        const a = this.node(n[1]);
+        return this.intern(`l${a.id}`, () => ({ k: K.List, a, nullable: false }));
+      }
+      case 'attribute': {
+        const nc = nameClass(n[1]);
+        const a = this.node(n[2]);
+        return this.intern(`@${index}`, () => ({ k: K.Attribute, nc, a, nullable: false }));
+      }
+      case 'element': {
+        const nc = nameClass(n[1]);
+        const contentIndex = n[2];
+        const p = this.make({ k: K.Element, nc, nullable: false });
+        let content: Pattern | undefined;
+        p.content = () => (content ??= this.node(contentIndex));
+        return p;
+      }
+      case 'data': {
+        const dt = datatype(n[1], n[2], n[3]);
+        const except = n[4] !== undefined ? this.node(n[4]) : undefined;
+        return this.intern(`d${index}`, () => (except ? { k: K.Data, dt, except, nullable: false } : { k: K.Data, dt, nullable: false }));
+      }
+      case 'value': {
+        const dt = datatype(n[1], n[2]);
+        return this.intern(`v${index}`, () => ({ k: K.Value, dt, value: n[3], nullable: false }));
+      }
+      case 'ext':
+        return this.extensions ? this.node(n[2]) : this.notAllowed;
+    }
+  }
+
+  // ---- derivatives
+
+  applyAfter(p: Pattern, f: (x: Pattern) => Pattern): Pattern {
+    switch (p.k) {
+      case K.After:
+        return this.after(p.a!, f(p.b!));
+      case K.Choice:
+        return this.choice(this.applyAfter(p.a!, f), this.applyAfter(p.b!, f));
+      default:
+        return this.notAllowed;
+    }
+  }
+
+  startTagOpen(p: Pattern, ns: string, local: string, key: string): Pattern {
+    const memo = (p.sto ??= new Map());
+    const known = memo.get(key);
+    if (known) return known;
+    let r: Pattern;
+    switch (p.k) {
+      case K.Choice:
+        r = this.choice(this.startTagOpen(p.a!, ns, local, key), this.startTagOpen(p.b!, ns, local, key));
+        break;
+      case K.Element:
+        r = p.nc!.contains(ns, local) ? this.after(p.content!(), this.empty) : this.notAllowed;
+        break;
+      case K.Interleave: {
+        const a = p.a!;
+        const b = p.b!;
+        r = this.choice(
+          this.applyAfter(this.startTagOpen(a, ns, local, key), (x) => this.interleave(x, b)),
+          this.applyAfter(this.startTagOpen(b, ns, local, key), (x) => this.interleave(a, x)),
+        );
+        break;
+      }
+      case K.OneOrMore: {
+        const rest = this.choice(p, this.empty);
+        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => this.group(x, rest));
+        break;
+      }
+      case K.Group: {
+        const b = p.b!;
+        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => this.group(y, b));
+        r = p.a!.nullable ? this.choice(x, this.startTagOpen(b, ns, local, key)) : x;
+        break;
+      }
+      case K.After: {
+        const b = p.b!;
+        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => this.after(y, b));
+        break;
+      }
+      default:
+        r = this.notAllowed;
+    }
+    memo.set(key, r);
+    return r;
+  }
+
+  attribute(p: Pattern, ns: string, local: string, value: string, key: string): Pattern {
+    const memo = (p.att ??= new Map());
+    const k = key + '\u0001' + value;
+    const known = memo.get(k);
+    if (known) return known;
+    let r: Pattern;
+    switch (p.k) {
+      case K.After:
+        r = this.after(this.attribute(p.a!, ns, local, value, key), p.b!);
+        break;
+      case K.Choice:
+        r = this.choice(this.attribute(p.a!, ns, local, value, key), this.attribute(p.b!, ns, local, value, key));
+        break;
+      case K.Group:
+        r = this.choice(
+          this.group(this.attribute(p.a!, ns, local, value, key), p.b!),
+          this.group(p.a!, this.attribute(p.b!, ns, local, value, key)),
+        );
+        break;
+      case K.Interleave:
+        r = this.choice(
+          this.interleave(this.attribute(p.a!, ns, local, value, key), p.b!),
+          this.interleave(p.a!, this.attribute(p.b!, ns, local, value, key)),
+        );
+        break;
+      case K.OneOrMore:
+        r = this.group(this.attribute(p.a!, ns, local, value, key), this.choice(p, this.empty));
+        break;
+      case K.Attribute:
+        r = p.nc!.contains(ns, local) && this.valueMatch(p.a!, value) ? this.empty : this.notAllowed;
+        break;
+      default:
+        r = this.notAllowed;
+    }
+    if (memo.size < MEMO_LIMIT) memo.set(k, r);
+    return r;
+  }
+
+  valueMatch(p: Pattern, s: string): boolean {
+    return (p.nullable && isWhitespace(s)) || this.textDeriv(p, s).nullable;
+  }
+
+  /** startTagCloseDeriv; with `relaxed`, attributes still expected count as given (error recovery). */
+  startTagClose(p: Pattern, relaxed = false): Pattern {
+    if (!relaxed && p.close) return p.close;
+    let r: Pattern;
+    switch (p.k) {
+      case K.After:
+        r = this.after(this.startTagClose(p.a!, relaxed), p.b!);
+        break;
+      case K.Choice:
+        r = this.choice(this.startTagClose(p.a!, relaxed), this.startTagClose(p.b!, relaxed));
+        break;
+      case K.Group:
+        r = this.group(this.startTagClose(p.a!, relaxed), this.startTagClose(p.b!, relaxed));
+        break;
+      case K.Interleave:
+        r = this.interleave(this.startTagClose(p.a!, relaxed), this.startTagClose(p.b!, relaxed));
+        break;
+      case K.OneOrMore:
+        r = this.oneOrMore(this.startTagClose(p.a!, relaxed));
+        break;
+      case K.Attribute:
+        r = relaxed ? this.empty : this.notAllowed;
+        break;
+      default:
+        r = p;
+    }
+    if (!relaxed) p.close = r;
+    return r;
+  }
+
+  textDeriv(p: Pattern, s: string): Pattern {
+    const memo = s.length <= 256 ? (p.txt ??= new Map()) : undefined;
+    const known = memo?.get(s);
+    if (known) return known;
+    let r: Pattern;
+    switch (p.k) {
+      case K.Choice:
+        r = this.choice(this.textDeriv(p.a!, s), this.textDeriv(p.b!, s));
+        break;
+      case K.Interleave:
+        r = this.choice(this.interleave(this.textDeriv(p.a!, s), p.b!), this.interleave(p.a!, this.textDeriv(p.b!, s)));
+        break;
+      case K.Group: {
+        const x = this.group(this.textDeriv(p.a!, s), p.b!);
+        r = p.a!.nullable ? this.choice(x, this.textDeriv(p.b!, s)) : x;
+        break;
+      }
+      case K.After:
+        r = this.after(this.textDeriv(p.a!, s), p.b!);
+        break;
+      case K.OneOrMore:
+        r = this.group(this.textDeriv(p.a!, s), this.choice(p, this.empty));
+        break;
+      case K.Text:
+        r = p;
+        break;
+      case K.Value:
+        r = p.dt!.equal(p.value!, s) ? this.empty : this.notAllowed;
+        break;
+      case K.Data:
+        r = p.dt!.allows(s) && !(p.except && this.textDeriv(p.except, s).nullable) ? this.empty : this.notAllowed;
+        break;
+      case K.List: {
+        let q = p.a!;
+        for (const w of s.split(/[\t\n\r ]+/)) if (w !== '') q = this.textDeriv(q, w);
+        r = q.nullable ? this.empty : this.notAllowed;
+        break;
+      }
+      default:
+        r = this.notAllowed;
+    }
+    if (memo && memo.size < MEMO_LIMIT) memo.set(s, r);
+    return r;
+  }
+
+  endTag(p: Pattern): Pattern {
+    if (p.end) return p.end;
+    let r: Pattern;
+    switch (p.k) {
+      case K.Choice:
+        r = this.choice(this.endTag(p.a!), this.endTag(p.b!));
+        break;
+      case K.After:
+        r = p.a!.nullable ? p.b! : this.notAllowed;
+        break;
+      default:
+        r = this.notAllowed;
+    }
+    p.end = r;
+    return r;
+  }
+
+  /** The continuation after an element, whatever its content was (error recovery). */
+  endTagRelaxed(p: Pattern): Pattern {
+    switch (p.k) {
+      case K.Choice:
+        return this.choice(this.endTagRelaxed(p.a!), this.endTagRelaxed(p.b!));
+      case K.After:
+        return p.b!;
+      default:
+        return this.notAllowed;
+    }
+  }
+}
+
+export function isWhitespace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
