@@ -7,6 +7,12 @@
  *   libvirt  libvirt's parse-time rules (virtxml's parsers) and define-time checks
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
+import { domain } from '../domain/domain.js';
+import { deviceDecl } from '../domain/device-xml.js';
+import { networkDef } from '../network/network.js';
+import { networkPort } from '../network/port.js';
+import { parseWith } from '../xml/codec.js';
+import type { Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
 import { domainGrammar, networkGrammar, networkportGrammar } from './rng/grammars.generated.js';
@@ -69,5 +75,43 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   for (const p of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
     diagnostics.push({ severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) });
   }
+  if (profile !== 'rng' && diagnostics.length < max) {
+    for (const d of libvirtLayer(doc, kind, profile, file)) {
+      // one report per place: the schema's word is usually the clearer one
+      if (diagnostics.some((x) => x.line === d.line && x.column === d.column)) continue;
+      if (diagnostics.length >= max) break;
+      diagnostics.push(d);
+    }
+  }
   return { kind, profile, valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+}
+
+function declOf(kind: RootKind): Decl {
+  switch (kind) {
+    case 'domain':
+      return domain;
+    case 'network':
+      return networkDef;
+    case 'networkport':
+      return networkPort;
+    default:
+      return deviceDecl(kind);
+  }
+}
+
+/**
+ * libvirt's parse-time rules (virtxml's parsers enforce them and stop at the
+ * first) and its define-time checks (all problems, with places).
+ */
+function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
+  let def: unknown;
+  try {
+    def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true });
+  } catch (e) {
+    if (!(e instanceof VirtXmlError)) throw e;
+    return [errorDiagnostic(e, 'libvirt', file)];
+  }
+  void def;
+  void profile;
+  return [];
 }

@@ -1,0 +1,56 @@
+/**
+ * libvirt's own verdicts, from ../shared/tools: `oracle-validate.sh` (xmllint
+ * with libvirt 10.7's RelaxNG schemas, as virt-xml-validate decides).
+ * Absent tools or corpus → `undefined`, and the callers skip with a message.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS } from './corpus.js';
+
+export const TOOLS = process.env.VIRTXML_TOOLS ?? join(__dirname, '..', '..', 'shared', 'tools');
+export const ORACLE_VALIDATE = join(TOOLS, 'oracle-validate.sh');
+
+export function haveXmllint(): boolean {
+  return spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export function oracleValidateAvailable(): string | undefined {
+  if (!existsSync(ORACLE_VALIDATE)) return `oracle not found at ${ORACLE_VALIDATE}`;
+  if (!haveXmllint()) return 'xmllint not installed (apt-get install libxml2-utils)';
+  if (!existsSync(join(CORPUS, 'schemas', 'domain.rng'))) return `no schemas in ${CORPUS}/schemas`;
+  return undefined;
+}
+
+export interface OracleVerdict {
+  valid: boolean;
+  message: string;
+}
+
+/** Verdicts of xmllint + libvirt 10.7's schemas for `files` (absolute paths), in one batch. */
+export function oracleValidate(files: string[]): Map<string, OracleVerdict> {
+  const out = new Map<string, OracleVerdict>();
+  const CHUNK = 2000; // keep the command line within limits
+  for (let i = 0; i < files.length; i += CHUNK) {
+    const chunk = files.slice(i, i + CHUNK);
+    let text: string;
+    try {
+      text = execFileSync('bash', [ORACLE_VALIDATE, ...chunk], {
+        env: { ...process.env, ORACLE_SCHEMA_DIR: join(CORPUS, 'schemas') },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch (e) {
+      // exit 1: some files invalid; the output is still complete
+      const err = e as { status?: number; stdout?: string };
+      if (err.status !== 1 || typeof err.stdout !== 'string') throw e;
+      text = err.stdout;
+    }
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const [path, verdict, message = ''] = line.split('\t');
+      out.set(path!, { valid: verdict === 'valid', message });
+    }
+  }
+  return out;
+}
