@@ -1,0 +1,62 @@
+/**
+ * Strict PCI address strings for the builders: `DDDD:BB:SS.F` (as sysfs and
+ * `lspci -D` print them) or `BB:SS.F` (domain 0, as `lspci` prints them).
+ * Anything else is refused with a typed error naming the part that is wrong.
+ */
+import type { PciAddressNumbers } from '../common/basictypes.js';
+import { builderError, show } from './errors.js';
+
+/** A host PCI address with all four numbers. */
+export type PciAddressParts = Required<PciAddressNumbers>;
+
+/** A PCI address as a string (`0000:03:00.0`, `03:00.0`) or as numbers. */
+export type PciAddressInput = string | PciAddressNumbers;
+
+const FULL = /^(?:([0-9a-fA-F]+):)?([0-9a-fA-F]+):([0-9a-fA-F]+)\.([0-9a-fA-F]+)$/;
+
+function checkParts(a: PciAddressParts, text: string, path: string): PciAddressParts {
+  const bad = (what: string, max: string) =>
+    builderError('invalid-address', `invalid PCI address ${text}: ${what} must be <= ${max}`, path);
+  if (a.domain > 0xffffffff) throw bad('domain', '0xFFFFFFFF');
+  if (a.bus > 0xff) throw bad('bus', '0xFF');
+  if (a.slot > 0x1f) throw bad('slot', '0x1F');
+  if (a.function > 7) throw bad('function', '7');
+  if (a.domain === 0 && a.bus === 0 && a.slot === 0) {
+    // libvirt's virPCIDeviceAddressIsValid: 0000:00:00.x is the host bridge, never assignable
+    throw builderError('invalid-address', `invalid PCI address ${text}: at least one of domain, bus, or slot must be > 0`, path);
+  }
+  return a;
+}
+
+/**
+ * Parses a host PCI address. Throws a `VirtXmlError` with code
+ * `invalid-address` (placed at `path`) for anything that is not exactly an
+ * address: `0000:03:00.0`, `03:00.0`, or `{ domain, bus, slot, function }`.
+ */
+export function parsePciAddress(input: PciAddressInput, path = '/address'): PciAddressParts {
+  if (typeof input === 'object' && input !== null) {
+    const parts = { domain: input.domain ?? 0, bus: input.bus ?? 0, slot: input.slot ?? 0, function: input.function ?? 0 };
+    for (const [k, v] of Object.entries(parts)) {
+      if (!Number.isInteger(v) || v < 0) throw builderError('invalid-address', `invalid PCI address: ${k} must be a non-negative integer, got ${show(v)}`, path);
+    }
+    return checkParts(parts, show(input), path);
+  }
+  if (typeof input !== 'string') throw builderError('invalid-address', `expected a PCI address string like '0000:03:00.0', got ${show(input)}`, path);
+  const text = input;
+  const m = FULL.exec(text);
+  if (!m) {
+    throw builderError('invalid-address', `invalid PCI address '${text}': expected DDDD:BB:SS.F (e.g. 0000:03:00.0) or BB:SS.F`, path);
+  }
+  const [, d, b, s, f] = m;
+  if (d !== undefined && (d.length < 4 || d.length > 8)) {
+    throw builderError('invalid-address', `invalid PCI address '${text}': the domain has 4 to 8 hex digits`, path);
+  }
+  if (b!.length !== 2) throw builderError('invalid-address', `invalid PCI address '${text}': the bus has 2 hex digits`, path);
+  if (s!.length !== 2) throw builderError('invalid-address', `invalid PCI address '${text}': the slot has 2 hex digits`, path);
+  if (f!.length !== 1) throw builderError('invalid-address', `invalid PCI address '${text}': the function is one digit 0-7`, path);
+  return checkParts(
+    { domain: d === undefined ? 0 : parseInt(d, 16), bus: parseInt(b!, 16), slot: parseInt(s!, 16), function: parseInt(f!, 16) },
+    `'${text}'`,
+    path,
+  );
+}
