@@ -23,3 +23,6 @@ export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pc
 export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
 export * from './pci/index.js';
 export * from './hostdev/index.js';
+
+/** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
+export * as build from './builders/index.js';
