@@ -146,6 +146,17 @@ function addExtra(obj: Obj): Extra {
   return (obj[EXTRA] ??= {}) as Extra;
 }
 
+/**
+ * A value or flag element with content its declaration does not know
+ * (`<name zz='1'>vm</name>`, `<readonly><x/></readonly>`): the element is
+ * kept whole as an extra node anchored at its own field with index 0 (an
+ * index a non-list field never has otherwise); the formatter writes it with
+ * the field's current value.
+ */
+function keepOwn(obj: Obj, key: string, node: XmlElement): void {
+  (addExtra(obj).nodes ??= []).push({ after: key, index: 0, node });
+}
+
 function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef): Obj {
   const r = resolveDecl(decl);
   const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
@@ -171,8 +182,15 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
 
   for (const node of el.children) {
     if (node.type === 'text') {
-      if (c.text) text = (text ?? '') + node.text;
-      else if (!/^[ \t\r\n]*$/.test(node.text)) keep(node);
+      if (c.text) {
+        text = (text ?? '') + node.text;
+        lastKey = c.text[0];
+        lastIndex = undefined;
+      } else if (!/^[ \t\r\n]*$/.test(node.text)) {
+        // stray text between elements: its surrounding whitespace is indentation, rewritten on output
+        const t = node.text.trim();
+        keep(t === node.text || node.cdata ? node : { type: 'text', text: t });
+      }
       continue;
     }
     if (node.type !== 'element') {
@@ -194,8 +212,9 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
       continue;
     }
     if (obj[key] !== undefined) {
-      // a second occurrence of a single child: kept, not lost (validation reports it)
-      keep(node);
+      // a second occurrence of a single child: kept, not lost (validation reports it), and
+      // anchored right after the first, so that the first stays first when written in libvirt's order
+      (addExtra(obj).nodes ??= []).push({ after: key, node });
       continue;
     }
     switch (f.kind) {
@@ -204,12 +223,18 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
         break;
       case 'value': {
         let t = '';
-        for (const k of node.children) if (k.type === 'text') t += k.text;
+        let other = node.attributes.length > 0;
+        for (const k of node.children) {
+          if (k.type === 'text') t += k.text;
+          else other = true;
+        }
         obj[key] = readValue(st, f.type, t, node, childPath, undefined);
+        if (other) keepOwn(obj, key, node);
         break;
       }
       case 'flag':
         obj[key] = true;
+        if (node.attributes.length || node.children.length) keepOwn(obj, key, node);
         break;
       case 'raw':
         obj[key] = node;
@@ -331,6 +356,34 @@ class ExtraIndex {
   has(key: string): boolean {
     return this.items.has(key);
   }
+  /** The kept element of a value or flag field itself (see keepOwn). */
+  own(key: string): XmlElement | undefined {
+    const n = this.items.get(key)?.get(0)?.[0];
+    return n && n.type === 'element' ? n : undefined;
+  }
+  /** Whether any node is kept (text elements then write their content inline). */
+  get empty(): boolean {
+    return this.plain.size === 0;
+  }
+  /** Nodes after a field, unwritten (for inline content). */
+  nodesAfter(key: string): XmlNode[] {
+    return this.plain.get(key) ?? [];
+  }
+}
+
+/** A kept value/flag element written with the field's current text (texts replaced by `text`, or none for a flag). */
+function ownElement(node: XmlElement, text: string | undefined, level: number): string {
+  const children: XmlNode[] = [];
+  let placed = text === undefined;
+  for (const k of node.children) {
+    if (k.type !== 'text') children.push(k);
+    else if (!placed) {
+      children.push({ type: 'text', text: text! });
+      placed = true;
+    }
+  }
+  if (!placed && text !== '') children.push({ type: 'text', text: text! });
+  return writeElement({ ...node, children }, level);
 }
 
 function push<K>(m: Map<K, XmlNode[]>, k: K, node: XmlNode): void {
@@ -365,14 +418,28 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   }
   if (extra?.attrs) for (const a of extra.attrs) head += attribute(a.name, a.value);
 
+  const extras = extra?.nodes?.length ? new ExtraIndex(extra) : undefined;
   if (c.text) {
-    const v = obj[c.text[0]];
-    if (v !== undefined) return head + '>' + escapeLibvirt(writeValue(d, c.text[0], c.text[1].type, v)) + '</' + d.name + '>';
+    const [key, f] = c.text;
+    const v = obj[key];
+    if (v !== undefined) {
+      const t = writeValue(d, key, f.type, v);
+      if (!extras || extras.empty) return head + '>' + escapeLibvirt(t) + '</' + d.name + '>';
+      // text next to kept nodes: written inline, in the order read, so the text is unchanged
+      const attributes = [];
+      for (const [k, af] of c.attrList) {
+        const av = obj[k];
+        if (av === undefined || !active(af, ctx, obj) || (af.omit && af.omit(av, obj))) continue;
+        attributes.push({ name: xmlNameOf(k, af), value: writeValue(d, k, af.type, av) });
+      }
+      if (extra?.attrs) attributes.push(...extra.attrs);
+      const children: XmlNode[] = [...extras.nodesAfter(''), { type: 'text', text: t }, ...extras.nodesAfter(key)];
+      return writeElement({ type: 'element', name: d.name, attributes, children, start: -1 }, level);
+    }
   }
 
   const inner = level + 1;
   const ind = indentOf(inner);
-  const extras = extra?.nodes?.length ? new ExtraIndex(extra) : undefined;
   let body = extras ? extras.after('', inner) : '';
   for (const [key, f] of c.childList) {
     const v = obj[key];
@@ -392,12 +459,17 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
           }
           break;
         }
-        case 'value':
-          body += ind + '<' + f.xml + '>' + escapeLibvirt(writeValue(d, key, f.type, v)) + '</' + f.xml + '>\n';
+        case 'value': {
+          const own = extras?.own(key);
+          const t = writeValue(d, key, f.type, v);
+          body += ind + (own ? ownElement(own, t, inner) : '<' + f.xml + '>' + escapeLibvirt(t) + '</' + f.xml + '>') + '\n';
           break;
-        case 'flag':
-          if (v) body += ind + '<' + f.xml + '/>\n';
+        }
+        case 'flag': {
+          const own = extras?.own(key);
+          if (v) body += ind + (own ? ownElement(own, undefined, inner) : '<' + f.xml + '/>') + '\n';
           break;
+        }
         case 'raw':
           body += ind + writeElement(v as XmlElement, inner, f.quote) + '\n';
           break;

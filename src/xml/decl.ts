@@ -247,7 +247,10 @@ export interface Extra {
   /**
    * Unknown child nodes (elements, text, comments). `after` is the key of
    * the known field they followed in the document (absent: before all),
-   * `index` the number of that field's items read so far (lists).
+   * `index` the number of that field's items read so far (lists). Index 0
+   * on a value or flag field is that field's own element, kept whole because
+   * it has attributes or children its declaration does not know
+   * (`<name zz='1'>vm</name>`); it is written with the field's value.
    */
   nodes?: Array<{ after?: string; index?: number; node: XmlNode }>;
 }
