@@ -115,3 +115,4 @@ function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'vi
   void profile;
   return [];
 }
+export * from './defs.js';
