@@ -49,6 +49,8 @@ interface Frame {
 }
 
 const LIST_LIMIT = 12;
+/** Error-path re-checks per document (see Walk.element). */
+const MAX_RETRIES = 32;
 
 function ncNames(nc: NameClass, out: Set<string>): void {
   const j = nc.json;
@@ -72,6 +74,8 @@ function quoteList(names: Iterable<string>, open: string, close: string): string
 class Walk {
   readonly problems: RngProblem[] = [];
   private readonly scopes: Array<Map<string, string>> = [];
+  private retrying = false;
+  private retries = 0;
 
   constructor(
     private readonly P: Patterns,
@@ -169,7 +173,31 @@ class Walk {
         if (closed.k === K.NotAllowed) return P.endTagRelaxed(q);
       }
       const before = this.problems.length;
-      const content = this.children(closed, f);
+      let content = this.children(closed, f);
+      if (!attributeErrors && this.problems.length > before && !this.retrying && this.retries < MAX_RETRIES) {
+        // Content no branch allows may be allowed by a branch the start tag
+        // ruled out for lack of an attribute (a <disk> without type='block'
+        // is a file disk, whose <source> has no dev): when assuming the
+        // attribute makes the whole content valid, the attribute is missing.
+        const relaxed = P.startTagClose(q, true);
+        if (relaxed !== closed) {
+          this.retries++;
+          this.retrying = true;
+          const saved = this.problems.splice(before);
+          let again: Pattern;
+          try {
+            again = this.children(relaxed, f);
+          } finally {
+            this.retrying = false;
+          }
+          if (this.problems.length === before && P.endTag(again).k !== K.NotAllowed) {
+            this.missingAttributes(q, f, true);
+            content = again;
+          } else {
+            this.problems.splice(before, this.problems.length - before, ...saved);
+          }
+        }
+      }
       const end = P.endTag(content);
       if (end.k !== K.NotAllowed) return end;
       if (this.problems.length === before) this.incomplete(content, f);
@@ -376,7 +404,14 @@ class Walk {
     }
   }
 
-  private missingAttributes(q: Pattern, f: Frame): void {
+  private missingAttributes(q: Pattern, f: Frame, forContent = false): void {
+    if (forContent) {
+      const all = new Map<string, Pattern[]>();
+      this.attributesOf(q, all, new Set());
+      const absent = [...all.keys()].filter((n) => !f.el.attributes.some((a) => a.name === n));
+      this.report('rng-missing-attribute', `<${f.el.name}> lacks an attribute its content needs` + (absent.length ? ` (one of ${quoteList(absent, "'", "'")})` : ''), f);
+      return;
+    }
     const req = this.requiredAttributes(q);
     if (req && req.size) {
       const list = [...req];
