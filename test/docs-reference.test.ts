@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderElementDocs } from '../scripts/gen-element-docs.js';
+
+const dir = join(import.meta.dirname, '..', 'docs', 'reference');
+
+describe('docs/reference (generated from the declarations)', () => {
+  const files = renderElementDocs();
+
+  it('is in sync: regenerating gives the committed bytes (run npm run docs:reference)', () => {
+    expect(Object.keys(files).sort()).toEqual(['domain.md', 'network.md', 'networkport.md']);
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(dir, name), 'utf8') === text, name).toBe(true);
+  });
+
+  it('documents the paths people look up, with types, TS fields and libvirt links', () => {
+    const d = files['domain.md']!;
+    expect(d).toContain("### /domain/devices/hostdev[@type='pci']/source/address");
+    expect(d).toMatch(/\| `@group` \| `auto` \| `groupMgmt` \| optional \| \*\*virtxml extension\*\*/);
+    expect(d).toContain('https://libvirt.org/formatdomain.html#host-device-assignment');
+    expect(d).toContain('TS: `DomainDef.devices.disks[].target`');
+    const n = files['network.md']!;
+    expect(n).toContain('### /network/forward/pf');
+    expect(n).toContain('| `@mode` | `nat` \\| `route` \\| `open` \\| `bridge` \\| `passthrough` \\| `private` \\| `vepa` \\| `hostdev` | `mode` | default `nat`');
+    expect(files['networkport.md']).toContain("### /networkport/plug[@type='hostdev-pci']");
+  });
+
+  it('every in-page link points at an anchor of the page', () => {
+    for (const [name, text] of Object.entries(files)) {
+      const ids = new Set([...text.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]));
+      const links = [...text.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+      expect(links.length, name).toBeGreaterThan(10);
+      for (const l of links) expect(ids.has(l), `${name}: #${l}`).toBe(true);
+    }
+  });
+});
