@@ -44,6 +44,20 @@ export function errorDiagnostic(e: VirtXmlError, source: DiagnosticSource, file?
   return d;
 }
 
+function internalDiagnostic(e: unknown, file: string | undefined): Diagnostic {
+  const d: Diagnostic = {
+    severity: 'error',
+    code: 'internal',
+    message: `virtxml internal error (please report): ${e instanceof Error ? e.message : String(e)}`,
+    line: 0,
+    column: 0,
+    path: '/',
+    source: 'virtxml',
+  };
+  if (file !== undefined) d.file = file;
+  return d;
+}
+
 export function validateXml(xml: string, options: ValidateOptions = {}): ValidationResult {
   const profile = options.profile ?? 'virtxml';
   const file = options.file;
@@ -108,8 +122,9 @@ function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'vi
   try {
     def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true });
   } catch (e) {
-    if (!(e instanceof VirtXmlError)) throw e;
-    return [errorDiagnostic(e, 'libvirt', file)];
+    if (e instanceof VirtXmlError) return [errorDiagnostic(e, 'libvirt', file)];
+    // a bug of virtxml's, not of the input: still a diagnostic, never a crash
+    return [internalDiagnostic(e, file)];
   }
   void def;
   void profile;
