@@ -106,7 +106,8 @@ export const video = {
 };
 
 type InputDef = Infer<typeof inputDecl>;
-type InputBus = 'usb' | 'virtio' | 'ps2';
+/** Buses an emulated input device can sit on. */
+export type InputBus = 'usb' | 'virtio' | 'ps2';
 
 function inputOf(type: 'tablet' | 'mouse' | 'keyboard', bus: InputBus): BuiltDevice<InputDef, 'input'> {
   if (!['usb', 'virtio', 'ps2'].includes(bus)) throw builderError('invalid-value', `input bus must be usb, virtio or ps2, got ${show(bus)}`, '/input/@bus');

@@ -10,9 +10,9 @@ export { domain, parseMemorySize, type DomainOptions, type DomainOsOptions, type
 export { hostdev, type PciHostdevOptions, type UsbHostdevOptions, type MdevHostdevOptions, type HostdevDriverOptions } from './hostdev.js';
 export { disk, diskName, diskBusPrefix, type DiskOptions, type DiskBus, type NetworkDiskSource, type NetworkDiskHost } from './disk.js';
 export { iface, checkMac, type InterfaceOptions } from './interface.js';
-export { graphics, video, input, type GraphicsOptions } from './graphics.js';
+export { graphics, video, input, type GraphicsOptions, type InputBus } from './graphics.js';
 export { serial, console, channel } from './console.js';
-export { network, parseCidr, type BuiltNetwork, type L3NetworkOptions, type HostdevPoolOptions } from './network.js';
+export { network, parseCidr, type BuiltNetwork, type L3NetworkOptions, type HostdevPoolOptions, type NetworkCommon } from './network.js';
 export { parsePciAddress, type PciAddressInput, type PciAddressParts } from './pci-address.js';
 export { DEVICE_FAMILY, deviceLists, type Built, type BuiltDevice, type BuiltMethods, type DeviceFamily, type ToXmlOptions } from './built.js';
 export type { DeviceInfoOptions } from './info.js';

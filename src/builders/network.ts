@@ -24,7 +24,8 @@ import { parsePciAddress, type PciAddressInput } from './pci-address.js';
 /** A built network: a `NetworkDef` with `toXml()` and `validate()`. */
 export type BuiltNetwork = Built<NetworkDef>;
 
-interface NetworkCommon {
+/** What every network builder takes. */
+export interface NetworkCommon {
   name: string;
   uuid?: string;
   title?: string;
