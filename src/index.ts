@@ -9,9 +9,24 @@ export {
   type SourcePlace,
 } from './xml/errors.js';
 export { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
-export type { XmlElement, XmlNode, XmlAttribute, XmlText, XmlComment } from './xml/tree.js';
+export type { XmlElement, XmlNode, XmlAttribute, XmlText, XmlComment, XmlProcessingInstruction } from './xml/tree.js';
 export { XmlSource, type Place } from './xml/source.js';
 export type { Extra, FormatContext, Infer, Decl, ElementDecl, UnionDecl } from './xml/decl.js';
+export type {
+  AttrField,
+  CheckFailure,
+  ChildField,
+  Field,
+  Fields,
+  FlagField,
+  InferFields,
+  LazyDecl,
+  ListField,
+  RawField,
+  TextField,
+  ValueField,
+} from './xml/decl.js';
+export { INVALID, type ValueType, type JsonSchema } from './xml/values.js';
 export { parseWith, formatElement, formatContext, originOf } from './xml/codec.js';
 export { toJsonSchema } from './xml/jsonschema.js';
 
