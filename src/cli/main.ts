@@ -17,8 +17,10 @@ import {
   readXml,
   type NetworkInterface,
 } from '../index.js';
+import { cmdConvert, CONVERT_HELP } from './convert.js';
 import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
+import { cmdValidate, VALIDATE_HELP } from './validate.js';
 
 const HELP: Record<string, string> = {
   main: `virtxml — libvirt domain and network XML as typed data
@@ -33,6 +35,9 @@ Commands:
   iommu [--sysfs ROOT | --topology FILE.json]
                               list IOMMU groups, their devices and drivers, and VFIO viability
   hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
+  validate [--profile P] [--format F] PATH...
+                              validate files, directories or globs (text, json, github, junit)
+  convert --to json|xml FILE  XML to the typed def as JSON, or JSON back to canonical XML
   help [COMMAND]              show help
 
 Run 'virtxml COMMAND --help' for a command's options.`,
@@ -54,6 +59,11 @@ its hostdevs become (name, managed, stub driver, attachGroup), and each network'
 
 HELP.iommu = IOMMU_HELP;
 HELP.hostdev = HOSTDEV_HELP;
+HELP.validate = VALIDATE_HELP;
+HELP.convert = CONVERT_HELP;
+HELP.help = `Usage: virtxml help [COMMAND]
+
+Shows the list of commands, or a command's options (the same as 'virtxml COMMAND --help').`;
 
 class UsageError extends Error {}
 
@@ -192,9 +202,12 @@ export async function main(argv: string[]): Promise<number> {
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        out((HELP[rest[0] ?? 'main'] ?? HELP.main!) + '\n');
+      case '-h': {
+        const topic = rest.find((a) => !a.startsWith('-')) ?? (cmd === 'help' && rest.length ? 'help' : 'main');
+        if (!Object.hasOwn(HELP, topic)) throw new UsageError(`no help for unknown command '${topic}'`);
+        out(HELP[topic] + '\n');
         return 0;
+      }
       case 'fmt':
         return cmdFmt(rest);
       case 'allocate':
@@ -203,12 +216,21 @@ export async function main(argv: string[]): Promise<number> {
         return cmdIommu(rest);
       case 'hostdev':
         return cmdHostdev(rest);
+      case 'validate':
+        return cmdValidate(rest);
+      case 'convert':
+        return cmdConvert(rest);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       err(`virtxml: ${e.message}\nRun 'virtxml --help' for usage.`);
+      return 2;
+    }
+    // a file the user named that cannot be written (fmt --write): no stack trace
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
+      err(`virtxml: ${e.message}`);
       return 2;
     }
     throw e;
