@@ -4,9 +4,9 @@
  * output format. Also: `--help` on every command, and user errors without
  * stack traces.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { escapeGithubData, escapeGithubProperty, expandPaths, junitReport, validateFiles } from '../src/cli/validate.js';
 import { main } from '../src/cli/main.js';
@@ -49,6 +49,20 @@ describe('virtxml validate: paths and exit codes', () => {
     const { files, errors } = expandPaths([`${FX}/**/*-ok.xml`, fx('domain-ok.xml'), join(FX, 'nested')]);
     expect(errors).toEqual([]);
     expect(files).toEqual([fx('domain-ok.xml'), fx('nested/network-ok.xml')]);
+    const dir = mkdtempSync(join(tmpdir(), 'virtxml-walk-'));
+    try {
+      for (const f of ['.git/a.xml', 'node_modules/p/b.xml', 'sub/c.xml', 'd.XML.bak', 'e.xml']) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        writeFileSync(join(dir, f), '<network/>');
+      }
+      expect(expandPaths([dir])).toEqual({ files: [join(dir, 'e.xml'), join(dir, 'sub/c.xml')], errors: [] });
+      expect(expandPaths([join(dir, 'sub', '*.json'), join(dir, 'none')])).toEqual({
+        files: [],
+        errors: [`no files match ${join(dir, 'sub', '*.json')}`, `cannot read ${join(dir, 'none')}: ENOENT`],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--profile rng refuses the group extension at its place; the default profile accepts it', async () => {

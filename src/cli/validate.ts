@@ -14,8 +14,8 @@ import { PROFILES, validateXml, type Diagnostic, type Profile, type RootKind, ty
 export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
 
 Validates domain, network and networkport XML files (the kind comes from the root element).
-PATH is a file, a directory (every *.xml below it, skipping node_modules and .git) or a
-quoted glob ('configs/**/*.xml').
+PATH is a file, a directory (every *.xml below it; hidden directories and node_modules are
+skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      libvirt 10.7's RelaxNG schemas, as virt-xml-validate says
                  libvirt  rng plus the checks libvirt's parser and define make
                  virtxml  libvirt with virtxml's extensions (group='auto') accepted and checked (default)
@@ -74,7 +74,7 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
     }
     if (exists && !isDir) add(p);
     else if (isDir) {
-      const found = globSync('**/*.xml', { cwd: p, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true, dot: false }).sort();
+      const found = globSync('**/*.xml', { cwd: p, ignore: ['**/node_modules/**'], onlyFiles: true, dot: false }).sort();
       if (found.length === 0) errors.push(`no *.xml files in directory ${p}`);
       for (const f of found) add(join(p, f));
     } else {
