@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusFiles, CORPUS, HAVE_CORPUS } from '../conformance/corpus.js';
 import { parseDomainXml, type DomainDef } from '../src/domain/index.js';
 import { parseNetworkPortXml, parseNetworkXml } from '../src/network/index.js';
-import { checkDef, checkDomainDef, checkNetworkDef, checkNetworkPortDef, defJsonSchema, DEF_SCHEMAS, elementPath, schemaFileText } from '../src/validate/defs.js';
+import { checkDef, checkDomainDef, checkNetworkDef, checkNetworkPortDef, defJsonSchema, DEF_SCHEMAS, pointerToElementPath, schemaFileText } from '../src/validate/defs.js';
 import { element, attr, child, list, union, tag, lazy, type ElementDecl } from '../src/xml/decl.js';
 import { toJsonSchema } from '../src/xml/jsonschema.js';
 import { literal, str, uint } from '../src/xml/values.js';
@@ -197,8 +197,8 @@ describe('broken defs are refused at the right place', () => {
 
   it('element paths follow the declarations (lists, unions, renamed attributes)', () => {
     const d = domainOk();
-    expect(elementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/source/address/bus')).toBe('/domain/devices/hostdev/source/address/@bus');
-    expect(elementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/driver/groupMgmt')).toBe('/domain/devices/hostdev/driver/@group');
-    expect(elementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/$extra/attrs/0')).toBe('/domain/devices/hostdev/$extra/attrs/0');
+    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/source/address/bus')).toBe('/domain/devices/hostdev/source/address/@bus');
+    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/driver/groupMgmt')).toBe('/domain/devices/hostdev/driver/@group');
+    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/$extra/attrs/0')).toBe('/domain/devices/hostdev/$extra/attrs/0');
   });
 });

@@ -154,7 +154,7 @@ export function checkDef(kind: DocumentKind, obj: unknown): DefDiagnostic[] {
       message: describeError(e, valueAt(obj, e.instancePath)),
       line: 0,
       column: 0,
-      path: elementPath(root, obj, e.instancePath, extraKey),
+      path: pointerToElementPath(root, obj, e.instancePath, extraKey),
       pointer: e.instancePath,
       source: 'json-schema',
     });
@@ -233,7 +233,7 @@ function unescapePointer(s: string): string {
  * only when there are several). `key` is a property named by the error
  * (missing or unknown) under the pointer.
  */
-export function elementPath(root: Decl, obj: unknown, pointer: string, key?: string): string {
+export function pointerToElementPath(root: Decl, obj: unknown, pointer: string, key?: string): string {
   const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);
   if (key !== undefined) segments.push(key);
   let decl: Decl | undefined = root;
