@@ -4,6 +4,7 @@
  */
 import {
   compile,
+  discriminatorXml,
   EXTRA,
   resolveDecl,
   xmlNameOf,
@@ -33,17 +34,27 @@ interface Origin {
 /**
  * Origins of defs parsed with `keepOrigins` (diagnostics after parsing). A
  * WeakMap entry per element costs about as much as the rest of the mapping,
- * so by default origins live only in a per-parse Map, for the parse-time
- * checks, and are dropped with it.
+ * so by default origins live only in the parse's own lists, for the
+ * parse-time checks, and are dropped with them.
  */
 const kept = new WeakMap<object, Origin>();
 /** Parses in progress (a check hook may call originOf on descendants). */
-const activeParses: Array<Map<object, Origin>> = [];
+const activeParses: ParseState[] = [];
+
+/**
+ * The origin of `def` in a parse in progress. Objects are listed in the
+ * order their elements start, so a check looking at its own element or a
+ * descendant finds it within the subtree just read (searching from the end).
+ */
+function activeOrigin(st: ParseState, def: object): Origin | undefined {
+  const i = st.objs.lastIndexOf(def);
+  return i < 0 ? undefined : { el: st.refs[i]!.el, path: st.refs[i]!, source: st.source };
+}
 
 /** The element (and its path) a parsed def object was read from, if known. */
 export function originOf(def: object): { el: XmlElement; path: string; source: XmlSource } | undefined {
   let o: Origin | undefined;
-  for (let i = activeParses.length - 1; i >= 0 && !o; i--) o = activeParses[i]!.get(def);
+  for (let i = activeParses.length - 1; i >= 0 && !o; i--) o = activeOrigin(activeParses[i]!, def);
   o ??= kept.get(def);
   return o && { el: o.el, path: pathString(o.path), source: o.source };
 }
@@ -82,7 +93,9 @@ function pathString(p: PathRef): string {
 
 interface ParseState {
   source: XmlSource;
-  origins: Map<object, Origin>;
+  /** Every def object read so far, in element start order, and the path of its element (same index). */
+  objs: object[];
+  refs: PathRef[];
 }
 
 function error(
@@ -126,9 +139,7 @@ function readValue<T>(
 }
 
 function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: PathRef): ElementDecl {
-  const anyCase = Object.values(decl.cases)[0]!;
-  const f = anyCase.fields[decl.discriminator]!;
-  const xml = xmlNameOf(decl.discriminator, f);
+  const xml = discriminatorXml(decl);
   const v = getAttribute(el, xml);
   if (v === undefined) {
     if (decl.defaultCase) return decl.cases[decl.defaultCase]!;
@@ -153,6 +164,14 @@ function addExtra(obj: Obj): Extra {
  * index a non-list field never has otherwise); the formatter writes it with
  * the field's current value.
  */
+/** Keeps an unknown node, anchored after the known field read last (and its item count, for lists). */
+function keep(obj: Obj, node: XmlNode, after: string | undefined, index: number | undefined): void {
+  const entry: { after?: string; index?: number; node: XmlNode } = { node };
+  if (after !== undefined) entry.after = after;
+  if (index !== undefined) entry.index = index;
+  (addExtra(obj).nodes ??= []).push(entry);
+}
+
 function keepOwn(obj: Obj, key: string, node: XmlElement): void {
   (addExtra(obj).nodes ??= []).push({ after: key, index: 0, node });
 }
@@ -162,7 +181,8 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
   const c = compile(d);
   const obj: Obj = {};
-  st.origins.set(obj, { el, path, source: st.source });
+  st.objs.push(obj);
+  st.refs.push(path);
 
   for (const a of el.attributes) {
     const hit = c.attrs.get(a.name);
@@ -173,12 +193,6 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   let lastKey: string | undefined;
   let lastIndex: number | undefined;
   let text: string | undefined;
-  const keep = (node: XmlNode) => {
-    const entry: { after?: string; index?: number; node: XmlNode } = { node };
-    if (lastKey !== undefined) entry.after = lastKey;
-    if (lastIndex !== undefined) entry.index = lastIndex;
-    (addExtra(obj).nodes ??= []).push(entry);
-  };
 
   for (const node of el.children) {
     if (node.type === 'text') {
@@ -189,17 +203,17 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
       } else if (!/^[ \t\r\n]*$/.test(node.text)) {
         // stray text between elements: its surrounding whitespace is indentation, rewritten on output
         const t = node.text.trim();
-        keep(t === node.text || node.cdata ? node : { type: 'text', text: t });
+        keep(obj, t === node.text || node.cdata ? node : { type: 'text', text: t }, lastKey, lastIndex);
       }
       continue;
     }
     if (node.type !== 'element') {
-      keep(node);
+      keep(obj, node, lastKey, lastIndex);
       continue;
     }
     const hit = c.children.get(node.name);
     if (!hit) {
-      keep(node);
+      keep(obj, node, lastKey, lastIndex);
       continue;
     }
     const [key, f] = hit;
@@ -259,7 +273,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {
-      const at = failure.at ? st.origins.get(failure.at) : undefined;
+      const at = failure.at ? activeOrigin(st, failure.at) : undefined;
       throw at
         ? error(st, failure.code, failure.message, at.el, at.path, failure.attribute)
         : error(st, failure.code, failure.message, el, path, failure.attribute);
@@ -277,11 +291,11 @@ export interface ParseWithOptions {
 
 /** Reads an element into a def, following its declaration. */
 export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, options: ParseWithOptions = {}): T {
-  const st: ParseState = { source, origins: new Map() };
-  activeParses.push(st.origins);
+  const st: ParseState = { source, objs: [], refs: [] };
+  activeParses.push(st);
   try {
     const value = readElement(st, decl, root, { parent: undefined, el: root, base: options.basePath ?? '' }) as T;
-    if (options.keepOrigins) for (const [obj, o] of st.origins) kept.set(obj, o);
+    if (options.keepOrigins) for (let i = 0; i < st.objs.length; i++) kept.set(st.objs[i]!, { el: st.refs[i]!.el, path: st.refs[i]!, source });
     return value;
   } finally {
     activeParses.pop();
@@ -407,30 +421,41 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   const d = caseOf(decl, obj);
   if (d.beforeFormat) obj = d.beforeFormat(obj, ctx);
   const c = compile(d);
-  const extra = obj[EXTRA] as Extra | undefined;
+  // the def's values by field position: one pass over the keys it has (a for-in load is
+  // served by the enum cache) instead of a lookup per declared field, most of them absent
+  const vals: unknown[] = new Array(c.size);
+  let extra: Extra | undefined;
+  for (const k in obj) {
+    const i = c.keyIndex.get(k);
+    if (i !== undefined) vals[i] = obj[k];
+    else if (k === EXTRA) extra = obj[k] as Extra;
+  }
 
   let head = '<' + d.name;
-  for (const [key, f] of c.attrList) {
-    const v = obj[key];
-    if (v === undefined || !active(f, ctx, obj)) continue;
-    if (f.omit && f.omit(v, obj)) continue;
-    head += attribute(xmlNameOf(key, f), writeValue(d, key, f.type, v));
+  const attrList = c.attrList;
+  for (let j = 0; j < attrList.length; j++) {
+    const v = vals[c.attrPos[j]!];
+    if (v === undefined) continue;
+    const [key, f] = attrList[j]!;
+    if (!active(f, ctx, obj) || (f.omit && f.omit(v, obj))) continue;
+    head += attribute(f.xml ?? key, writeValue(d, key, f.type, v));
   }
   if (extra?.attrs) for (const a of extra.attrs) head += attribute(a.name, a.value);
 
   const extras = extra?.nodes?.length ? new ExtraIndex(extra) : undefined;
   if (c.text) {
     const [key, f] = c.text;
-    const v = obj[key];
+    const v = vals[c.textPos];
     if (v !== undefined) {
       const t = writeValue(d, key, f.type, v);
       if (!extras || extras.empty) return head + '>' + escapeLibvirt(t) + '</' + d.name + '>';
       // text next to kept nodes: written inline, in the order read, so the text is unchanged
       const attributes = [];
-      for (const [k, af] of c.attrList) {
-        const av = obj[k];
+      for (let j = 0; j < attrList.length; j++) {
+        const av = vals[c.attrPos[j]!];
+        const [k, af] = attrList[j]!;
         if (av === undefined || !active(af, ctx, obj) || (af.omit && af.omit(av, obj))) continue;
-        attributes.push({ name: xmlNameOf(k, af), value: writeValue(d, k, af.type, av) });
+        attributes.push({ name: af.xml ?? k, value: writeValue(d, k, af.type, av) });
       }
       if (extra?.attrs) attributes.push(...extra.attrs);
       const children: XmlNode[] = [...extras.nodesAfter(''), { type: 'text', text: t }, ...extras.nodesAfter(key)];
@@ -441,12 +466,15 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   const inner = level + 1;
   const ind = indentOf(inner);
   let body = extras ? extras.after('', inner) : '';
-  for (const [key, f] of c.childList) {
-    const v = obj[key];
+  const childList = c.childList;
+  for (let j = 0; j < childList.length; j++) {
+    const v = vals[c.childPos[j]!];
+    if (v === undefined && !extras) continue;
+    const [key, f] = childList[j]!;
     if (v !== undefined && active(f, ctx, obj)) {
       switch (f.kind) {
         case 'child': {
-          const s = formatElement(f.decl, v, ctx, inner, f.omitEmpty);
+          const s = formatElement(f.decl, v as Obj, ctx, inner, f.omitEmpty);
           if (s) body += ind + s + '\n';
           break;
         }

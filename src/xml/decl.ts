@@ -307,6 +307,14 @@ export interface Compiled {
   childList: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
   defaults: Array<[string, AttrField<AnyDef>]>;
   required: Array<[string, Field]>;
+  /** Field key → position in the declaration (the formatter gathers a def's values by it). */
+  keyIndex: Map<string, number>;
+  /** Number of fields. */
+  size: number;
+  /** Position of each `attrList` / `childList` entry, and of the text field (-1: none). */
+  attrPos: number[];
+  childPos: number[];
+  textPos: number;
 }
 
 /** The lookup tables, kept on the declaration itself (a WeakMap lookup per element was measurable). */
@@ -326,24 +334,54 @@ export function xmlNameOf(key: string, f: Field): string {
   }
 }
 
+const DISCRIMINATOR = '__discriminatorXml';
+
+/** The XML attribute name of a union's discriminator (kept on the declaration). */
+export function discriminatorXml(decl: UnionDecl): string {
+  let x = (decl as { [DISCRIMINATOR]?: string })[DISCRIMINATOR];
+  if (x !== undefined) return x;
+  const anyCase = Object.values(decl.cases)[0]!;
+  x = xmlNameOf(decl.discriminator, anyCase.fields[decl.discriminator]!);
+  Object.defineProperty(decl, DISCRIMINATOR, { value: x, enumerable: false });
+  return x;
+}
+
 export function compile(decl: ElementDecl): Compiled {
   let c = (decl as { [COMPILED]?: Compiled })[COMPILED];
   if (c) return c;
-  c = { attrs: new Map(), children: new Map(), text: undefined, attrList: [], childList: [], defaults: [], required: [] };
+  c = {
+    attrs: new Map(),
+    children: new Map(),
+    text: undefined,
+    attrList: [],
+    childList: [],
+    defaults: [],
+    required: [],
+    keyIndex: new Map(),
+    size: 0,
+    attrPos: [],
+    childPos: [],
+    textPos: -1,
+  };
   for (const [key, f] of Object.entries(decl.fields)) {
+    const pos = c.size++;
+    c.keyIndex.set(key, pos);
     if (f.kind === 'attr') {
       c.attrs.set(xmlNameOf(key, f), [key, f]);
       c.attrList.push([key, f]);
+      c.attrPos.push(pos);
       if (f.default !== undefined) c.defaults.push([key, f]);
       else if (f.required) c.required.push([key, f]);
     } else if (f.kind === 'text') {
       c.text = [key, f];
+      c.textPos = pos;
       if (f.required) c.required.push([key, f]);
     } else {
       const name = xmlNameOf(key, f);
       if (c.children.has(name)) throw new Error(`declaration ${decl.name}: two fields for <${name}>`);
       c.children.set(name, [key, f]);
       c.childList.push([key, f]);
+      c.childPos.push(pos);
       if (f.required) c.required.push([key, f]);
     }
   }
