@@ -1,0 +1,54 @@
+// Package benchmarks: cold import time of the published entries and the size of what a browser
+// app or a TypeScript project pulls in. Run by `npm run bench` (after the build), prints a table.
+//   VIRTXML_BENCH_RUNS=N   cold starts per measurement (default 15; the median is shown)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { browserBundle, root } from '../scripts/check-package.mjs';
+
+const runs = Number(process.env.VIRTXML_BENCH_RUNS ?? 15);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall time of a fresh `node` running `args`, median of `runs` (one warm-up run first, not counted). */
+function coldStart(args) {
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${r.stderr}`);
+    if (i > 0) times.push(ms);
+  }
+  return median(times);
+}
+
+const baseline = coldStart(['-e', '0']);
+const importRows = [
+  ['node -e 0 (baseline)', ['-e', '0']],
+  ["import('virtxml')", ['--input-type=module', '-e', "await import('virtxml')"]],
+  ["require('virtxml')", ['-e', "require('virtxml')"]],
+  ["import('virtxml/node')", ['--input-type=module', '-e', "await import('virtxml/node')"]],
+].map(([what, args]) => {
+  const ms = what.startsWith('node -e 0') ? baseline : coldStart(args);
+  return { 'cold start': what, 'median ms': ms.toFixed(1), 'over baseline ms': (ms - baseline).toFixed(1), runs };
+});
+
+const kib = (n) => (n / 1024).toFixed(1);
+const b = await browserBundle();
+const file = (p) => readFileSync(join(root, p));
+const sizeRows = [
+  { artifact: 'browser bundle of dist/index.js (esbuild, minified)', KiB: kib(b.code.length), 'gzip KiB': kib(gzipSync(b.code, { level: 9 }).length) },
+  { artifact: 'dist/index.js (ESM, unminified, saxes external)', KiB: kib(statSync(join(root, 'dist/index.js')).size), 'gzip KiB': kib(gzipSync(file('dist/index.js'), { level: 9 }).length) },
+  { artifact: 'dist/index.d.ts', KiB: kib(statSync(join(root, 'dist/index.d.ts')).size), 'gzip KiB': kib(gzipSync(file('dist/index.d.ts'), { level: 9 }).length) },
+];
+if (b.builtins.length) sizeRows.push({ artifact: `Node built-ins in the browser bundle: ${b.builtins.join(', ')}`, KiB: '-', 'gzip KiB': '-' });
+
+console.log(`\npackage — import time (node ${process.version}) and sizes`);
+console.table(importRows);
+console.table(sizeRows);

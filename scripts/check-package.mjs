@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Package quality gate (npm run check:package; run in CI after the build):
+//   1. `npm pack --dry-run --json`: what ships (dist, bin, schemas, README, package.json) and what
+//      must not (tests, fixtures, conformance, bench, scripts, docs, examples, sources, tarballs);
+//   2. publint --strict (package.json fields, exports map);
+//   3. attw --pack (types for ESM and CJS consumers, node10/node16/bundler resolution);
+//   4. the core entry (dist/index.js) bundled by esbuild for the browser: no `node:` import and no
+//      Node built-in may be pulled in.
+// Exits 1 on any problem; prints what it checked.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const MUST_SHIP = [
+  'package.json',
+  'README.md',
+  'bin/virtxml.cjs',
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/index.d.ts',
+  'dist/index.d.cts',
+  'dist/node.js',
+  'dist/node.cjs',
+  'dist/node.d.ts',
+  'dist/node.d.cts',
+  'dist/cli.cjs',
+  'schemas/domain.schema.json',
+  'schemas/network.schema.json',
+  'schemas/networkport.schema.json',
+];
+const MUST_NOT_SHIP = [
+  [/^test\//, 'tests'],
+  [/(^|\/)fixtures?\//, 'fixtures'],
+  [/\.test\.[cm]?[jt]s$/, 'test files'],
+  [/^conformance\//, 'conformance suite'],
+  [/^bench\//, 'benchmarks'],
+  [/^scripts\//, 'build scripts'],
+  [/^docs\//, 'docs sources'],
+  [/^examples\//, 'examples'],
+  [/^src\//, 'TypeScript sources'],
+  [/\.tgz$/, 'tarballs'],
+  [/(^|\/)\.virtxml-tmp\//, 'scratch files'],
+  [/libvirt-corpus/, "libvirt's test data"],
+];
+
+/** The files `npm pack` would ship. */
+export function packFiles() {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const [info] = JSON.parse(out);
+  return { files: info.files.map((f) => f.path), size: info.size, unpackedSize: info.unpackedSize };
+}
+
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/**
+ * dist/index.js bundled for the browser (esbuild, platform browser, minified).
+ * Returns the code and the Node built-ins it tried to import (resolution
+ * failures or externals), which must be none.
+ */
+export async function browserBundle(entry = join(root, 'dist', 'index.js')) {
+  const { build } = await import('esbuild');
+  const builtinsSeen = new Set();
+  const plugin = {
+    name: 'node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (BUILTINS.has(args.path)) {
+          builtinsSeen.add(`${args.path} (imported by ${args.importer.replace(root + '/', '')})`);
+          return { path: args.path, external: true };
+        }
+        return undefined;
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [plugin],
+  });
+  return { code: result.outputFiles[0].contents, builtins: [...builtinsSeen], inputs: Object.keys(result.metafile.inputs) };
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+async function main() {
+  const problems = [];
+  if (!existsSync(join(root, 'dist', 'index.js'))) {
+    console.error('dist/ is missing: run npm run build first');
+    process.exit(1);
+  }
+
+  // 1. pack contents
+  const pack = packFiles();
+  for (const f of MUST_SHIP) if (!pack.files.includes(f)) problems.push(`npm pack: ${f} is not shipped`);
+  for (const f of pack.files) for (const [re, what] of MUST_NOT_SHIP) if (re.test(f)) problems.push(`npm pack: ${f} ships ${what}`);
+  if (!pack.files.some((f) => /^LICEN[CS]E/i.test(f))) console.log('note: no LICENSE file is shipped (package.json says LGPL-2.1-or-later)');
+  console.log(`npm pack: ${pack.files.length} files, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
+
+  // 2. publint
+  const pl = run(process.execPath, [join(root, 'node_modules', 'publint', 'src', 'cli.js'), '--strict']);
+  if (!pl.ok) problems.push(`publint:\n${pl.output}`);
+  else console.log('publint --strict: clean');
+
+  // 3. are the types wrong
+  const attwBin = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+  const at = run(process.execPath, [attwBin, '--pack', '.', '--format', 'ascii']);
+  if (!at.ok) problems.push(`attw --pack:\n${at.output}`);
+  else console.log('attw --pack: no problems (node10, node16 CJS/ESM, bundler)');
+
+  // 4. browser bundle of the core
+  const b = await browserBundle();
+  if (b.builtins.length) problems.push(`browser bundle of dist/index.js pulls in Node built-ins: ${b.builtins.join(', ')}`);
+  else console.log(`browser bundle: ${b.inputs.length} inputs, ${(b.code.length / 1024).toFixed(0)} KiB minified, no Node built-ins`);
+
+  if (problems.length) {
+    console.error(`\n${problems.length} package problem(s):\n- ${problems.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.log('package: ok');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
