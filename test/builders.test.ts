@@ -19,6 +19,7 @@ import {
 import { formatDomainXml, parseDomainXml } from '../src/domain/index.js';
 import { formatNetworkXml, parseNetworkXml } from '../src/network/index.js';
 import { VirtXmlError } from '../src/xml/errors.js';
+import { validateXml } from '../src/validate/index.js';
 import { PROFILES } from '../src/validate/types.js';
 
 /** The VirtXmlError `fn` throws (fails the test when it throws nothing or something else). */
@@ -155,6 +156,14 @@ describe('domain()', () => {
     expect(vm.toXml({ stripExtensions: true })).not.toContain("group='auto'");
     const plain = domain({ name: 'plain', memory: '1 GiB', vcpus: 1, devices: [disk.file('/img/a.qcow2'), iface.bridge('br0')] });
     for (const profile of PROFILES) expect(plain.validate(profile), profile).toMatchObject({ valid: true, profile });
+  });
+
+  it("passes libvirt's RelaxNG and rules once the extension is stripped; the libvirt profile refuses group='auto'", () => {
+    const vm = gpuGuest();
+    for (const profile of PROFILES) expect(validateXml(vm.toXml({ stripExtensions: true }), { profile }).diagnostics, profile).toEqual([]);
+    const upstream = vm.validate('libvirt');
+    expect(upstream.valid).toBe(false);
+    expect(upstream.diagnostics.map((d) => d.path)).toEqual(['/domain/devices/hostdev[1]/driver/@group', '/domain/devices/hostdev[2]/driver/@group']);
   });
 
   it('keeps its methods out of the data', () => {
