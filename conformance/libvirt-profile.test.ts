@@ -1,0 +1,45 @@
+/**
+ * The `libvirt` profile against libvirt itself (./libvirt-profile.mjs): over
+ * the corpus's domain and network files, "libvirt accepts" (its own parser
+ * and define-time checks, through ../shared/tools/oracle-roundtrip.py) is
+ * compared with "no error from virtxml's parser + semantic layer". Skips when
+ * the corpus or the oracle (python3-libvirt) is absent. Floors per libvirt
+ * version of the oracle: a drop fails the test; every disagreement is printed
+ * with its reason category.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseDomainXml, parseNetworkXml } from '../src/index.js';
+import { domainSemanticDiagnostics } from '../src/validate/semantic-domain.js';
+import { networkSemanticDiagnostics } from '../src/validate/semantic-network.js';
+import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
+import { oracleFromEnv, oracleVersion, run } from './libvirt-profile.mjs';
+
+/** Recorded agreement floors (files with the same verdict), by the oracle's libvirt major version. */
+const FLOOR: Record<number, { agree: number; sameMessage: number }> = {
+  9: { agree: 1893, sameMessage: 68 },
+  11: { agree: 2104, sameMessage: 73 },
+};
+
+const oracle = oracleFromEnv();
+const version = HAVE_CORPUS ? oracleVersion(oracle) : undefined;
+if (HAVE_CORPUS && version === undefined) console.warn('libvirt oracle not available (python3-libvirt, ../shared/tools/oracle-roundtrip.py): libvirt-profile conformance skipped');
+
+describe.skipIf(!HAVE_CORPUS || version === undefined)('libvirt profile conformance', () => {
+  it("agrees with libvirt's own verdict on the corpus", () => {
+    const res = run({ corpus: CORPUS, oracle, vx: { parseDomainXml, parseNetworkXml, domainSemanticDiagnostics, networkSemanticDiagnostics } });
+    printTable(res.title, res.rows);
+    console.log(`agreement ${res.agree}/${res.total} (${((100 * res.agree) / res.total).toFixed(1)}%); both reject ${res.bothReject}, with libvirt's message ${res.sameMessage}`);
+    printTable('disagreements by reason', [res.byCategory]);
+    if (res.otherMessage.length) {
+      console.log('rejected by both, with another message:');
+      for (const m of res.otherMessage) console.log(`  ${m.file}\n     libvirt: ${m.libvirt}\n     virtxml: ${m.virtxml}`);
+    }
+    for (const d of res.disagreements) console.log(`[${d.category}] ${d.file}\n   libvirt: ${d.libvirt}\n   virtxml: ${d.virtxml}`);
+    const major = Math.floor(res.version / 1e6);
+    const floor = FLOOR[major] ?? FLOOR[9]!;
+    expect(res.agree).toBeGreaterThanOrEqual(floor.agree);
+    expect(res.sameMessage).toBeGreaterThanOrEqual(floor.sameMessage);
+    // every disagreement has a reason
+    for (const d of res.disagreements) expect(d.category).toMatch(/^(driver-only|test-driver|oracle-version|oracle-crash|parser-strict|rule-missing|virtxml-extra)$/);
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * Guest addresses and aliases across devices: PCI address limits and
+ * double use (qemu's PCI address set, `virDomainPCIAddressReserveAddrInternal`),
+ * multifunction slots, drive addresses (`virDomainDiskDefAssignAddress`,
+ * `virDomainDefCheckDuplicateDriveAddresses`), the disk bus / address type
+ * match (`virDomainDiskAddressDiskBusCompatibility`) and user aliases
+ * (`virDomainDefValidateAliases`).
+ */
+import type { DomainDef } from '../../domain/domain.js';
+import { childOf, type Located, type Reporter } from './context.js';
+import { devicesOf, hex, type AnyAddress, type DeviceEntry } from './devices.js';
+
+const QEMU_TYPES = new Set(['qemu', 'kvm']);
+
+const pciName = (a: AnyAddress) => `${hex(a.domain ?? 0, 4)}:${hex(a.bus ?? 0, 2)}:${hex(a.slot ?? 0, 2)}.${a.function ?? 0}`;
+const isZeroPci = (a: AnyAddress) => !a.domain && !a.bus && !a.slot && !a.function;
+
+/** Devices whose `<address type='pci'>` is the guest address of a PCI device (pci-root/pcie-root have none). */
+function pciDevices(def: DomainDef): Array<{ dev: DeviceEntry; addr: AnyAddress }> {
+  const out: Array<{ dev: DeviceEntry; addr: AnyAddress }> = [];
+  for (const dev of devicesOf(def)) {
+    const a = dev.obj.address;
+    if (dev.mirror || a?.type !== 'pci' || isZeroPci(a)) continue;
+    out.push({ dev, addr: a });
+  }
+  return out;
+}
+
+export function checkPciAddresses(def: DomainDef, r: Reporter): void {
+  const qemu = QEMU_TYPES.has(def.type);
+  const used = new Map<string, DeviceEntry>();
+  const slots = new Map<string, Array<{ dev: DeviceEntry; addr: AnyAddress }>>();
+  for (const e of pciDevices(def)) {
+    const { dev, addr } = e;
+    const at = childOf(dev, 'address', addr);
+    const domain = addr.domain ?? 0;
+    if (domain > 0xffff) {
+      r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address domain='0x${domain.toString(16)}', must be <= 0xFFFF`, { attribute: 'domain' });
+      continue;
+    }
+    if (qemu && domain !== 0 && addr['zpci'] === undefined) {
+      r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address ${pciName(addr)}. Only PCI domain 0 is available`, { attribute: 'domain' });
+      continue;
+    }
+    const name = pciName(addr);
+    if (used.has(name)) {
+      r.at(at, 'libvirt-duplicate-address', `XML error: Attempted double use of PCI Address ${name}`);
+      continue;
+    }
+    used.set(name, dev);
+    const slot = name.slice(0, -2);
+    const s = slots.get(slot);
+    if (s) s.push(e);
+    else slots.set(slot, [e]);
+  }
+  for (const [slot, devs] of slots) {
+    const fn0 = devs.find((e) => (e.addr.function ?? 0) === 0);
+    const others = devs.filter((e) => (e.addr.function ?? 0) !== 0);
+    if (others.length === 0) continue;
+    if (!fn0) {
+      const first = others[0]!;
+      r.at(
+        childOf(first.dev, 'address', first.addr),
+        'virtxml-pci-no-function-0',
+        `PCI slot ${slot} has devices on functions other than 0 but none on function 0: the guest will not see them`,
+        { severity: 'warning', source: 'virtxml' },
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------- drive addresses
+
+interface DiskView {
+  target?: { dev: string; bus?: string };
+  source?: { file?: string; dev?: string; dir?: string; name?: string; volume?: string };
+  address?: AnyAddress;
+}
+
+/** `virDiskNameToIndex`: sda → 0, sdz → 25, sdaa → 26 (the letters after the prefix). */
+export function diskNameToIndex(name: string): number | undefined {
+  const m = /^(?:fd|hd|vd|sd|xvd|ubd)([a-z]+)\d*$/.exec(name);
+  if (!m) return undefined;
+  // base 26 with a=1 in every place but the last (a=0 there): libvirt's formula
+  let idx = 0;
+  for (const ch of m[1]!) idx = idx * 26 + (ch.charCodeAt(0) - 97 + 1);
+  return idx - 1;
+}
+
+/** The bus libvirt derives from a target name when `bus` is absent (`virDomainDiskDefParseXML`). */
+export function diskBus(t: { dev: string; bus?: string } | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.bus) return t.bus;
+  const d = t.dev;
+  if (d.startsWith('hd')) return 'ide';
+  if (d.startsWith('fd')) return 'fdc';
+  if (d.startsWith('vd')) return 'virtio';
+  if (d.startsWith('xvd')) return 'xen';
+  if (d.startsWith('ubd')) return 'uml';
+  if (d.startsWith('sd')) return 'scsi';
+  return 'ide';
+}
+
+/**
+ * libvirt's disk list order (`virDomainDiskInsert`): each disk goes after the
+ * last disk of its bus with a lower or equal drive index, before the first
+ * with a higher one, or at the end. Duplicate checks walk this order.
+ */
+export function libvirtDiskOrder<T extends Located<{ target?: { dev: string; bus?: string } }>>(disks: T[]): T[] {
+  const out: T[] = [];
+  for (const l of disks) {
+    const bus = diskBus(l.obj.target);
+    const idx = diskNameToIndex(l.obj.target?.dev ?? '') ?? -1;
+    let insertAt = -1;
+    for (let i = out.length - 1; i >= 0; i--) {
+      const o = out[i]!;
+      if (diskBus(o.obj.target) !== bus) continue;
+      if ((diskNameToIndex(o.obj.target?.dev ?? '') ?? -1) > idx) insertAt = i;
+      else if (insertAt === -1) insertAt = i + 1;
+    }
+    if (insertAt === -1) out.push(l);
+    else out.splice(insertAt, 0, l);
+  }
+  return out;
+}
+
+interface Drive {
+  controller: number;
+  bus: number;
+  target: number;
+  unit: number;
+}
+
+/** `virDomainDiskDefAssignAddress`: the drive address libvirt gives a disk without one. */
+export function implicitDriveAddress(bus: string | undefined, dev: string, wideScsi: boolean): Drive | undefined {
+  const idx = diskNameToIndex(dev);
+  if (idx === undefined) return undefined;
+  switch (bus) {
+    case 'scsi': {
+      if (wideScsi) {
+        let unit = idx % 15;
+        if (unit >= 7) unit++;
+        return { controller: Math.floor(idx / 15), bus: 0, target: 0, unit };
+      }
+      return { controller: Math.floor(idx / 7), bus: 0, target: 0, unit: idx % 7 };
+    }
+    case 'fdc':
+      return { controller: 0, bus: Math.floor(idx / 2), target: 0, unit: idx % 2 };
+    case 'ide':
+      return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'sata':
+      return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
+    default:
+      return undefined;
+  }
+}
+
+const driveOf = (a: AnyAddress): Drive => ({ controller: a.controller ?? 0, bus: a.bus ?? 0, target: a.target ?? 0, unit: a.unit ?? 0 });
+const driveKey = (d: Drive) => `${d.controller}:${d.bus}:${d.target}:${d.unit}`;
+const driveText = (d: Drive) => `controller='${d.controller}' bus='${d.bus}' target='${d.target}' unit='${d.unit}'`;
+
+/** The four disk buses that only take a drive address. */
+const DRIVE_BUSES = new Set(['ide', 'fdc', 'scsi', 'sata']);
+
+export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
+  const wide = QEMU_TYPES.has(def.type);
+  const devs = devicesOf(def);
+  const scsiHostdevs = devs.filter((d) => d.family === 'hostdevs' && d.obj['type'] === 'scsi');
+  const hostdevDrives = scsiHostdevs.filter((h) => h.obj.address?.type === 'drive');
+
+  const disks: Array<{ dev: DeviceEntry; bus: string | undefined; drive: Drive | undefined; explicit: boolean }> = [];
+  for (const dev of libvirtDiskOrder(devs.filter((d) => d.family === 'disks') as Array<DeviceEntry & Located<DiskView>>)) {
+    const d = dev.obj as DiskView;
+    const bus = diskBus(d.target);
+    const a = d.address;
+    if (a && DRIVE_BUSES.has(bus ?? '') && a.type !== 'drive') {
+      r.at(
+        childOf(dev, 'address', a),
+        'libvirt-disk-address-type',
+        `unsupported configuration: Invalid address type '${a.type}' for the disk '${d.target?.dev ?? ''}' with the bus type '${bus}'`,
+        { attribute: 'type' },
+      );
+      continue;
+    }
+    if (a?.type === 'drive') disks.push({ dev, bus, drive: driveOf(a), explicit: true });
+    else if (!a && d.target) {
+      const drive = implicitDriveAddress(bus, d.target.dev, wide);
+      if (drive && bus === 'scsi') {
+        const clash = hostdevDrives.find((h) => driveKey(driveOf(h.obj.address!)) === driveKey(drive));
+        if (clash) {
+          r.at(
+            childOf(dev, 'target', d.target),
+            'libvirt-duplicate-drive-address',
+            `unsupported configuration: using disk target name '${d.target.dev}' conflicts with SCSI host device address ${driveText(drive).slice(0, -1)}`, // sic: libvirt's message lacks the last quote
+            { attribute: 'dev' },
+          );
+          continue;
+        }
+      }
+      disks.push({ dev, bus, drive, explicit: false });
+    }
+  }
+  for (let j = 0; j < disks.length; j++) {
+    const dj = disks[j]!;
+    if (!dj.drive) continue;
+    for (let i = 0; i < j; i++) {
+      const di = disks[i]!;
+      if (!di.drive || di.bus !== dj.bus || driveKey(di.drive) !== driveKey(dj.drive)) continue;
+      const target = (di.dev.obj as DiskView).target?.dev ?? '';
+      const dv = dj.dev.obj as DiskView;
+      const at = dj.explicit ? childOf(dj.dev, 'address', dv.address!) : childOf(dj.dev, 'target', dv.target!);
+      r.at(
+        at,
+        'libvirt-duplicate-drive-address',
+        `unsupported configuration: Found duplicate drive address for disk with target name '${target}' ${driveText(di.drive)}`,
+      );
+      break;
+    }
+  }
+  for (let j = 0; j < hostdevDrives.length; j++) {
+    const hj = hostdevDrives[j]!;
+    const dj = driveOf(hj.obj.address!);
+    const at = childOf(hj, 'address', hj.obj.address!);
+    if (hostdevDrives.slice(0, j).some((hi) => driveKey(driveOf(hi.obj.address!)) === driveKey(dj))) {
+      r.at(at, 'libvirt-duplicate-drive-address', `unsupported configuration: SCSI host address ${driveText(dj)} in use by another SCSI host device`);
+      continue;
+    }
+    if (disks.some((d) => d.bus === 'scsi' && d.explicit && d.drive && driveKey(d.drive) === driveKey(dj))) {
+      r.at(at, 'libvirt-duplicate-drive-address', `unsupported configuration: SCSI host address ${driveText(dj)} in use by a SCSI disk`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- aliases
+
+const USER_ALIAS = /^ua-/;
+
+export function checkAliases(def: DomainDef, r: Reporter): void {
+  const seen = new Set<string>();
+  for (const dev of devicesOf(def)) {
+    const alias = dev.obj.alias;
+    if (!alias || dev.mirror) continue;
+    const at = childOf(dev, 'alias', alias);
+    if (!USER_ALIAS.test(alias.name)) {
+      r.at(
+        at,
+        'libvirt-alias-dropped',
+        `alias '${alias.name}' is not a user alias (they start with 'ua-'): libvirt drops it from an inactive definition`,
+        { attribute: 'name', severity: 'warning' },
+      );
+      continue;
+    }
+    if (seen.has(alias.name)) {
+      r.at(at, 'libvirt-duplicate-alias', `unsupported configuration: non unique alias detected: ${alias.name}`, { attribute: 'name' });
+    }
+    seen.add(alias.name);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Character devices, shared memory, memory devices and USB addresses
+ * (`virDomainChrSourceDefValidate`, `virDomainShmemDefValidate`,
+ * `virDomainMemoryDefValidate`, `virDomainDeviceUSBAddressParsePort`).
+ */
+import type { DomainDef } from '../../domain/domain.js';
+import { childOf, type Located, type Reporter } from './context.js';
+import { devicesOf, familyOf } from './devices.js';
+
+const PATH_TYPES = new Set(['dev', 'file', 'pipe', 'unix']);
+const MISSING_PATH = 'internal error: Missing source path attribute for char device';
+
+interface Chr {
+  type?: string;
+  source?: { path?: string };
+  sources?: Array<{ path?: string }>;
+  target?: { type?: string };
+}
+
+/** A chardev needs a source path, except unix sockets of virtio and xen channels (libvirt generates those). */
+function checkChrPath(l: Located<Chr>, r: Reporter, isChannel: boolean): void {
+  const c = l.obj;
+  if (!c.type || !PATH_TYPES.has(c.type)) return;
+  const path = c.source?.path ?? c.sources?.find((s) => s.path !== undefined)?.path;
+  if (path !== undefined) return;
+  if (c.type === 'unix' && isChannel && (c.target?.type === 'virtio' || c.target?.type === 'xen')) return;
+  const src = c.source ?? c.sources?.[0];
+  r.at(src ? childOf(l, 'source', src) : l, 'libvirt-chardev-source', MISSING_PATH);
+}
+
+export function checkChardevs(def: DomainDef, r: Reporter): void {
+  for (const fam of ['serials', 'parallels', 'consoles', 'channels']) {
+    for (const l of familyOf<Chr>(def, fam)) checkChrPath(l, r, fam === 'channels');
+  }
+  for (const l of familyOf<{ backend?: Chr & { model?: string } }>(def, 'rngs')) {
+    const b = l.obj.backend;
+    if (b?.model === 'egd') checkChrPath(childOf(l, 'backend', b), r, false);
+  }
+  for (const l of familyOf<{ msi?: object; server?: object }>(def, 'shmems')) {
+    if (l.obj.msi && !l.obj.server) {
+      r.at(childOf(l, 'msi', l.obj.msi), 'libvirt-shmem-msi', 'XML error: msi option is only supported with a server');
+    }
+  }
+  const cells = ((def.cpu as { numa?: { cells?: unknown[] } } | undefined)?.numa?.cells ?? []).length;
+  for (const l of familyOf<{ target?: { node?: number } }>(def, 'memories')) {
+    const node = l.obj.target?.node;
+    if (node !== undefined && cells > 0 && node >= cells) {
+      r.at(
+        childOf(l, 'target', l.obj.target),
+        'libvirt-memory-node',
+        `can't add memory backend for guest node '${node}' as the guest has only '${cells}' NUMA nodes configured`,
+      );
+    }
+  }
+  // USB port paths have at most 4 levels (VIR_DOMAIN_DEVICE_USB_MAX_PORT_DEPTH)
+  for (const dev of devicesOf(def)) {
+    const a = dev.obj.address;
+    if (a?.type === 'usb' && typeof a['port'] === 'string' && a['port'].split('.').length > 4) {
+      r.at(childOf(dev, 'address', a), 'libvirt-usb-port', "internal error: Cannot parse <address> 'port' attribute", { attribute: 'port' });
+    }
+  }
+}

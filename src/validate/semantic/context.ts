@@ -1,0 +1,116 @@
+/**
+ * The semantic layer's reporter: turns a problem found on a def object into
+ * a Diagnostic with a place. Parsed defs (`keepOrigins: true`) carry their
+ * element through `originOf`, which gives line, column and element path;
+ * defs built in code have no origin, so their diagnostics get line 0,
+ * column 0 and the path the rule walked (`/domain/devices/hostdev[2]`).
+ */
+import { originOf } from '../../xml/codec.js';
+import { getAttribute, type XmlElement } from '../../xml/tree.js';
+import type { Diagnostic, DiagnosticSource, Severity } from '../types.js';
+
+export type SemanticProfile = 'libvirt' | 'virtxml';
+
+export interface SemanticOptions {
+  profile: SemanticProfile;
+  /** File name, carried into each diagnostic. */
+  file?: string;
+}
+
+export interface ReportOptions {
+  /** The attribute at fault (the path then ends in `/@name` when the attribute is in the source). */
+  attribute?: string;
+  severity?: Severity;
+  source?: DiagnosticSource;
+}
+
+/** A def object with the path the walker reached it by (used when it has no origin). */
+export interface Located<T = unknown> {
+  obj: T;
+  path: string;
+}
+
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly options: SemanticOptions) {}
+
+  get profile(): SemanticProfile {
+    return this.options.profile;
+  }
+
+  /** Reports a problem at `at` (a def object), falling back to `path` when it has no origin. */
+  report(at: object | undefined, path: string, code: string, message: string, opts: ReportOptions = {}): void {
+    const d: Diagnostic = {
+      severity: opts.severity ?? 'error',
+      code,
+      message,
+      line: 0,
+      column: 0,
+      path: opts.attribute !== undefined ? `${path}/@${opts.attribute}` : path,
+      source: opts.source ?? 'libvirt',
+    };
+    const o = at ? originOf(at) : undefined;
+    if (o) {
+      const hasAttr = opts.attribute !== undefined && getAttribute(o.el, opts.attribute) !== undefined;
+      const place = hasAttr ? o.source.attributePlace(o.el, opts.attribute!) : o.source.elementPlace(o.el);
+      d.line = place.line;
+      d.column = place.column;
+      d.path = hasAttr ? `${o.path}/@${opts.attribute}` : o.path;
+    }
+    if (this.options.file !== undefined) d.file = this.options.file;
+    this.diagnostics.push(d);
+  }
+
+  /**
+   * Reports a problem at the child element `name` of `parent` (for value
+   * fields such as `<name>` or `<on_poweroff>`, which have no def object of
+   * their own). `path` is the child's path for defs without an origin.
+   */
+  reportChild(parent: object | undefined, name: string, path: string, code: string, message: string, opts: ReportOptions = {}): void {
+    const o = parent ? originOf(parent) : undefined;
+    const el = o?.el.children.find((c): c is XmlElement => c.type === 'element' && c.name === name);
+    if (!o || !el) {
+      this.report(undefined, path, code, message, opts);
+      return;
+    }
+    const place = o.source.elementPlace(el);
+    const d: Diagnostic = {
+      severity: opts.severity ?? 'error',
+      code,
+      message,
+      line: place.line,
+      column: place.column,
+      path: `${o.path}/${name}`,
+      source: opts.source ?? 'libvirt',
+    };
+    if (this.options.file !== undefined) d.file = this.options.file;
+    this.diagnostics.push(d);
+  }
+
+  /** The same, for a located object. */
+  at(l: Located<object | undefined>, code: string, message: string, opts: ReportOptions = {}): void {
+    this.report(l.obj, l.path, code, message, opts);
+  }
+}
+
+/** `parent/name`, with `[i+1]` when the list holds more than one (XPath-like, as the codec writes paths). */
+export function itemPath(parent: string, name: string, list: readonly unknown[], i: number): string {
+  return `${parent}/${name}${list.length > 1 ? `[${i + 1}]` : ''}`;
+}
+
+/** A child object located under its parent (its origin wins when it has one). */
+export function childOf<T>(parent: Located<unknown>, name: string, obj: T): Located<T> {
+  return { obj, path: `${parent.path}/${name}` };
+}
+
+/** Attributes the parser did not know and kept (`$extra.attrs`). */
+export function extraAttribute(obj: unknown, name: string): string | undefined {
+  const extra = (obj as { $extra?: { attrs?: Array<{ name: string; value: string }> } } | undefined)?.$extra;
+  return extra?.attrs?.find((a) => a.name === name)?.value;
+}
+
+/** Unknown child elements the parser kept, by name. */
+export function extraElements(obj: unknown, name: string): unknown[] {
+  const extra = (obj as { $extra?: { nodes?: Array<{ node: { type: string; name?: string } }> } } | undefined)?.$extra;
+  return (extra?.nodes ?? []).filter((e) => e.node.type === 'element' && e.node.name === name).map((e) => e.node);
+}

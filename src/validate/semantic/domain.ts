@@ -1,0 +1,238 @@
+/**
+ * Domain-level rules of libvirt's post-parse and define-time validation
+ * (`virDomainDefPostParse…`, `virDomainDefValidateInternal`): name,
+ * memory sizes, vCPU counts against NUMA, lifecycle actions, boot order
+ * styles, security labels, SMBIOS data, video heads, NUMA tuning.
+ */
+import { bitmapMembers } from '../../domain/cpuset.js';
+import type { DomainDef } from '../../domain/domain.js';
+import { unitBytes } from '../../domain/scaled.js';
+import { childOf, itemPath, type Located, type Reporter } from './context.js';
+import { devicesOf, familyOf } from './devices.js';
+
+const ROOT = '/domain';
+const at = <T>(name: string, obj: T): Located<T> => ({ obj, path: `${ROOT}/${name}` });
+
+interface Scaled {
+  value: number;
+  unit?: string;
+}
+/** A scaled value in KiB (parsed values are KiB already; defs built in code may use another unit). */
+function kib(s: Scaled | undefined): number | undefined {
+  if (!s) return undefined;
+  const b = unitBytes(s.unit ?? 'KiB');
+  return b === undefined ? s.value : (s.value * Number(b)) / 1024;
+}
+
+interface Cell {
+  id?: number;
+  cpus?: string;
+  memory: number;
+  unit?: string;
+}
+
+export function checkDomain(def: DomainDef, r: Reporter): void {
+  checkName(def, r);
+  checkMemory(def, r);
+  checkVcpus(def, r);
+  checkLifecycle(def, r);
+  checkBoot(def, r);
+  checkSeclabels(def, r);
+  checkSysinfo(def, r);
+  checkVideos(def, r);
+  checkNumatune(def, r);
+  checkIothreadScheds(def, r);
+}
+
+/** `<iothreadsched iothreads>` must name existing I/O threads (`virDomainIOThreadIDFind`). */
+function checkIothreadScheds(def: DomainDef, r: Reporter): void {
+  const scheds = (def.cputune as { iothreadscheds?: Array<{ iothreads?: string }> } | undefined)?.iothreadscheds ?? [];
+  if (!scheds.length) return;
+  const ids = (def.iothreadids as { iothreads?: Array<{ id: number }> } | undefined)?.iothreads?.map((t) => t.id);
+  const count = (def.iothreads as number | undefined) ?? 0;
+  const exists = (id: number) => (ids?.length ? ids.includes(id) : id >= 1 && id <= count);
+  scheds.forEach((s, i) => {
+    const missing = s.iothreads !== undefined ? bitmapMembers(s.iothreads).find((id) => !exists(id)) : undefined;
+    if (missing !== undefined) {
+      r.at({ obj: s, path: itemPath(`${ROOT}/cputune`, 'iothreadsched', scheds, i) }, 'libvirt-iothreadsched', `unsupported configuration: Cannot find 'iothread' : ${missing}`, {
+        attribute: 'iothreads',
+      });
+    }
+  });
+}
+
+function checkName(def: DomainDef, r: Reporter): void {
+  const name = def.name;
+  const path = `${ROOT}/name`;
+  if (name.trim() === '') r.reportChild(def, 'name', path, 'libvirt-domain-name', 'missing name information');
+  else if (name.includes('/')) r.reportChild(def, 'name', path, 'libvirt-domain-name', `XML error: name ${name} cannot contain '/'`);
+}
+
+function cellsOf(def: DomainDef): Cell[] {
+  return ((def.cpu as { numa?: { cells?: Cell[] } } | undefined)?.numa?.cells ?? []) as Cell[];
+}
+
+function checkMemory(def: DomainDef, r: Reporter): void {
+  const cells = cellsOf(def);
+  const numaTotal = cells.reduce((s, c) => s + (kib({ value: c.memory, unit: c.unit ?? 'KiB' }) ?? 0), 0);
+  const memory = numaTotal > 0 ? numaTotal : (kib(def.memory as Scaled | undefined) ?? 0);
+  if (memory === 0) {
+    r.report(def.memory ?? def, def.memory ? `${ROOT}/memory` : ROOT, 'libvirt-memory-missing', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');
+    return;
+  }
+  const max = kib(def.maxMemory as Scaled | undefined);
+  if (max !== undefined && max < memory) {
+    r.at(at('maxMemory', def.maxMemory as object), 'libvirt-max-memory', 'XML error: maximum memory size must be equal or greater than the actual memory size');
+  }
+  const cur = kib(def.currentMemory as Scaled | undefined);
+  if (cur !== undefined && cur > memory) {
+    r.at(
+      at('currentMemory', def.currentMemory as object),
+      'libvirt-current-memory',
+      `currentMemory (${cur} KiB) is larger than memory (${memory} KiB): libvirt lowers it to the memory size`,
+      { severity: 'warning' },
+    );
+  }
+}
+
+function checkVcpus(def: DomainDef, r: Reporter): void {
+  const v = def.vcpu as { count?: number; current?: number } | undefined;
+  const max = v?.count ?? 1;
+  const l = at('vcpu', def.vcpu as object | undefined);
+  if (v?.current !== undefined && v.current > max) {
+    r.at(l, 'libvirt-vcpu-current', 'unsupported configuration: maximum vCPU count must not be less than current vCPU count', { attribute: 'current' });
+  }
+  const cells = cellsOf(def);
+  const members = cells.map((c) => (c.cpus !== undefined ? bitmapMembers(c.cpus) : []));
+  const count = members.reduce((s, m) => s + m.length, 0);
+  const maxId = members.reduce((m, ids) => Math.max(m, ...ids), 0);
+  if (count > max) r.at(l, 'libvirt-numa-vcpus', 'internal error: Number of CPUs in <numa> exceeds the <vcpu> count');
+  else if (maxId >= max) r.at(l, 'libvirt-numa-vcpus', 'internal error: CPU IDs in <numa> exceed the <vcpu> count');
+}
+
+/** `virDomainDefLifecycleActionAllowed`: poweroff and reboot take no coredump actions. */
+function checkLifecycle(def: DomainDef, r: Reporter): void {
+  for (const [key, event] of [
+    ['on_poweroff', 'poweroff'],
+    ['on_reboot', 'reboot'],
+  ] as const) {
+    const action = def[key];
+    if (action === 'coredump-destroy' || action === 'coredump-restart') {
+      r.reportChild(def, key, `${ROOT}/${key}`, 'libvirt-lifecycle-action', `unsupported configuration: Lifecycle event '${event}' doesn't support '${action}' action`);
+    }
+  }
+}
+
+function checkBoot(def: DomainDef, r: Reporter): void {
+  const boots = (def.os as { boots?: object[] } | undefined)?.boots ?? [];
+  if (!boots.length) return;
+  const dev = devicesOf(def).find((d) => d.obj.boot !== undefined);
+  if (dev) {
+    r.at(
+      childOf(dev, 'boot', dev.obj.boot),
+      'libvirt-boot-order',
+      'unsupported configuration: per-device boot elements cannot be used together with os/boot elements',
+    );
+  }
+}
+
+function checkSeclabels(def: DomainDef, r: Reporter): void {
+  const list = (def.seclabels ?? []) as Array<{ model?: string }>;
+  const seen = new Set<string>();
+  list.forEach((s, i) => {
+    if (s.model === undefined) return;
+    if (seen.has(s.model)) {
+      r.at({ obj: s, path: itemPath(ROOT, 'seclabel', list, i) }, 'libvirt-seclabel-model', `seclabel for model ${s.model} is already provided`, {
+        attribute: 'model',
+      });
+    }
+    seen.add(s.model);
+  });
+}
+
+type Entry = { name: string; value?: string };
+const BIOS_DATE = /^(0[1-9]|1[0-2])\/(0[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4})$/;
+
+function checkSysinfo(def: DomainDef, r: Reporter): void {
+  const list = (def.sysinfos ?? []) as Array<{ type: string; bios?: { entries?: Entry[] }; system?: { entries?: Entry[] } }>;
+  list.forEach((s, i) => {
+    if (s.type !== 'smbios') return;
+    const base = { obj: s, path: itemPath(ROOT, 'sysinfo', list, i) };
+    const entry = (block: 'bios' | 'system', name: string) => {
+      const entries = s[block]?.entries ?? [];
+      const k = entries.findIndex((e) => e.name === name);
+      return k < 0 ? undefined : { e: entries[k]!, at: { obj: entries[k]!, path: itemPath(`${base.path}/${block}`, 'entry', entries, k) } };
+    };
+    const date = entry('bios', 'date');
+    if (date && !BIOS_DATE.test(date.e.value ?? '')) r.at(date.at, 'libvirt-smbios-date', "Invalid BIOS 'date' format");
+    const uuid = entry('system', 'uuid');
+    if (uuid && def.uuid !== undefined && uuid.e.value?.toLowerCase().replace(/-/g, '') !== def.uuid.toLowerCase().replace(/-/g, '')) {
+      r.at(uuid.at, 'libvirt-smbios-uuid', 'UUID mismatch between <uuid> and <sysinfo>');
+    }
+  });
+}
+
+function checkVideos(def: DomainDef, r: Reporter): void {
+  const videos = familyOf<{ model?: { type?: string; primary?: boolean } }>(def, 'videos');
+  let primary = false;
+  for (const l of videos) {
+    const m = l.obj.model;
+    if (m?.primary) {
+      if (primary) r.at(childOf(l, 'model', m), 'libvirt-video-primary', 'unsupported configuration: Only one primary video device is supported', { attribute: 'primary' });
+      primary = true;
+    }
+    if (m?.type === 'none' && videos.length > 1) {
+      r.at(
+        childOf(l, 'model', m),
+        'libvirt-video-none',
+        "unsupported configuration: a 'none' video type must be the only video device defined for the domain",
+        { attribute: 'type' },
+      );
+    }
+  }
+}
+
+function checkNumatune(def: DomainDef, r: Reporter): void {
+  const nt = def.numatune as { memory?: { mode?: string; placement?: string }; memnodes?: Array<{ cellid: number; mode?: string }> } | undefined;
+  const cells = cellsOf(def);
+  const memnodes = nt?.memnodes ?? [];
+  const mnAt = (i: number) => ({ obj: memnodes[i]!, path: itemPath(`${ROOT}/numatune`, 'memnode', memnodes, i) });
+  const memMode = nt?.memory?.mode ?? 'strict';
+  if (nt?.memory) {
+    const memAt = { obj: nt.memory, path: `${ROOT}/numatune/memory` };
+    if (memnodes.length && nt.memory.placement === 'auto') {
+      r.at(memAt, 'libvirt-numatune-placement', 'unsupported configuration: Per-node binding is not compatible with automatic NUMA placement.', { attribute: 'placement' });
+    }
+    const bad = memnodes.findIndex((m) => (memMode === 'restrictive') !== ((m.mode ?? 'strict') === 'restrictive'));
+    if (bad >= 0) {
+      r.at(
+        mnAt(bad),
+        'libvirt-numatune-mode',
+        memMode === 'restrictive'
+          ? "XML error: 'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element"
+          : "XML error: 'restrictive' mode is required in memory element when mode is 'restrictive' in memnode element",
+        { attribute: 'mode' },
+      );
+    }
+  }
+  if (memnodes.length && cells.length === 0) {
+    r.at(
+      { obj: memnodes[0]!, path: itemPath(`${ROOT}/numatune`, 'memnode', memnodes, 0) },
+      'libvirt-numatune-memnode',
+      "XML error: Element 'memnode' is invalid without any guest NUMA cells",
+    );
+  }
+  const hp = (def.memoryBacking as { hugepages?: { pages?: Array<{ nodeset?: string }> } } | undefined)?.hugepages?.pages ?? [];
+  hp.forEach((p, i) => {
+    if (p.nodeset === undefined) return;
+    const missing = bitmapMembers(p.nodeset).find((n) => n >= Math.max(cells.length, 1));
+    if (missing !== undefined) {
+      r.at(
+        { obj: p, path: itemPath(`${ROOT}/memoryBacking/hugepages`, 'page', hp, i) },
+        'libvirt-hugepages-node',
+        `hugepages: node ${missing} not found`,
+        { attribute: 'nodeset' },
+      );
+    }
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * `<hostdev>` and `<interface type='hostdev'>` rules beyond the parser
+ * (libvirt-semantics.md §5; `virDomainHostdevDefValidate`,
+ * `virDomainDeviceInfoValidate`, qemu's hostdev validation) and virtxml's
+ * `group='auto'` extension (typed `groupMgmt`):
+ *   - profile `libvirt`: the attribute does not exist upstream, an error;
+ *   - profile `virtxml`: it wants the VFIO backend (`name='vfio'`, or no name
+ *     where vfio is the default) and `managed='yes'`.
+ * Duplicate host devices are `checkDuplicateHostdevs` of src/domain/hostdevs.ts
+ * (the parser runs it too; here it covers defs built in code).
+ */
+import type { HostdevDriver } from '../../common/basictypes.js';
+import type { DomainDef } from '../../domain/domain.js';
+import { checkDuplicateHostdevs } from '../../domain/hostdevs.js';
+import type { HostdevDef } from '../../domain/devices/hostdev.js';
+import type { InterfaceDef } from '../../domain/devices/interface.js';
+import { childOf, extraAttribute, type Located, type Reporter } from './context.js';
+import { DEVICES_PATH, devicesOf, familyOf, type DeviceInfoView } from './devices.js';
+
+/** Hypervisors whose hostdev backend defaults to VFIO (qemu resolves an absent name to vfio, §3.2). */
+const VFIO_DEFAULT = new Set(['qemu', 'kvm']);
+
+/**
+ * The `group='auto'` rules on one `<driver>`: `managed` is the hostdev's (or
+ * the interface's / actual's), `what` names the device in messages.
+ */
+export function checkGroupMgmt(
+  r: Reporter,
+  driverAt: Located<HostdevDriver>,
+  managed: boolean,
+  managedAt: Located<object>,
+  vfioIsDefault: boolean,
+): void {
+  const d = driverAt.obj;
+  if (d.groupMgmt === undefined || (d.groupMgmt as string) === 'default') return;
+  if (r.profile === 'libvirt') {
+    r.at(
+      driverAt,
+      'virtxml-extension',
+      "libvirt has no attribute 'group' on <driver>: group='auto' is virtxml's extension (use the virtxml profile, or stripExtensions for an upstream libvirt)",
+      { attribute: 'group', source: 'virtxml' },
+    );
+    return;
+  }
+  const name = d.name;
+  if (name !== undefined ? name !== 'vfio' : !vfioIsDefault) {
+    r.at(
+      driverAt,
+      'virtxml-group-needs-vfio',
+      name !== undefined
+        ? `group='auto' needs the VFIO backend, but <driver name='${name}'> was given`
+        : "group='auto' needs the VFIO backend: set <driver name='vfio'> (vfio is not this hypervisor's default)",
+      { attribute: name !== undefined ? 'name' : 'group', source: 'virtxml' },
+    );
+  }
+  if (!managed) {
+    r.at(
+      managedAt,
+      'virtxml-group-needs-managed',
+      "group='auto' needs managed='yes': virtxml detaches and re-attaches the IOMMU group only for managed devices",
+      { attribute: 'managed', source: 'virtxml' },
+    );
+  }
+}
+
+type Hostdev = HostdevDef & DeviceInfoView & Record<string, unknown>;
+
+const MDEV_ADDRESS: Record<string, readonly string[]> = {
+  'vfio-pci': ['pci'],
+  'vfio-ccw': ['ccw'],
+  'vfio-ap': [],
+};
+
+export function checkHostdevs(def: DomainDef, r: Reporter): void {
+  const vfioDefault = VFIO_DEFAULT.has(def.type);
+  const hostdevs = familyOf<Hostdev>(def, 'hostdevs');
+  let ramfb: Located<Hostdev> | undefined;
+  for (const l of hostdevs) {
+    const h = l.obj;
+    if (h.type !== 'scsi') {
+      for (const a of ['sgio', 'rawio']) {
+        if (extraAttribute(h, a) !== undefined) {
+          r.at(l, 'libvirt-hostdev-scsi-only', `XML error: ${a} is only supported for scsi host device`, { attribute: a });
+        }
+      }
+    }
+    const addr = h.address;
+    if (h.type === 'pci') {
+      if (addr && addr.type !== 'pci' && addr.type !== 'unassigned') {
+        r.at(childOf(l, 'address', addr), 'libvirt-hostdev-address-type', "internal error: PCI host devices must use 'pci' or 'unassigned' address type", {
+          attribute: 'type',
+        });
+      }
+      if (h.driver) checkGroupMgmt(r, childOf(l, 'driver', h.driver), h.managed === true, l, vfioDefault);
+    }
+    if (h.type === 'mdev') {
+      const allowed = MDEV_ADDRESS[h.model] ?? [];
+      if (addr && addr.type !== 'unassigned' && !allowed.includes(addr.type)) {
+        r.at(
+          childOf(l, 'address', addr),
+          'libvirt-hostdev-mdev-address',
+          `XML error: Unsupported address type '${addr.type}' with mediated device model '${h.model}'`,
+          { attribute: 'type' },
+        );
+      }
+      if (h.ramfb === true) {
+        if (ramfb) r.at(l, 'libvirt-hostdev-ramfb', "unsupported configuration: Only one vgpu device can have 'ramfb' enabled", { attribute: 'ramfb' });
+        ramfb ??= l;
+      }
+    }
+  }
+
+  for (const dev of devicesOf(def)) {
+    const rom = dev.obj.rom;
+    if (rom && rom.enabled === false && (rom.bar !== undefined || rom.file !== undefined)) {
+      r.at(childOf(dev, 'rom', rom), 'libvirt-rom-disabled', 'unsupported configuration: ROM tuning is not supported when ROM is disabled', {
+        attribute: rom.bar !== undefined ? 'bar' : 'file',
+      });
+    }
+  }
+
+  // libvirt's parse-time duplicate check, for defs built in code (a parsed def has passed it)
+  const devices = def.devices;
+  if (devices) {
+    const dup = checkDuplicateHostdevs(devices);
+    if (dup) {
+      const at = dup.at as object | undefined;
+      const list = [...(devices.hostdevs ?? []), ...(devices.interfaces ?? [])] as object[];
+      const found = devicesOf(def).find((d) => d.obj === at && list.includes(at));
+      r.report(at, found?.path ?? DEVICES_PATH, 'libvirt-duplicate-hostdev', dup.message);
+    }
+  }
+}
+
+/** `<interface type='hostdev'>` and hostdev `<actual>` (status XML). */
+export function checkHostdevInterface(def: DomainDef, l: Located<InterfaceDef>, r: Reporter): void {
+  const vfioDefault = VFIO_DEFAULT.has(def.type);
+  const iface = l.obj;
+  if (iface.type === 'hostdev') {
+    const mac = iface.mac?.address;
+    const who = mac !== undefined ? `interface ${mac}` : 'interface';
+    if (iface.backend?.tap !== undefined) {
+      r.at(
+        childOf(l, 'backend', iface.backend),
+        'libvirt-hostdev-interface-tap',
+        `unsupported configuration: ${who} - custom tap device path is not supported for network interfaces of type hostdev`,
+        { attribute: 'tap' },
+      );
+    }
+    const vp = iface.virtualport as { type?: string } | undefined;
+    if (vp?.type !== undefined && vp.type !== '802.1Qbh') {
+      r.at(
+        childOf(l, 'virtualport', vp),
+        'libvirt-hostdev-interface-virtualport',
+        `virtualport type ${vp.type} is currently not supported on interfaces of type hostdev (refused when the domain starts)`,
+        { attribute: 'type', severity: 'warning' },
+      );
+    } else if (vp?.type !== undefined && (iface.vlan?.tags?.length ?? 0) > 0) {
+      r.at(
+        childOf(l, 'vlan', iface.vlan),
+        'libvirt-hostdev-interface-vlan',
+        `direct setting of the vlan tag is not allowed for hostdev devices using ${vp.type} mode (refused when the domain starts)`,
+        { severity: 'warning' },
+      );
+    }
+    if (iface.driver) checkGroupMgmt(r, childOf(l, 'driver', iface.driver), iface.managed === true, l, vfioDefault);
+  }
+  if (iface.type === 'network' && iface.actual?.type === 'hostdev') {
+    const actual = childOf(l, 'actual', iface.actual);
+    const a = iface.actual;
+    if (a.driver) checkGroupMgmt(r, childOf(actual, 'driver', a.driver), a.managed === true, actual, vfioDefault);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * `<interface>` rules beyond the parser (`virDomainNetDefParseXML`'s
+ * post-checks, `virDomainNetDefValidate`): a bridge interface needs its
+ * bridge, `<portForward>` only with passt, target names libvirt reserves
+ * for the devices it creates, MAC addresses used twice; and the hostdev
+ * interface rules of ./hostdev.ts.
+ */
+import type { DomainDef } from '../../domain/domain.js';
+import type { InterfaceDef } from '../../domain/devices/interface.js';
+import { childOf, type Reporter } from './context.js';
+import { familyOf } from './devices.js';
+import { checkHostdevInterface } from './hostdev.js';
+
+/** Prefixes of the tap/macvtap names libvirt generates; a config may not claim them (they are dropped from inactive XML). */
+const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
+
+export function checkInterfaces(def: DomainDef, r: Reporter): void {
+  const macs = new Map<string, string>();
+  for (const l of familyOf<InterfaceDef>(def, 'interfaces')) {
+    const iface = l.obj;
+    if (iface.type === 'bridge' && iface.source === undefined) {
+      r.at(l, 'libvirt-interface-source', "XML error: interface type='bridge' requires a 'source' element");
+    }
+    const fwd = (iface as { portForwards?: object[] }).portForwards;
+    if (fwd?.length) {
+      const passt = (iface as { backend?: { type?: string } }).backend?.type === 'passt';
+      if (!passt || (iface.type !== 'user' && iface.type !== 'vhostuser')) {
+        r.at(
+          childOf(l, 'portForward', fwd[0]!),
+          'libvirt-interface-portforward',
+          "unsupported configuration: The <portForward> element can only be used with the 'passt' backend of interface type='user' or type='vhostuser'",
+        );
+      }
+    }
+    const target = (iface as { target?: { dev?: string; managed?: boolean } }).target;
+    if (target?.dev !== undefined && RESERVED_IFNAME.test(target.dev) && target.managed !== false) {
+      r.at(
+        childOf(l, 'target', target),
+        'libvirt-interface-reserved-ifname',
+        `target dev '${target.dev}' uses a prefix libvirt reserves for the devices it creates (vnet, macvtap, macvlan): libvirt drops it from an inactive definition and picks its own name`,
+        { attribute: 'dev', severity: 'warning' },
+      );
+    }
+    const mac = iface.mac?.address?.toLowerCase();
+    if (mac !== undefined) {
+      const first = macs.get(mac);
+      if (first !== undefined) {
+        r.at(
+          childOf(l, 'mac', iface.mac),
+          'virtxml-duplicate-mac',
+          `MAC address ${mac} is also used by ${first}: libvirt accepts it, but two guest NICs with one MAC address collide on a network`,
+          { attribute: 'address', severity: 'warning', source: 'virtxml' },
+        );
+      } else macs.set(mac, l.path);
+    }
+    checkHostdevInterface(def, l, r);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * `<os>` firmware rules (`virDomainDefOSValidate`): firmware autoselection
+ * features, loader path, NVRAM against stateless loaders and firmware kind.
+ */
+import type { DomainDef } from '../../domain/domain.js';
+import type { Reporter } from './context.js';
+
+interface Os {
+  firmware?: string;
+  firmwareFeatures?: { features?: Array<{ name: string; enabled: boolean }> };
+  loader?: { type?: string; stateless?: boolean; path?: string };
+  nvram?: { template?: string; path?: string; type?: string; source?: object };
+}
+
+export function checkOs(def: DomainDef, r: Reporter): void {
+  const os = def.os as Os | undefined;
+  if (!os) return;
+  const osPath = '/domain/os';
+  const loader = os.loader;
+  const loaderAt = { obj: loader, path: `${osPath}/loader` };
+  const nvram = os.nvram;
+  const nvramAt = { obj: nvram, path: `${osPath}/nvram` };
+  const hasNvramStore = nvram !== undefined && (nvram.path !== undefined || nvram.type !== undefined || nvram.source !== undefined);
+  if (os.firmware !== undefined) {
+    const feats = os.firmwareFeatures?.features ?? [];
+    const feat = (n: string) => feats.find((f) => f.name === n)?.enabled;
+    if (feat('enrolled-keys') === true && feat('secure-boot') === false) {
+      r.at(
+        { obj: os.firmwareFeatures, path: `${osPath}/firmware` },
+        'libvirt-os-firmware',
+        "firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled",
+      );
+    }
+    if (os.firmware === 'bios' && hasNvramStore) r.at(nvramAt, 'libvirt-os-nvram', "firmware type 'bios' does not support nvram");
+  } else if (loader && loader.path === undefined) {
+    r.at(loaderAt, 'libvirt-os-loader', 'no loader path specified and firmware auto selection disabled');
+  }
+  if (!loader) return;
+  if (loader.stateless === true) {
+    if (nvram?.template !== undefined) r.at(nvramAt, 'libvirt-os-nvram', 'NVRAM template is not permitted when loader is stateless', { attribute: 'template' });
+    else if (hasNvramStore) r.at(nvramAt, 'libvirt-os-nvram', 'NVRAM is not permitted when loader is stateless');
+  } else if (loader.stateless === false) {
+    if (os.firmware === undefined && loader.type !== 'pflash') {
+      r.at(loaderAt, 'libvirt-os-nvram', 'Only pflash loader type permits NVRAM', { attribute: 'stateless' });
+    } else if (os.firmware !== undefined && os.firmware !== 'efi') {
+      r.at(loaderAt, 'libvirt-os-nvram', 'Only EFI firmware permits NVRAM', { attribute: 'stateless' });
+    }
+  }
+}
