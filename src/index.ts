@@ -39,5 +39,7 @@ export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, 
 export * from './pci/index.js';
 export * from './hostdev/index.js';
 
+/** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */
+export * from './validate/index.js';
 /** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
 export * as build from './builders/index.js';

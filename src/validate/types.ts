@@ -1,3 +1,5 @@
+import type { DeviceKind } from '../domain/device-xml.js';
+
 /**
  * The vocabulary of validation: diagnostics with a place, profiles, root kinds.
  * Shared by the RelaxNG layer (./rng), the semantic layer, the JSON Schema
@@ -36,12 +38,8 @@ export const PROFILES: readonly Profile[] = ['rng', 'libvirt', 'virtxml'];
 /** Document roots validated on their own. */
 export type DocumentKind = 'domain' | 'network' | 'networkport';
 
-/** Device snippets (hotplug XML), validated with an explicit kind. */
-export type DeviceKind =
-  | 'disk' | 'controller' | 'lease' | 'filesystem' | 'interface' | 'input' | 'sound' | 'audio'
-  | 'hostdev' | 'graphics' | 'video' | 'console' | 'serial' | 'parallel' | 'channel'
-  | 'watchdog' | 'memballoon' | 'rng' | 'tpm' | 'panic' | 'shmem' | 'memory' | 'iommu'
-  | 'vsock' | 'crypto' | 'pstore' | 'redirdev' | 'redirfilter' | 'smartcard' | 'hub' | 'nvram';
+/** Device snippets (hotplug XML), validated with an explicit kind: the device element names. */
+export type { DeviceKind };
 
 export type RootKind = DocumentKind | DeviceKind;
 

@@ -53,6 +53,15 @@ export interface Pattern {
   close?: Pattern;
   end?: Pattern;
   txt?: Map<string, Pattern>;
+  /** interned compounds with this pattern as left operand */
+  bin?: [Map<Pattern, Pattern>?, Map<Pattern, Pattern>?, Map<Pattern, Pattern>?, Map<Pattern, Pattern>?];
+  more?: Pattern;
+  /** Built from the grammar (not a derivative): its name sets below are worth keeping. */
+  static?: boolean;
+  /** Local names of the elements it can start with; null: any name. */
+  firsts?: Set<string> | null;
+  /** Local names of the attributes it can take; null: any name. */
+  attrs?: Set<string> | null;
 }
 
 function nameClass(json: NameClassJson): NameClass {
@@ -94,8 +103,98 @@ export class Patterns {
     this.built = new Array(grammar.nodes.length);
   }
 
+  private building = 0;
+
   private make(p: Omit<Pattern, 'id'>): Pattern {
-    return Object.assign(p, { id: this.nextId++ }) as Pattern;
+    const q = Object.assign(p, { id: this.nextId++ }) as Pattern;
+    if (this.building) q.static = true;
+    return q;
+  }
+
+  /** Names of a name class; null when it has a wildcard. */
+  private static ncSet(nc: NameClass): Set<string> | null {
+    const out = new Set<string>();
+    const walk = (j: NameClassJson): boolean => {
+      if (j.k === 'name') {
+        out.add(j.local);
+        return true;
+      }
+      if (j.k === 'choice') return walk(j.a) && walk(j.b);
+      return false;
+    };
+    return walk(nc.json) ? out : null;
+  }
+
+  private static union(a: Set<string> | null, b: Set<string> | null): Set<string> | null {
+    if (a === null || b === null) return null;
+    if (!b.size) return a;
+    if (!a.size) return b;
+    const u = new Set(a);
+    for (const x of b) u.add(x);
+    return u;
+  }
+
+  private static readonly NONE: Set<string> = new Set();
+
+  /** Element names a static pattern can start with (see startTagOpen). */
+  firstNames(p: Pattern): Set<string> | null {
+    if (p.firsts !== undefined) return p.firsts;
+    let r: Set<string> | null;
+    switch (p.k) {
+      case K.Choice:
+      case K.Interleave:
+        r = Patterns.union(this.firstNames(p.a!), this.firstNames(p.b!));
+        break;
+      case K.Group:
+        r = p.a!.nullable ? Patterns.union(this.firstNames(p.a!), this.firstNames(p.b!)) : this.firstNames(p.a!);
+        break;
+      case K.OneOrMore:
+      case K.After:
+        r = this.firstNames(p.a!);
+        break;
+      case K.Element:
+        r = Patterns.ncSet(p.nc!);
+        break;
+      default:
+        r = Patterns.NONE;
+    }
+    p.firsts = r;
+    return r;
+  }
+
+  /** Attribute names a static pattern can take (see attribute). */
+  attributeNames(p: Pattern): Set<string> | null {
+    if (p.attrs !== undefined) return p.attrs;
+    let r: Set<string> | null;
+    switch (p.k) {
+      case K.Choice:
+      case K.Interleave:
+      case K.Group:
+        r = Patterns.union(this.attributeNames(p.a!), this.attributeNames(p.b!));
+        break;
+      case K.OneOrMore:
+      case K.After:
+        r = this.attributeNames(p.a!);
+        break;
+      case K.Attribute:
+        r = Patterns.ncSet(p.nc!);
+        break;
+      default:
+        r = Patterns.NONE;
+    }
+    p.attrs = r;
+    return r;
+  }
+
+  /** Interns the compound `kind` (0 choice, 1 group, 2 interleave, 3 after) of a and b. */
+  private binary(kind: 0 | 1 | 2 | 3, a: Pattern, b: Pattern, mk: () => Omit<Pattern, 'id'>): Pattern {
+    const maps = (a.bin ??= [undefined, undefined, undefined, undefined]);
+    const m = (maps[kind] ??= new Map());
+    const known = m.get(b);
+    if (known) return known;
+    const p = this.make(mk());
+    m.set(b, p);
+    return p;
   }
 
   private intern(key: string, mk: () => Omit<Pattern, 'id'>): Pattern {
@@ -120,14 +219,14 @@ export class Patterns {
     if (a.k === K.Choice && (a.a === b || a.b === b)) return a;
     const x = a;
     const y = b;
-    return this.intern(`c${x.id},${y.id}`, () => ({ k: K.Choice, a: x, b: y, nullable: x.nullable || y.nullable }));
+    return this.binary(0, x, y, () => ({ k: K.Choice, a: x, b: y, nullable: x.nullable || y.nullable }));
   }
 
   group(a: Pattern, b: Pattern): Pattern {
     if (a.k === K.NotAllowed || b.k === K.NotAllowed) return this.notAllowed;
     if (a.k === K.Empty) return b;
     if (b.k === K.Empty) return a;
-    return this.intern(`g${a.id},${b.id}`, () => ({ k: K.Group, a, b, nullable: a.nullable && b.nullable }));
+    return this.binary(1, a, b, () => ({ k: K.Group, a, b, nullable: a.nullable && b.nullable }));
   }
 
   interleave(a: Pattern, b: Pattern): Pattern {
@@ -137,18 +236,18 @@ export class Patterns {
     if (a.id > b.id) [a, b] = [b, a];
     const x = a;
     const y = b;
-    return this.intern(`i${x.id},${y.id}`, () => ({ k: K.Interleave, a: x, b: y, nullable: x.nullable && y.nullable }));
+    return this.binary(2, x, y, () => ({ k: K.Interleave, a: x, b: y, nullable: x.nullable && y.nullable }));
   }
 
   after(a: Pattern, b: Pattern): Pattern {
     if (a.k === K.NotAllowed || b.k === K.NotAllowed) return this.notAllowed;
-    return this.intern(`a${a.id},${b.id}`, () => ({ k: K.After, a, b, nullable: false }));
+    return this.binary(3, a, b, () => ({ k: K.After, a, b, nullable: false }));
   }
 
   oneOrMore(a: Pattern): Pattern {
     if (a.k === K.NotAllowed) return this.notAllowed;
     if (a.k === K.Empty) return this.empty;
-    return this.intern(`o${a.id}`, () => ({ k: K.OneOrMore, a, nullable: a.nullable }));
+    return (a.more ??= this.make({ k: K.OneOrMore, a, nullable: a.nullable }));
   }
 
   // ---- the compiled grammar
@@ -163,7 +262,23 @@ export class Patterns {
     return p;
   }
 
+  /** Balanced: derivatives of a long choice/group/interleave then touch log n nodes, not n. */
+  private balanced(ids: number[], join: (a: Pattern, b: Pattern) => Pattern): Pattern {
+    const ps = ids.map((i) => this.node(i));
+    const fold = (lo: number, hi: number): Pattern => (hi - lo === 1 ? ps[lo]! : join(fold(lo, (lo + hi) >> 1), fold((lo + hi) >> 1, hi)));
+    return fold(0, ps.length);
+  }
+
   private build(n: NodeJson, index: number): Pattern {
+    this.building++;
+    try {
+      return this.buildNode(n, index);
+    } finally {
+      this.building--;
+    }
+  }
+
+  private buildNode(n: NodeJson, index: number): Pattern {
     switch (n[0]) {
       case 'empty':
         return this.empty;
@@ -172,11 +287,11 @@ export class Patterns {
       case 'text':
         return this.text;
       case 'choice':
-        return n[1].map((i) => this.node(i)).reduce((x, y) => this.choice(x, y));
+        return this.balanced(n[1], (x, y) => this.choice(x, y));
       case 'group':
-        return n[1].map((i) => this.node(i)).reduce((x, y) => this.group(x, y));
+        return this.balanced(n[1], (x, y) => this.group(x, y));
       case 'interleave':
-        return n[1].map((i) => this.node(i)).reduce((x, y) => this.interleave(x, y));
+        return this.balanced(n[1], (x, y) => this.interleave(x, y));
       case 'oneOrMore':
         return this.oneOrMore(this.node(n[1]));
       case 'list': {
@@ -224,6 +339,10 @@ export class Patterns {
   }
 
   startTagOpen(p: Pattern, ns: string, local: string, key: string): Pattern {
+    if (p.static) {
+      const f = this.firstNames(p);
+      if (f !== null && !f.has(local)) return this.notAllowed;
+    }
     const memo = (p.sto ??= new Map());
     const known = memo.get(key);
     if (known) return known;
@@ -267,33 +386,41 @@ export class Patterns {
     return r;
   }
 
+  /** attDeriv; `key` is `ns|local`. */
   attribute(p: Pattern, ns: string, local: string, value: string, key: string): Pattern {
+    return this.attributeDeriv(p, ns, local, value, key + '\u0001' + value);
+  }
+
+  private attributeDeriv(p: Pattern, ns: string, local: string, value: string, k: string): Pattern {
+    if (p.static) {
+      const f = this.attributeNames(p);
+      if (f !== null && !f.has(local)) return this.notAllowed;
+    }
     const memo = (p.att ??= new Map());
-    const k = key + '\u0001' + value;
     const known = memo.get(k);
     if (known) return known;
     let r: Pattern;
     switch (p.k) {
       case K.After:
-        r = this.after(this.attribute(p.a!, ns, local, value, key), p.b!);
+        r = this.after(this.attributeDeriv(p.a!, ns, local, value, k), p.b!);
         break;
       case K.Choice:
-        r = this.choice(this.attribute(p.a!, ns, local, value, key), this.attribute(p.b!, ns, local, value, key));
+        r = this.choice(this.attributeDeriv(p.a!, ns, local, value, k), this.attributeDeriv(p.b!, ns, local, value, k));
         break;
       case K.Group:
         r = this.choice(
-          this.group(this.attribute(p.a!, ns, local, value, key), p.b!),
-          this.group(p.a!, this.attribute(p.b!, ns, local, value, key)),
+          this.group(this.attributeDeriv(p.a!, ns, local, value, k), p.b!),
+          this.group(p.a!, this.attributeDeriv(p.b!, ns, local, value, k)),
         );
         break;
       case K.Interleave:
         r = this.choice(
-          this.interleave(this.attribute(p.a!, ns, local, value, key), p.b!),
-          this.interleave(p.a!, this.attribute(p.b!, ns, local, value, key)),
+          this.interleave(this.attributeDeriv(p.a!, ns, local, value, k), p.b!),
+          this.interleave(p.a!, this.attributeDeriv(p.b!, ns, local, value, k)),
         );
         break;
       case K.OneOrMore:
-        r = this.group(this.attribute(p.a!, ns, local, value, key), this.choice(p, this.empty));
+        r = this.group(this.attributeDeriv(p.a!, ns, local, value, k), this.choice(p, this.empty));
         break;
       case K.Attribute:
         r = p.nc!.contains(ns, local) && this.valueMatch(p.a!, value) ? this.empty : this.notAllowed;
