@@ -8,6 +8,7 @@ import {
   EXTRA,
   resolveDecl,
   xmlNameOf,
+  type Compiled,
   type Decl,
   type ElementDecl,
   type Extra,
@@ -153,8 +154,13 @@ function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: Path
   return c;
 }
 
-function addExtra(obj: Obj): Extra {
-  return (obj[EXTRA] ??= {}) as Extra;
+/** Keeps an unknown node, anchored after the known field read last (and its item count, for lists). */
+function keep(extra: Extra | undefined, node: XmlNode, after: string | undefined, index: number | undefined): Extra {
+  const entry: { after?: string; index?: number; node: XmlNode } = { node };
+  if (after !== undefined) entry.after = after;
+  if (index !== undefined) entry.index = index;
+  ((extra ??= {}).nodes ??= []).push(entry);
+  return extra;
 }
 
 /**
@@ -164,16 +170,39 @@ function addExtra(obj: Obj): Extra {
  * index a non-list field never has otherwise); the formatter writes it with
  * the field's current value.
  */
-/** Keeps an unknown node, anchored after the known field read last (and its item count, for lists). */
-function keep(obj: Obj, node: XmlNode, after: string | undefined, index: number | undefined): void {
-  const entry: { after?: string; index?: number; node: XmlNode } = { node };
-  if (after !== undefined) entry.after = after;
-  if (index !== undefined) entry.index = index;
-  (addExtra(obj).nodes ??= []).push(entry);
+function keepOwn(extra: Extra | undefined, key: string, node: XmlElement): Extra {
+  ((extra ??= {}).nodes ??= []).push({ after: key, index: 0, node });
+  return extra;
 }
 
-function keepOwn(obj: Obj, key: string, node: XmlElement): void {
-  (addExtra(obj).nodes ??= []).push({ after: key, index: 0, node });
+type Builder = (obj: Obj, vals: unknown[], extra: Extra | undefined) => void;
+const BUILDER = '__builder';
+
+/**
+ * The function that moves a declaration's values into the def, in
+ * declaration order. Compiled (as ajv compiles schemas) into one named store
+ * per field, so each store site sees only the shapes of one declaration's
+ * defs; a generic keyed store shared by all declarations was the parser's
+ * hottest line. Where code cannot be generated (a Content-Security-Policy
+ * without 'unsafe-eval'), a loop does the same.
+ */
+function builderOf(d: ElementDecl, c: Compiled): Builder {
+  let b = (d as { [BUILDER]?: Builder })[BUILDER];
+  if (b) return b;
+  const keys = c.keys;
+  try {
+    let body = 'let x;\n';
+    for (let i = 0; i < keys.length; i++) body += `if ((x = v[${i}]) !== undefined) o[${JSON.stringify(keys[i])}] = x;\n`;
+    body += `if (e !== undefined) o[${JSON.stringify(EXTRA)}] = e;`;
+    b = new Function('o', 'v', 'e', body) as Builder;
+  } catch {
+    b = (obj, vals, extra) => {
+      for (let i = 0; i < keys.length; i++) if (vals[i] !== undefined) obj[keys[i]!] = vals[i];
+      if (extra) obj[EXTRA] = extra;
+    };
+  }
+  Object.defineProperty(d, BUILDER, { value: b, enumerable: false });
+  return b;
 }
 
 function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef): Obj {
@@ -183,18 +212,26 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   const obj: Obj = {};
   st.objs.push(obj);
   st.refs.push(path);
+  // values by field position; the def gets them in declaration order at the end, so
+  // every def of a declaration has its keys in one order (fewer shapes, faster stores)
+  const vals: unknown[] = new Array(c.size);
+  let extra: Extra | undefined;
 
-  for (const a of el.attributes) {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     const hit = c.attrs.get(a.name);
-    if (hit) obj[hit[0]] = readValue(st, hit[1].type, a.value, el, path, a.name);
-    else (addExtra(obj).attrs ??= []).push({ name: a.name, value: a.value });
+    if (hit) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, path, a.name);
+    else ((extra ??= {}).attrs ??= []).push({ name: a.name, value: a.value });
   }
 
   let lastKey: string | undefined;
   let lastIndex: number | undefined;
   let text: string | undefined;
 
-  for (const node of el.children) {
+  const kids = el.children;
+  for (let n = 0; n < kids.length; n++) {
+    const node = kids[n]!;
     if (node.type === 'text') {
       if (c.text) {
         text = (text ?? '') + node.text;
@@ -203,37 +240,37 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
       } else if (!/^[ \t\r\n]*$/.test(node.text)) {
         // stray text between elements: its surrounding whitespace is indentation, rewritten on output
         const t = node.text.trim();
-        keep(obj, t === node.text || node.cdata ? node : { type: 'text', text: t }, lastKey, lastIndex);
+        extra = keep(extra, t === node.text || node.cdata ? node : { type: 'text', text: t }, lastKey, lastIndex);
       }
       continue;
     }
     if (node.type !== 'element') {
-      keep(obj, node, lastKey, lastIndex);
+      extra = keep(extra, node, lastKey, lastIndex);
       continue;
     }
     const hit = c.children.get(node.name);
     if (!hit) {
-      keep(obj, node, lastKey, lastIndex);
+      extra = keep(extra, node, lastKey, lastIndex);
       continue;
     }
-    const [key, f] = hit;
+    const [key, f, pos] = hit;
     const childPath: PathRef = { parent: path, el: node };
     if (f.kind === 'list') {
-      const arr = (obj[key] ??= []) as Obj[];
+      const arr = (vals[pos] ??= []) as Obj[];
       arr.push(readElement(st, f.decl, node, childPath));
       lastKey = key;
       lastIndex = arr.length;
       continue;
     }
-    if (obj[key] !== undefined) {
+    if (vals[pos] !== undefined) {
       // a second occurrence of a single child: kept, not lost (validation reports it), and
       // anchored right after the first, so that the first stays first when written in libvirt's order
-      (addExtra(obj).nodes ??= []).push({ after: key, node });
+      ((extra ??= {}).nodes ??= []).push({ after: key, node });
       continue;
     }
     switch (f.kind) {
       case 'child':
-        obj[key] = readElement(st, f.decl, node, childPath);
+        vals[pos] = readElement(st, f.decl, node, childPath);
         break;
       case 'value': {
         let t = '';
@@ -242,27 +279,27 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
           if (k.type === 'text') t += k.text;
           else other = true;
         }
-        obj[key] = readValue(st, f.type, t, node, childPath, undefined);
-        if (other) keepOwn(obj, key, node);
+        vals[pos] = readValue(st, f.type, t, node, childPath, undefined);
+        if (other) extra = keepOwn(extra, key, node);
         break;
       }
       case 'flag':
-        obj[key] = true;
-        if (node.attributes.length || node.children.length) keepOwn(obj, key, node);
+        vals[pos] = true;
+        if (node.attributes.length || node.children.length) extra = keepOwn(extra, key, node);
         break;
       case 'raw':
-        obj[key] = node;
+        vals[pos] = node;
         break;
     }
     lastKey = key;
     lastIndex = undefined;
   }
 
-  if (c.text && text !== undefined) obj[c.text[0]] = readValue(st, c.text[1].type, text, el, path, undefined);
+  if (c.text && text !== undefined) vals[c.textPos] = readValue(st, c.text[1].type, text, el, path, undefined);
 
-  for (const [key, f] of c.defaults) if (obj[key] === undefined) obj[key] = f.default;
-  for (const [key, f] of c.required) {
-    if (obj[key] !== undefined) continue;
+  for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
+  for (const [key, f, pos] of c.required) {
+    if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);
     if (f.kind === 'attr') {
       throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, path);
@@ -270,6 +307,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
     if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, path);
     throw error(st, 'missing-element', `Missing <${xml}> element in <${el.name}>`, el, path);
   }
+  builderOf(d, c)(obj, vals, extra);
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {

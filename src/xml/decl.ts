@@ -300,13 +300,16 @@ export type Infer<D> =
 // ---------------------------------------------------------------- compiled lookup tables
 
 export interface Compiled {
-  attrs: Map<string, [string, AttrField<AnyDef>]>;
-  children: Map<string, [string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
+  /** By XML name: field key, field, position. */
+  attrs: Map<string, [string, AttrField<AnyDef>, number]>;
+  children: Map<string, [string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField, number]>;
   text: [string, TextField<AnyDef>] | undefined;
   attrList: Array<[string, AttrField<AnyDef>]>;
   childList: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
-  defaults: Array<[string, AttrField<AnyDef>]>;
-  required: Array<[string, Field]>;
+  defaults: Array<[string, AttrField<AnyDef>, number]>;
+  required: Array<[string, Field, number]>;
+  /** Field keys by position. */
+  keys: string[];
   /** Field key → position in the declaration (the formatter gathers a def's values by it). */
   keyIndex: Map<string, number>;
   /** Number of fields. */
@@ -358,6 +361,7 @@ export function compile(decl: ElementDecl): Compiled {
     defaults: [],
     required: [],
     keyIndex: new Map(),
+    keys: [],
     size: 0,
     attrPos: [],
     childPos: [],
@@ -366,23 +370,24 @@ export function compile(decl: ElementDecl): Compiled {
   for (const [key, f] of Object.entries(decl.fields)) {
     const pos = c.size++;
     c.keyIndex.set(key, pos);
+    c.keys.push(key);
     if (f.kind === 'attr') {
-      c.attrs.set(xmlNameOf(key, f), [key, f]);
+      c.attrs.set(xmlNameOf(key, f), [key, f, pos]);
       c.attrList.push([key, f]);
       c.attrPos.push(pos);
-      if (f.default !== undefined) c.defaults.push([key, f]);
-      else if (f.required) c.required.push([key, f]);
+      if (f.default !== undefined) c.defaults.push([key, f, pos]);
+      else if (f.required) c.required.push([key, f, pos]);
     } else if (f.kind === 'text') {
       c.text = [key, f];
       c.textPos = pos;
-      if (f.required) c.required.push([key, f]);
+      if (f.required) c.required.push([key, f, pos]);
     } else {
       const name = xmlNameOf(key, f);
       if (c.children.has(name)) throw new Error(`declaration ${decl.name}: two fields for <${name}>`);
-      c.children.set(name, [key, f]);
+      c.children.set(name, [key, f, pos]);
       c.childList.push([key, f]);
       c.childPos.push(pos);
-      if (f.required) c.required.push([key, f]);
+      if (f.required) c.required.push([key, f, pos]);
     }
   }
   Object.defineProperty(decl, COMPILED, { value: c, enumerable: false });
