@@ -8,7 +8,8 @@
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
 import { domain } from '../domain/domain.js';
-import { deviceDecl } from '../domain/device-xml.js';
+import { DEVICE_FIELDS, deviceDecl } from '../domain/device-xml.js';
+import { devices } from '../domain/devices/devices.js';
 import { networkDef } from '../network/network.js';
 import { networkPort } from '../network/port.js';
 import { parseWith } from '../xml/codec.js';
@@ -18,6 +19,12 @@ import { readXml, type XmlDocument } from '../xml/reader.js';
 import { domainGrammar, networkGrammar, networkportGrammar } from './rng/grammars.generated.js';
 import type { CompiledGrammar } from './rng/compiled.js';
 import { validateRng } from './rng/validator.js';
+import { deviceSemanticDiagnostics } from './semantic-device.js';
+import { domainSemanticDiagnostics } from './semantic-domain.js';
+import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from './semantic-network.js';
+import type { DomainDef } from '../domain/domain.js';
+import type { NetworkDef } from '../network/network.js';
+import type { NetworkPortDef } from '../network/port.js';
 import type { Diagnostic, DiagnosticSource, DocumentKind, RootKind, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
@@ -126,8 +133,26 @@ function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'vi
     // a bug of virtxml's, not of the input: still a diagnostic, never a crash
     return [internalDiagnostic(e, file)];
   }
-  void def;
-  void profile;
-  return [];
+  const opts = file !== undefined ? { profile, file } : { profile };
+  try {
+    switch (kind) {
+      case 'domain':
+        return domainSemanticDiagnostics(def as DomainDef, opts);
+      case 'network':
+        return networkSemanticDiagnostics(def as NetworkDef, opts);
+      case 'networkport':
+        return networkPortSemanticDiagnostics(def as NetworkPortDef, opts);
+      default:
+        // a device snippet: libvirt checks devices in the context of a domain
+        return deviceSemanticDiagnostics({ [DEVICE_FIELDS[kind]]: DEVICE_LISTS.has(kind) ? [def] : def } as NonNullable<DomainDef['devices']>, opts);
+    }
+  } catch (e) {
+    return [internalDiagnostic(e, file)];
+  }
 }
+
+/** Device kinds whose `<devices>` field is a list (the others hold one device). */
+const DEVICE_LISTS = new Set(
+  (Object.keys(DEVICE_FIELDS) as Array<keyof typeof DEVICE_FIELDS>).filter((k) => (devices.fields[DEVICE_FIELDS[k]] as { kind?: string } | undefined)?.kind === 'list'),
+);
 export * from './defs.js';
