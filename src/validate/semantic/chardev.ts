@@ -1,9 +1,11 @@
 /**
  * Character devices, shared memory, memory devices and USB addresses
  * (`virDomainChrSourceDefValidate`, `virDomainShmemDefValidate`,
- * `virDomainMemoryDefValidate`, `virDomainDeviceUSBAddressParsePort`).
+ * `virDomainMemoryDefValidate`, `virDomainMemoryDefCheckConflict`,
+ * `virDomainDeviceUSBAddressParsePort`).
  */
 import type { DomainDef } from '../../domain/domain.js';
+import { unitBytes } from '../../domain/scaled.js';
 import { childOf, type Located, type Reporter } from './context.js';
 import { devicesOf, familyOf } from './devices.js';
 
@@ -52,11 +54,37 @@ export function checkChardevs(def: DomainDef, r: Reporter): void {
       );
     }
   }
+  checkMemoryOverlap(def, r);
   // USB port paths have at most 4 levels (VIR_DOMAIN_DEVICE_USB_MAX_PORT_DEPTH)
   for (const dev of devicesOf(def)) {
     const a = dev.obj.address;
     if (a?.type === 'usb' && typeof a['port'] === 'string' && a['port'].split('.').length > 4) {
       r.at(childOf(dev, 'address', a), 'libvirt-usb-port', "internal error: Cannot parse <address> 'port' attribute", { attribute: 'port' });
+    }
+  }
+}
+
+interface MemoryDevice {
+  target?: { size?: { value: number; unit?: string }; address?: { base?: number } };
+}
+
+/** `virDomainMemoryDefCheckConflict`: a memory device's range must not hold another one's base address. */
+function checkMemoryOverlap(def: DomainDef, r: Reporter): void {
+  const mems = familyOf<MemoryDevice>(def, 'memories').filter((l) => l.obj.target?.address?.base);
+  for (const l of mems) {
+    const t = l.obj.target!;
+    const start = BigInt(t.address!.base!);
+    const end = start + BigInt(t.size?.value ?? 0) * (unitBytes(t.size?.unit ?? 'KiB') ?? 1024n);
+    for (const o of mems) {
+      const other = BigInt(o.obj.target!.address!.base!);
+      if (o === l || other < start || other >= end) continue;
+      r.at(
+        childOf(childOf(l, 'target', t), 'address', t.address),
+        'libvirt-memory-overlap',
+        `unsupported configuration: memory device address [0x${start.toString(16)}:0x${end.toString(16)}] overlaps with other memory device (0x${other.toString(16)})`,
+        { attribute: 'base' },
+      );
+      break;
     }
   }
 }

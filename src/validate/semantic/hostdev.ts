@@ -84,6 +84,7 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
         }
       }
     }
+    checkHostdevSource(l, r);
     const addr = h.address;
     if (h.type === 'pci') {
       if (addr && addr.type !== 'pci' && addr.type !== 'unassigned') {
@@ -128,6 +129,34 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
       const list = [...(devices.hostdevs ?? []), ...(devices.interfaces ?? [])] as object[];
       const found = devicesOf(def).find((d) => d.obj === at && list.includes(at));
       r.report(at, found?.path ?? DEVICES_PATH, 'libvirt-duplicate-hostdev', dup.message);
+    }
+  }
+}
+
+/**
+ * What a USB or SCSI hostdev `<source>` must hold
+ * (`virDomainHostdevSubsysUSBDefParseXML`, `…SCSIHostDefParseXML`,
+ * `…SCSIiSCSIDefParseXML`); libvirt's parser refuses these, virtxml's keeps them.
+ */
+function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
+  const h = l.obj;
+  if (h.type === 'usb') {
+    const s = h.source;
+    const at = childOf(l, 'source', s);
+    if (s.vendor && !s.product) r.at(childOf(at, 'vendor', s.vendor), 'libvirt-hostdev-source', 'internal error: missing product');
+    if (s.product && !s.vendor) r.at(childOf(at, 'product', s.product), 'libvirt-hostdev-source', 'internal error: missing vendor');
+  }
+  if (h.type === 'scsi') {
+    const s = h.source;
+    const at = childOf(l, 'source', s);
+    if (s.protocol === 'iscsi') {
+      if (s.name === undefined) r.at(at, 'libvirt-hostdev-source', 'XML error: missing iSCSI hostdev source path name');
+      if (!s.hosts?.length) r.at(at, 'libvirt-hostdev-source', 'XML error: missing the host address for the iSCSI hostdev');
+    } else {
+      if (s.adapter?.name === undefined) {
+        r.at(s.adapter ? childOf(at, 'adapter', s.adapter) : at, 'libvirt-hostdev-source', "XML error: 'adapter' name must be specified for scsi hostdev source");
+      }
+      if (s.address === undefined) r.at(at, 'libvirt-hostdev-source', "XML error: 'address' must be specified for scsi hostdev source");
     }
   }
 }
