@@ -97,7 +97,7 @@ export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
     throw new Abort(
       new VirtXmlError(code, message, {
         line: parser.line,
-        column: parser.column,
+        column: Math.max(1, parser.column), // saxes counts 0 before the first character of a line
         path: '/' + names.join('/'),
       }),
     );
@@ -201,7 +201,7 @@ export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
     if (e instanceof VirtXmlError) throw e;
     throw new VirtXmlError('xml-malformed', e instanceof Error ? e.message : String(e), {
       line: parser.line,
-      column: parser.column,
+      column: Math.max(1, parser.column),
     });
   }
   if (!root) throw new VirtXmlError('xml-malformed', 'document has no root element', { line: 1, column: 1, path: '/' });
