@@ -519,8 +519,13 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
         case 'list': {
           if (!Array.isArray(v)) throw formatError(d, key, 'expected an array');
           const anchored = extras?.has(key);
+          // a long list's items are flattened as they are appended: the string of each is then
+          // one block, not a tree of pieces that survives (and is copied by the GC) until the end
+          const flatten = v.length > 64;
           for (let i = 0; i < v.length; i++) {
-            body += ind + formatElement(f.decl, v[i], ctx, inner) + '\n';
+            const item = formatElement(f.decl, v[i], ctx, inner);
+            if (flatten) item.charCodeAt(0);
+            body += ind + item + '\n';
             if (anchored) body += extras!.afterItem(key, i + 1, inner);
           }
           break;
