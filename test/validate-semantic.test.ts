@@ -126,6 +126,25 @@ describe('diagnostics', () => {
     ]);
   });
 
+  it('partial defs built in code give diagnostics, never an exception', () => {
+    const partial = [
+      {},
+      { type: 'kvm' },
+      { type: 'kvm', name: 'x', devices: {} },
+      { type: 'kvm', name: 'x', devices: { hostdevs: [{ mode: 'subsystem', type: 'pci' }, { mode: 'subsystem', type: 'usb' }, { type: 'scsi' }] } },
+      { type: 'kvm', name: 'x', devices: { interfaces: [{ type: 'hostdev' }, { type: 'network' }, { type: 'bridge' }], disks: [{ type: 'file' }] } },
+      { type: 'kvm', name: 'x', devices: { controllers: [{ type: 'pci' }, { type: 'usb', model: 'none' }], memories: [{ model: 'dimm' }], videos: [{}] } },
+      { type: 'kvm', name: 'x', os: { loader: {} }, cpu: { numa: { cells: [{ memory: 1 }] } }, numatune: { memnodes: [{ cellid: 0 }] } },
+    ] as unknown as DomainDef[];
+    for (const def of partial) {
+      for (const profile of ['libvirt', 'virtxml'] as const) {
+        const ds = domainSemanticDiagnostics(def, { profile });
+        for (const d of ds) expect(d.line).toBe(0);
+      }
+    }
+    expect(domainSemanticDiagnostics(partial[0]!, { profile: 'libvirt' }).map((d) => d.code)).toEqual(['libvirt-domain-name', 'libvirt-memory-missing']);
+  });
+
   it('a memory size only in NUMA cells is a memory size', () => {
     const noMemory = domain().replace("  <memory unit='KiB'>1048576</memory>\n", '');
     expect(domainDiags(noMemory).map(pick)).toEqual([{ code: 'libvirt-memory-missing', line: 1, column: 1, path: '/domain' }]);

@@ -85,6 +85,7 @@ export function devicesOf(def: DomainDef): DeviceEntry[] {
     const list = devs[family];
     if (!Array.isArray(list)) continue;
     list.forEach((obj, i) => {
+      if (!obj || typeof obj !== 'object') return;
       const e: DeviceEntry = { family, name, obj, path: itemPath(DEVICES_PATH, name, list, i) };
       if (family === 'consoles' && i === 0 && isSerialConsole(obj, devs['serials'])) e.mirror = true;
       out.push(e);

@@ -62,7 +62,7 @@ function checkIothreadScheds(def: DomainDef, r: Reporter): void {
 }
 
 function checkName(def: DomainDef, r: Reporter): void {
-  const name = def.name;
+  const name = def.name ?? '';
   const path = `${ROOT}/name`;
   if (name.trim() === '') r.reportChild(def, 'name', path, 'libvirt-domain-name', 'missing name information');
   else if (name.includes('/')) r.reportChild(def, 'name', path, 'libvirt-domain-name', `XML error: name ${name} cannot contain '/'`);
@@ -72,24 +72,36 @@ function cellsOf(def: DomainDef): Cell[] {
   return ((def.cpu as { numa?: { cells?: Cell[] } } | undefined)?.numa?.cells ?? []) as Cell[];
 }
 
+/** `virDomainDefPostParseMemory`: the total from <memory> (or, without it, NUMA cells plus memory devices). */
 function checkMemory(def: DomainDef, r: Reporter): void {
   const cells = cellsOf(def);
   const numaTotal = cells.reduce((s, c) => s + (kib({ value: c.memory, unit: c.unit ?? 'KiB' }) ?? 0), 0);
-  const memory = numaTotal > 0 ? numaTotal : (kib(def.memory as Scaled | undefined) ?? 0);
-  if (memory === 0) {
-    r.report(def.memory ?? def, def.memory ? `${ROOT}/memory` : ROOT, 'libvirt-memory-missing', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');
+  const hotplug = familyOf<{ target?: { size?: Scaled } }>(def, 'memories').reduce((s, l) => s + (kib(l.obj.target?.size) ?? 0), 0);
+  const given = kib(def.memory as Scaled | undefined) ?? 0;
+  const memAt: [object, string] = def.memory ? [def.memory, `${ROOT}/memory`] : [def, ROOT];
+  let total: number;
+  if (given === 0 && numaTotal > 0) total = numaTotal + hotplug;
+  else {
+    total = given;
+    if (hotplug > total) {
+      r.report(memAt[0], memAt[1], 'libvirt-memory-devices', 'XML error: Total size of memory devices exceeds the total memory size');
+      return;
+    }
+  }
+  if (total - hotplug === 0) {
+    r.report(memAt[0], memAt[1], 'libvirt-memory-missing', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');
     return;
   }
   const max = kib(def.maxMemory as Scaled | undefined);
-  if (max !== undefined && max < memory) {
+  if (max !== undefined && max < total) {
     r.at(at('maxMemory', def.maxMemory as object), 'libvirt-max-memory', 'XML error: maximum memory size must be equal or greater than the actual memory size');
   }
   const cur = kib(def.currentMemory as Scaled | undefined);
-  if (cur !== undefined && cur > memory) {
+  if (cur !== undefined && cur > total) {
     r.at(
       at('currentMemory', def.currentMemory as object),
       'libvirt-current-memory',
-      `currentMemory (${cur} KiB) is larger than memory (${memory} KiB): libvirt lowers it to the memory size`,
+      `currentMemory (${cur} KiB) is larger than memory (${total} KiB): libvirt lowers it to the memory size`,
       { severity: 'warning' },
     );
   }

@@ -19,6 +19,8 @@ import { DEVICES_PATH, devicesOf, familyOf, type DeviceInfoView } from './device
 
 /** Hypervisors whose hostdev backend defaults to VFIO (qemu resolves an absent name to vfio, §3.2). */
 const VFIO_DEFAULT = new Set(['qemu', 'kvm']);
+/** A device snippet has no domain type: it is taken as going to a qemu guest. */
+const vfioIsDefaultFor = (def: DomainDef) => def.type === undefined || VFIO_DEFAULT.has(def.type);
 
 /**
  * The `group='auto'` rules on one `<driver>`: `managed` is the hostdev's (or
@@ -72,7 +74,7 @@ const MDEV_ADDRESS: Record<string, readonly string[]> = {
 };
 
 export function checkHostdevs(def: DomainDef, r: Reporter): void {
-  const vfioDefault = VFIO_DEFAULT.has(def.type);
+  const vfioDefault = vfioIsDefaultFor(def);
   const hostdevs = familyOf<Hostdev>(def, 'hostdevs');
   let ramfb: Located<Hostdev> | undefined;
   for (const l of hostdevs) {
@@ -122,7 +124,9 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
 
   // libvirt's parse-time duplicate check, for defs built in code (a parsed def has passed it)
   const devices = def.devices;
-  if (devices) {
+  // (a def built in code without a hostdev <source> has no identity to compare: the JSON Schema layer reports it)
+  const sourced = (x: { source?: unknown } | undefined) => x?.source !== undefined;
+  if (devices && (devices.hostdevs ?? []).every(sourced) && (devices.interfaces ?? []).every((i) => i?.type !== 'hostdev' || sourced(i))) {
     const dup = checkDuplicateHostdevs(devices);
     if (dup) {
       const at = dup.at as object | undefined;
@@ -140,13 +144,13 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
  */
 function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
   const h = l.obj;
-  if (h.type === 'usb') {
+  if (h.type === 'usb' && h.source) {
     const s = h.source;
     const at = childOf(l, 'source', s);
     if (s.vendor && !s.product) r.at(childOf(at, 'vendor', s.vendor), 'libvirt-hostdev-source', 'internal error: missing product');
     if (s.product && !s.vendor) r.at(childOf(at, 'product', s.product), 'libvirt-hostdev-source', 'internal error: missing vendor');
   }
-  if (h.type === 'scsi') {
+  if (h.type === 'scsi' && h.source) {
     const s = h.source;
     const at = childOf(l, 'source', s);
     if (s.protocol === 'iscsi') {
@@ -163,7 +167,7 @@ function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
 
 /** `<interface type='hostdev'>` and hostdev `<actual>` (status XML). */
 export function checkHostdevInterface(def: DomainDef, l: Located<InterfaceDef>, r: Reporter): void {
-  const vfioDefault = VFIO_DEFAULT.has(def.type);
+  const vfioDefault = vfioIsDefaultFor(def);
   const iface = l.obj;
   if (iface.type === 'hostdev') {
     const mac = iface.mac?.address;
