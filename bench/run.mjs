@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { SaxesParser } = require('saxes');
-const vx = await import(join(here, '..', 'dist', 'index.js'));
+const vx = await import(process.env.VIRTXML_DIST ?? join(here, '..', 'dist', 'index.js'));
 
 const corpus = process.env.VIRTXML_CORPUS ?? join(here, '..', '..', 'shared', 'libvirt-corpus');
 if (!existsSync(corpus)) {
@@ -64,6 +64,12 @@ const suites = [
     format: (d) => vx.formatDomainXml(d.def),
   },
   {
+    name: 'device snippets (qemuhotplugtestdevices)',
+    docs: parseable(load('qemuhotplugtestdevices'), vx.parseDeviceXml),
+    parse: (d) => vx.parseDeviceXml(d.text),
+    format: (d) => vx.formatDeviceXml(d.def),
+  },
+  {
     name: 'network (networkxml2xmlin)',
     docs: parseable(load('networkxml2xmlin'), vx.parseNetworkXml),
     parse: (d) => vx.parseNetworkXml(d.text),
@@ -76,6 +82,8 @@ for (const s of suites) {
   if (!s.docs.length) continue;
   const bytes = s.docs.reduce((n, d) => n + d.text.length, 0) / s.docs.length;
   const sax = time(s.docs, (d) => saxesOnly(d.text));
+  // virtxml's reader alone (saxes with handlers, building the positioned tree): the floor under parse
+  const read = time(s.docs, (d) => vx.readXml(d.text));
   const parse = time(s.docs, s.parse);
   const format = time(s.docs, s.format);
   rows.push({
@@ -83,8 +91,10 @@ for (const s of suites) {
     docs: s.docs.length,
     'avg bytes': Math.round(bytes),
     'saxes µs/doc': sax.toFixed(1),
+    'reader µs/doc': read.toFixed(1),
     'parse µs/doc': parse.toFixed(1),
     'format µs/doc': format.toFixed(1),
+    'reader / saxes': (read / sax).toFixed(2) + '×',
     'parse / saxes': (parse / sax).toFixed(2) + '×',
     'format / saxes': (format / sax).toFixed(2) + '×',
   });
@@ -92,8 +102,8 @@ for (const s of suites) {
 console.log(`virtxml bench — node ${process.version}, ${new Date().toISOString()}`);
 console.table(rows);
 
-// scenario benchmarks registered by other modules
-for (const extra of ['allocator.mjs', 'hostdev.mjs']) {
+// scale and scenario benchmarks registered by other modules (VIRTXML_BENCH_CORPUS_ONLY=1: the table above only)
+for (const extra of process.env.VIRTXML_BENCH_CORPUS_ONLY ? [] : ['scale.mjs', 'allocator.mjs', 'hostdev.mjs']) {
   const p = join(here, extra);
   if (existsSync(p)) await import(p);
 }
