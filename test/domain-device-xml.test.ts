@@ -12,6 +12,7 @@ import {
   type DeviceXml,
 } from '../src/index.js';
 import { resolveDecl } from '../src/xml/decl.js';
+import { originOf } from '../src/xml/codec.js';
 
 function rejects(xml: string, kind?: Parameters<typeof parseDeviceXml>[1]): VirtXmlError {
   try {
@@ -75,6 +76,22 @@ describe('parseDeviceXml / formatDeviceXml', () => {
     expect(e.code).toBe('invalid-address');
     expect(e.path).toBe('/hostdev/source/address/@bus');
     expect(e.line).toBe(3);
+  });
+
+  it('remembers where each def came from when asked (keepOrigins), and only then', () => {
+    const xml = `<interface type='network'>
+  <source network='default'/>
+  <model type='virtio'/>
+</interface>
+`;
+    const dev = parseDeviceXml(xml, { keepOrigins: true });
+    if (dev.kind !== 'interface') throw new Error('narrowing');
+    const model = (dev.def as { model?: object }).model!;
+    const o = originOf(model);
+    expect(o?.path).toBe('/interface/model');
+    expect(o?.source.elementPlace(o.el)).toEqual({ line: 3, column: 3 });
+    const plain = parseDeviceXml(xml);
+    expect(originOf((plain.def as { model?: object }).model!)).toBeUndefined();
   });
 
   it('refuses to format an unknown kind', () => {
