@@ -11,6 +11,7 @@ export * from './devices/interface.js';
 export * from './devices/info.js';
 export * from './hostdevs.js';
 export * from './device-xml.js';
+export * from './domstatus.js';
 
 export interface FormatDomainOptions {
   /** Status XML: adds `<actual>` of interfaces and `<origstates>` of PCI hostdevs. */
