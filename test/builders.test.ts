@@ -13,7 +13,9 @@ import {
   network,
   parseMemorySize,
   parsePciAddress,
+  rng,
   serial,
+  tpm,
   video,
 } from '../src/builders/index.js';
 import { formatDomainXml, parseDomainXml } from '../src/domain/index.js';
@@ -245,6 +247,66 @@ describe('device builders', () => {
   });
 });
 
+describe('plain defs and more devices', () => {
+  it('takes extra devices as plain defs, after the built ones, and checks them with them', () => {
+    const vm = domain({
+      name: 'extra',
+      memory: '2 GiB',
+      vcpus: 2,
+      devices: [disk.file('/img/a.qcow2'), rng.virtio(), tpm.emulator()],
+      extraDevices: {
+        controllers: [{ type: 'usb', index: 0, model: 'qemu-xhci' }] as never,
+        watchdogs: [{ model: 'i6300esb', action: 'reset' }] as never,
+        rngs: [{ model: 'virtio', backend: { model: 'builtin' } }],
+      },
+    });
+    const xml = vm.toXml();
+    expect(xml).toContain("<controller type='usb' index='0' model='qemu-xhci'/>");
+    expect(xml).toContain("<backend model='random'>/dev/urandom</backend>");
+    expect(xml).toContain("<backend model='builtin'/>");
+    expect(xml).toMatch(/<tpm model='tpm-crb'>\n\s+<backend type='emulator' version='2.0'\/>/);
+    expect(vm.devices?.rngs?.map((r) => r.backend.model)).toEqual(['random', 'builtin']);
+    expect(vm.validate().diagnostics).toEqual([]);
+    // a duplicate among the extra devices is found like any other
+    const e = refusal(() =>
+      domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [hostdev.pci('03:00.0')], extraDevices: { hostdevs: [{ mode: 'subsystem', type: 'pci', managed: false, source: { address: { domain: 0, bus: 3, slot: 0, function: 0 } } }] } }),
+    );
+    expect([e.code, e.path]).toEqual(['duplicate', '/domain/devices/hostdev[2]']);
+  });
+
+  it('any mix of built devices gives a valid domain that reads back to itself', () => {
+    const pci = fc.record({ bus: fc.integer({ min: 1, max: 255 }), slot: fc.integer({ min: 0, max: 31 }), function: fc.integer({ min: 0, max: 7 }) });
+    const device = fc.oneof(
+      fc.record({ path: fc.constantFrom('/a.qcow2', '/b.img', '/c.raw'), bus: fc.constantFrom('virtio', 'sata', 'scsi', 'ide') as fc.Arbitrary<'virtio' | 'sata' | 'scsi' | 'ide'> }).map((o) => disk.file(`/images${o.path}`, { bus: o.bus })),
+      fc.constantFrom(undefined, 'sata', 'scsi').map((bus) => disk.cdrom('/isos/x.iso', bus ? { bus: bus as 'sata' | 'scsi' } : {})),
+      fc.constantFrom('default', 'lab').map((n) => iface.network(n)),
+      fc.integer({ min: 0, max: 4095 }).map((v) => iface.bridge('br0', { vlan: v })),
+      fc.tuple(pci, fc.boolean()).map(([a, g]) => hostdev.pci(a, { driver: { name: 'vfio', ...(g ? { group: 'auto' as const } : {}) } })),
+      fc.constantFrom(graphics.vnc(), graphics.spice(), video.virtio(), input.tablet(), serial.pty(), virtConsole.pty(), channel.guestAgent(), rng.virtio(), tpm.emulator()),
+    );
+    fc.assert(
+      fc.property(fc.array(device, { maxLength: 12 }), fc.integer({ min: 1, max: 64 }), (devices, vcpus) => {
+        let vm;
+        try {
+          vm = domain({ name: 'prop', memory: '1 GiB', vcpus, devices });
+        } catch (e) {
+          // the only refusal a mix of valid devices can meet: the same host PCI address twice
+          expect(e).toBeInstanceOf(VirtXmlError);
+          expect((e as VirtXmlError).code).toBe('duplicate');
+          return;
+        }
+        const xml = vm.toXml();
+        expect(formatDomainXml(parseDomainXml(xml))).toBe(xml);
+        const r = vm.validate();
+        expect(r.diagnostics, xml).toEqual([]);
+        const devs = new Set(vm.devices?.disks?.map((d) => d.target.dev));
+        expect(devs.size).toBe(vm.devices?.disks?.length ?? 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('networks', () => {
   it('writes nat, isolated, bridge and hostdev pools that read back the same', () => {
     const nets = [
@@ -304,10 +366,15 @@ describe('invalid input is refused early, with a code and a path', () => {
     ['topology mismatch', () => domain({ name: 'x', memory: '1 GiB', vcpus: 4, cpu: { mode: 'host-passthrough', topology: { sockets: 1, cores: 2, threads: 1 } } }), 'invalid-value', '/domain/cpu/topology'],
     ['secure boot on bios', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, os: { secureBoot: true } }), 'unsupported', '/domain/os/firmware'],
     ['plain object as device', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [{ type: 'pci' } as never] }), 'invalid-value', '/domain/devices'],
-    ['same host device twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [hostdev.pci('03:00.0'), iface.hostdev('0000:03:00.0')] }), 'duplicate', '/domain/devices/hostdev[2]'],
+    ['same host device twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [hostdev.pci('03:00.0'), iface.hostdev('0000:03:00.0')] }), 'duplicate', '/domain/devices/interface'],
+    ['same hostdev twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [hostdev.pci('03:00.0'), hostdev.pci('0000:03:00.0')] }), 'duplicate', '/domain/devices/hostdev[2]'],
     ['same target twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [disk.file('/a', { dev: 'vda' }), disk.file('/b', { dev: 'vda' })] }), 'duplicate', '/domain/devices/disk[2]/target/@dev'],
-    ['same boot order twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [disk.file('/a', { bootOrder: 1 }), iface.network('n', { bootOrder: 1 })] }), 'duplicate', '/domain/devices/interface[1]/boot'],
-    ['boot order with os boot', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, os: { boot: ['hd'] }, devices: [disk.file('/a', { bootOrder: 1 })] }), 'unsupported', '/domain/devices/disk[1]/boot'],
+    ['same boot order twice', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [disk.file('/a', { bootOrder: 1 }), iface.network('n', { bootOrder: 1 })] }), 'duplicate', '/domain/devices/interface/boot'],
+    ['boot order with os boot', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, os: { boot: ['hd'] }, devices: [disk.file('/a', { bootOrder: 1 })] }), 'unsupported', '/domain/devices/disk/boot'],
+    ['boot order used by a disk and a hostdev', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, devices: [disk.file('/a'), disk.file('/b', { bootOrder: 2 }), hostdev.pci('03:00.0', { bootOrder: 2 })] }), 'duplicate', '/domain/devices/hostdev/boot'],
+    ['extra memballoon', () => domain({ name: 'x', memory: '1 GiB', vcpus: 1, extraDevices: { memballoon: { model: 'none' } } as never }), 'invalid-value', '/domain/devices/memballoon'],
+    ['relative rng source', () => rng.virtio({ source: 'urandom' }), 'invalid-value', '/rng/backend'],
+    ['crb TPM 1.2', () => tpm.emulator({ version: '1.2', model: 'tpm-crb' }), 'unsupported', '/tpm/@model'],
     ['cidr without prefix', () => network.nat({ name: 'n', ip: '192.168.1.1' }), 'invalid-value', '/network/ip'],
     ['network address as bridge ip', () => network.nat({ name: 'n', ip: '192.168.1.0/24' }), 'invalid-value', '/network/ip/@address'],
     ['dhcp outside the subnet', () => network.nat({ name: 'n', ip: '192.168.1.1/24', dhcp: { start: '192.168.2.2', end: '192.168.2.9' } }), 'invalid-value', '/network/ip/dhcp/range/@start'],

@@ -41,6 +41,8 @@ export const deviceLists = {
   serial: 'serials',
   channel: 'channels',
   input: 'inputs',
+  rng: 'rngs',
+  tpm: 'tpms',
 } as const;
 
 /** A device family the builders make. */

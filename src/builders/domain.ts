@@ -18,9 +18,10 @@
  * ```
  */
 import { domain as domainDecl, type DomainDef } from '../domain/domain.js';
-import type { DevicesDef } from '../domain/devices/devices.js';
+import { devices as devicesDecl, type DevicesDef } from '../domain/devices/devices.js';
 import type { DiskDef } from '../domain/devices/disk.js';
-import { domainHostdevs, hostdevKey } from '../domain/hostdevs.js';
+import type { HostdevDef } from '../domain/devices/hostdev.js';
+import { hostdevKey, interfaceHostdev } from '../domain/hostdevs.js';
 import { formatDomainXml, parseDomainXml } from '../domain/index.js';
 import { normaliseScaled, unitBytes } from '../domain/scaled.js';
 import { VirtXmlError } from '../xml/errors.js';
@@ -97,6 +98,12 @@ export interface DomainOptions {
   devices?: AnyBuiltDevice[];
   /** The memory balloon (default: libvirt adds a virtio one). */
   memballoon?: 'virtio' | 'none';
+  /**
+   * Devices no builder makes (controllers, watchdogs, filesystems, …) as
+   * plain defs, by `<devices>` list; appended after the built ones and
+   * checked with them.
+   */
+  extraDevices?: Omit<DevicesDef, 'emulator' | 'memballoon'>;
 }
 
 /** A built domain: a `DomainDef` with `toXml()` and `validate()`. */
@@ -134,7 +141,7 @@ function nameDisks(disks: Array<DiskDef & { [AUTO_TARGET]?: boolean }>): DiskDef
     if (d[AUTO_TARGET]) return;
     const prev = used.get(d.target.dev);
     if (prev !== undefined) {
-      throw builderError('duplicate', `target '${d.target.dev}' duplicated for disk sources (disks ${prev + 1} and ${i + 1})`, `/domain/devices/disk[${i + 1}]/target/@dev`);
+      throw builderError('duplicate', `target '${d.target.dev}' duplicated for disk sources (disks ${prev + 1} and ${i + 1})`, `${devicePath('disks', i, disks.length)}/target/@dev`);
     }
     used.set(d.target.dev, i);
   });
@@ -149,6 +156,28 @@ function nameDisks(disks: Array<DiskDef & { [AUTO_TARGET]?: boolean }>): DiskDef
   });
 }
 
+/** Appends plain device defs to the built ones (lists concatenated; a single device only where there is none). */
+function mergeExtra(devices: DevicesDef, extra: DomainOptions['extraDevices']): void {
+  if (extra === undefined) return;
+  if (typeof extra !== 'object' || extra === null) throw builderError('invalid-value', 'extraDevices must be an object of <devices> lists', '/domain/devices');
+  const target = devices as Record<string, unknown>;
+  for (const [key, v] of Object.entries(extra)) {
+    if (v === undefined) continue;
+    if (key === 'emulator' || key === 'memballoon') throw builderError('invalid-value', `extraDevices.${key}: use the ${key} option`, `/domain/devices/${key}`);
+    const cur = target[key];
+    if (Array.isArray(v)) target[key] = Array.isArray(cur) ? [...cur, ...v] : [...v];
+    else if (cur !== undefined) throw builderError('duplicate', `extraDevices.${key} is already set by a built device`, `/domain/devices/${key}`);
+    else target[key] = v;
+  }
+}
+
+/** The element path of the `i`-th device of a `<devices>` list, as the parser writes paths (`disk`, `disk[2]`). */
+function devicePath(listKey: string, i: number, count: number): string {
+  const f = (devicesDecl.fields as Record<string, { kind: string; decl?: { name: string } }>)[listKey];
+  const name = f?.decl?.name ?? listKey;
+  return `/domain/devices/${name}${count > 1 ? `[${i + 1}]` : ''}`;
+}
+
 interface WithBoot {
   boot?: { order: number };
 }
@@ -160,7 +189,7 @@ function checkBoot(devices: DevicesDef, osBoot: boolean): void {
     if (!Array.isArray(list)) continue;
     list.forEach((d: WithBoot, i: number) => {
       if (!d.boot) return;
-      const path = `/domain/devices/${key.replace(/s$/, '')}[${i + 1}]/boot`;
+      const path = `${devicePath(key, i, list.length)}/boot`;
       if (osBoot) throw builderError('unsupported', 'per-device boot elements cannot be used together with os/boot elements', path);
       if (seen.has(d.boot.order)) throw builderError('duplicate', `boot order '${d.boot.order}' used for more than one device`, path);
       seen.set(d.boot.order, path);
@@ -237,6 +266,7 @@ export function domain(options: DomainOptions): BuiltDomain {
   def.on_crash = lc.crash ?? 'destroy';
 
   const devices = sortDevices(options.devices ?? []);
+  mergeExtra(devices, options.extraDevices);
   if (options.emulator !== undefined) {
     if (typeof options.emulator !== 'string' || !options.emulator.startsWith('/')) throw builderError('invalid-value', `emulator must be an absolute path, got ${show(options.emulator)}`, '/domain/devices/emulator');
     devices.emulator = options.emulator;
@@ -246,12 +276,21 @@ export function domain(options: DomainOptions): BuiltDomain {
     devices.memballoon = { model: options.memballoon };
   }
   checkBoot(devices, os.boot !== undefined);
-  const seen = new Map<string, number>();
-  domainHostdevs({ devices }).forEach((h, i) => {
-    const k = hostdevKey(h);
-    if (seen.has(k)) throw builderError('duplicate', `Hostdev already exists in the domain configuration (${k.replace(/^pci:/, 'PCI ')})`, `/domain/devices/hostdev[${i + 1}]`);
-    seen.set(k, i);
+  // libvirt's duplicate check spans <hostdev> and <interface type='hostdev'> (virDomainHostdevMatch)
+  const items: Array<[HostdevDef, string]> = [];
+  const hostdevs = devices.hostdevs ?? [];
+  const interfaces = devices.interfaces ?? [];
+  hostdevs.forEach((h, i) => items.push([h, devicePath('hostdevs', i, hostdevs.length)]));
+  interfaces.forEach((n, i) => {
+    const h = interfaceHostdev(n);
+    if (h) items.push([h, devicePath('interfaces', i, interfaces.length)]);
   });
+  const seen = new Set<string>();
+  for (const [h, path] of items) {
+    const k = hostdevKey(h);
+    if (seen.has(k)) throw builderError('duplicate', `Hostdev already exists in the domain configuration (${k.replace(/^pci:/, 'PCI ')})`, path);
+    seen.add(k);
+  }
   def.devices = devices;
 
   // libvirt's parse-time rules, as the parser applies them to the XML this def writes

@@ -12,6 +12,7 @@ export { disk, diskName, diskBusPrefix, type DiskOptions, type DiskBus, type Net
 export { iface, checkMac, type InterfaceOptions } from './interface.js';
 export { graphics, video, input, type GraphicsOptions, type InputBus } from './graphics.js';
 export { serial, console, channel } from './console.js';
+export { rng, tpm } from './misc.js';
 export { network, parseCidr, type BuiltNetwork, type L3NetworkOptions, type HostdevPoolOptions, type NetworkCommon } from './network.js';
 export { parsePciAddress, type PciAddressInput, type PciAddressParts } from './pci-address.js';
 export { DEVICE_FAMILY, deviceLists, type Built, type BuiltDevice, type BuiltMethods, type DeviceFamily, type ToXmlOptions } from './built.js';
