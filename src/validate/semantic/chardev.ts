@@ -46,7 +46,10 @@ export function checkChardevs(def: DomainDef, r: Reporter): void {
   const cells = ((def.cpu as { numa?: { cells?: unknown[] } } | undefined)?.numa?.cells ?? []).length;
   for (const l of familyOf<{ target?: { node?: number } }>(def, 'memories')) {
     const node = l.obj.target?.node;
-    if (node !== undefined && cells > 0 && node >= cells) {
+    if (node === undefined) continue;
+    if (cells === 0) {
+      r.at(childOf(l, 'target', l.obj.target), 'libvirt-memory-node', "can't add memory backend as guest has no NUMA nodes configured");
+    } else if (node >= cells) {
       r.at(
         childOf(l, 'target', l.obj.target),
         'libvirt-memory-node',
@@ -66,9 +69,22 @@ export function checkChardevs(def: DomainDef, r: Reporter): void {
 
 interface MemoryDevice {
   target?: { size?: { value: number; unit?: string }; address?: { base?: number } };
+  address?: Record<string, unknown>;
 }
 
-/** `virDomainMemoryDefCheckConflict`: a memory device's range must not hold another one's base address. */
+/** Guest addresses equal as libvirt compares device infos (both absent counts as equal). */
+function sameInfoAddress(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== '$extra' && k !== 'multifunction'));
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/**
+ * `virDomainMemoryDefCheckConflict`: a memory device's range must not hold
+ * another one's base address. libvirt tells "the other device" from the
+ * device itself by its guest address, so two devices without one (or with
+ * the same) are not compared — as libvirt's test driver shows.
+ */
 function checkMemoryOverlap(def: DomainDef, r: Reporter): void {
   const mems = familyOf<MemoryDevice>(def, 'memories').filter((l) => l.obj.target?.address?.base);
   for (const l of mems) {
@@ -77,7 +93,7 @@ function checkMemoryOverlap(def: DomainDef, r: Reporter): void {
     const end = start + BigInt(t.size?.value ?? 0) * (unitBytes(t.size?.unit ?? 'KiB') ?? 1024n);
     for (const o of mems) {
       const other = BigInt(o.obj.target!.address!.base!);
-      if (o === l || other < start || other >= end) continue;
+      if (o === l || sameInfoAddress(o.obj.address, l.obj.address) || other < start || other >= end) continue;
       r.at(
         childOf(childOf(l, 'target', t), 'address', t.address),
         'libvirt-memory-overlap',

@@ -64,7 +64,7 @@ function checkIothreadScheds(def: DomainDef, r: Reporter): void {
 function checkName(def: DomainDef, r: Reporter): void {
   const name = def.name ?? '';
   const path = `${ROOT}/name`;
-  if (name.trim() === '') r.reportChild(def, 'name', path, 'libvirt-domain-name', 'missing name information');
+  if (name === '') r.reportChild(def, 'name', path, 'libvirt-domain-name', 'missing name information');
   else if (name.includes('/')) r.reportChild(def, 'name', path, 'libvirt-domain-name', `XML error: name ${name} cannot contain '/'`);
 }
 
