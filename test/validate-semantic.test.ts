@@ -244,6 +244,32 @@ describe('network rules (validateNetworkDef, placed)', () => {
     ]);
     expect(diags(network("<forward mode='bridge'/>", ["<bridge name='br0'/>", "<portgroup name='a' default='yes'/>", "<portgroup name='b'/>"]))).toEqual([]);
   });
+  it('a macvtap network: mac, vlan, bandwidth (network-wide and in a portgroup), each at its element', () => {
+    const xml = network("<forward mode='private'><interface dev='eth1'/></forward>", [
+      "<mac address='52:54:00:00:00:01'/>",
+      "<vlan><tag id='5'/></vlan>",
+      "<bandwidth><inbound average='1000'/></bandwidth>",
+      "<portgroup name='p'><bandwidth><inbound average='10'/></bandwidth></portgroup>",
+    ]);
+    expect(diags(xml)).toEqual([
+      { code: 'libvirt-network-element', line: 4, column: 3, path: '/network/mac' },
+      { code: 'libvirt-network-vlan', line: 5, column: 3, path: '/network/vlan' },
+      { code: 'libvirt-network-bandwidth', line: 6, column: 3, path: '/network/bandwidth' },
+      { code: 'libvirt-network-bandwidth', line: 7, column: 23, path: '/network/portgroup/bandwidth' },
+    ]);
+    expect(diags(network("<forward mode='private'><interface dev='eth1'/></forward>", ["<portgroup name='p'/>"]))).toEqual([]);
+  });
+  it('PCI addresses outside a hostdev network; <pf> with <interface>; two IPv4 DHCP sections', () => {
+    expect(diags(network("<forward mode='passthrough'><address type='pci' domain='0' bus='3' slot='0' function='1'/></forward>"))).toEqual([
+      { code: 'libvirt-network-pool', line: 3, column: 31, path: '/network/forward/address' },
+    ]);
+    expect(diags(network("<forward mode='bridge'><pf dev='eth0'/><interface dev='eth1'/></forward>"))).toEqual([
+      { code: 'libvirt-network-pool', line: 3, column: 3, path: '/network/forward' },
+    ]);
+    const dhcp = (n: number) => `<ip address='192.168.${n}.1' netmask='255.255.255.0'><dhcp><range start='192.168.${n}.2' end='192.168.${n}.9'/></dhcp></ip>`;
+    expect(diags(network("<forward mode='nat'/>", [dhcp(1), dhcp(2)]))).toEqual([{ code: 'libvirt-network-dhcp', line: 5, column: 53, path: '/network/ip[2]/dhcp' }]);
+    expect(diags(network("<forward mode='nat'/>", [dhcp(1)]))).toEqual([]);
+  });
   it('a hostdev network listing netdevs, at each <interface dev>', () => {
     const xml = network("<forward mode='hostdev' managed='yes'><interface dev='eth1'/><interface dev='eth2'/></forward>");
     expect(diags(xml)).toEqual([

@@ -52,7 +52,7 @@ const LOCATORS: Locator[] = [
   },
   { test: /^Unsupported network-wide <bandwidth>/, code: 'libvirt-network-bandwidth', at: (d) => [{ obj: d.bandwidth, path: `${ROOT}/bandwidth` }] },
   {
-    test: /^hostdev network '.*' lists '(.*)' in the device pool/,
+    test: /^hostdev network '.*' lists '([^']*)' in the device pool/,
     code: 'libvirt-network-pool',
     at: (d) => listed(`${ROOT}/forward`, 'interface', d.forward?.interfaces).map((l) => ({ ...l, attribute: 'dev' })),
   },
@@ -81,7 +81,7 @@ const LOCATORS: Locator[] = [
     at: (d, m) => listed(ROOT, 'portgroup', d.portgroups).filter((l) => l.obj.name === m[1]).slice(1).map((l) => ({ ...l, attribute: 'name' })),
   },
   {
-    test: /^Unsupported <bandwidth> element in network '.*' in portgroup '(.*)'/,
+    test: /^Unsupported <bandwidth> element in network '.*' in portgroup '([^']*)'/,
     code: 'libvirt-network-bandwidth',
     at: (d, m) => listed(ROOT, 'portgroup', d.portgroups).filter((l) => l.obj.name === m[1]).map((l) => ({ obj: l.obj.bandwidth, path: `${l.path}/bandwidth` })),
   },
