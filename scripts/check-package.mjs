@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { existsSync } from 'node:fs';
+import { createContext, runInContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -90,6 +91,45 @@ export async function browserBundle(entry = join(root, 'dist', 'index.js')) {
   return { code: result.outputFiles[0].contents, builtins: [...builtinsSeen], inputs: Object.keys(result.metafile.inputs) };
 }
 
+/** What a browser page has (and Node's `process`, `Buffer`, `require`, `global` are not among them). */
+const BROWSER_GLOBALS = ['console', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'structuredClone', 'crypto', 'performance', 'atob', 'btoa'];
+
+/**
+ * Runs the browser bundle (as an IIFE) in a fresh VM context that has only
+ * browser globals, and uses it: parse and format a domain, validate a broken
+ * one with the RelaxNG profile, build a guest. Returns the problems found.
+ */
+export async function browserSmoke(entry = join(root, 'dist', 'index.js')) {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'virtxml', write: false, logLevel: 'silent' });
+  const sandbox = {};
+  for (const g of BROWSER_GLOBALS) if (globalThis[g] !== undefined) sandbox[g] = globalThis[g];
+  sandbox.window = sandbox;
+  sandbox.globalThis = sandbox;
+  const ctx = createContext(sandbox);
+  const problems = [];
+  try {
+    runInContext(out.outputFiles[0].text, ctx, { filename: 'virtxml.browser.js' });
+    const r = runInContext(
+      `(() => {
+        const xml = "<domain type='kvm'>\\n  <name>b</name>\\n  <memory unit='KiB'>1048576</memory>\\n  <vcpu placement='static'>1</vcpu>\\n  <os>\\n    <type arch='x86_64'>hvm</type>\\n  </os>\\n</domain>\\n";
+        const roundTrip = virtxml.formatDomainXml(virtxml.parseDomainXml(xml)) === xml;
+        const broken = virtxml.validateXml("<domain type='kvm'><name>b</name><bogus/></domain>", { profile: 'rng' });
+        const vm = virtxml.build.domain({ name: 'b', memory: '1 GiB', vcpus: 1, devices: [virtxml.build.hostdev.pci('0000:01:00.0', { driver: { name: 'vfio', group: 'auto' } })] });
+        return { roundTrip, brokenValid: broken.valid, brokenCode: broken.diagnostics[0] && broken.diagnostics[0].code, built: vm.validate().valid };
+      })()`,
+      ctx,
+    );
+    if (!r.roundTrip) problems.push('browser smoke: parse/format round trip changed the document');
+    if (r.brokenValid !== false) problems.push('browser smoke: an invalid document validated as valid');
+    if (!r.built) problems.push('browser smoke: a built domain did not validate');
+  } catch (e) {
+    const where = e && typeof e.stack === 'string' ? (e.stack.split('\n').find((l) => l.trim().startsWith('at ')) ?? '').trim() : '';
+    problems.push(`browser smoke: ${e && e.name ? `${e.name}: ${e.message}` : String(e)}${where ? ` (${where})` : ''}`);
+  }
+  return problems;
+}
+
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
@@ -124,6 +164,10 @@ async function main() {
   const b = await browserBundle();
   if (b.builtins.length) problems.push(`browser bundle of dist/index.js pulls in Node built-ins: ${b.builtins.join(', ')}`);
   else console.log(`browser bundle: ${b.inputs.length} inputs, ${(b.code.length / 1024).toFixed(0)} KiB minified, no Node built-ins`);
+
+  const smoke = await browserSmoke();
+  if (smoke.length) problems.push(...smoke);
+  else console.log('browser smoke: the bundle parses, formats, validates and builds in a context with only browser globals');
 
   if (problems.length) {
     console.error(`\n${problems.length} package problem(s):\n- ${problems.join('\n- ')}`);

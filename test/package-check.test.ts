@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
-import { browserBundle, packFiles } from '../scripts/check-package.mjs';
+import { browserBundle, browserSmoke, packFiles } from '../scripts/check-package.mjs';
 
 const dir = join(import.meta.dirname, '..', '.virtxml-tmp', `package-check-${process.pid}`);
 mkdirSync(dir, { recursive: true });
@@ -23,6 +23,19 @@ describe('browser bundle check', () => {
     expect(b.builtins).toEqual([]);
     expect(b.inputs.some((i: string) => i.includes('node_modules/saxes'))).toBe(true);
   });
+});
+
+describe('browser smoke run', () => {
+  it('fails a bundle that needs a Node global', async () => {
+    writeFileSync(join(dir, 'needs-process.js'), 'export const debug = process.env.DEBUG;\n');
+    const problems = (await browserSmoke(join(dir, 'needs-process.js'))) as string[];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/process is not defined/);
+  });
+
+  it('runs the core from the sources with only browser globals', async () => {
+    expect(await browserSmoke(join(import.meta.dirname, '..', 'src', 'index.ts'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('npm pack contents', () => {
