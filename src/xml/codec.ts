@@ -175,6 +175,17 @@ function keepOwn(extra: Extra | undefined, key: string, node: XmlElement): Extra
   return extra;
 }
 
+/**
+ * A name's entry in a declaration's table: a scan of the names for small
+ * declarations (comparing strings is cheaper than hashing the fresh name
+ * strings the reader makes), the map otherwise.
+ */
+function findHit<H>(names: string[], hits: H[], map: Map<string, H>, name: string): H | undefined {
+  if (names.length > 8) return map.get(name);
+  for (let i = 0; i < names.length; i++) if (names[i] === name) return hits[i];
+  return undefined;
+}
+
 type Builder = (obj: Obj, vals: unknown[], extra: Extra | undefined) => void;
 const BUILDER = '__builder';
 
@@ -220,7 +231,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   const attrs = el.attributes;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    const hit = c.attrs.get(a.name);
+    const hit = findHit(c.attrNames, c.attrHits, c.attrs, a.name);
     if (hit) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, path, a.name);
     else ((extra ??= {}).attrs ??= []).push({ name: a.name, value: a.value });
   }
@@ -248,7 +259,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
       extra = keep(extra, node, lastKey, lastIndex);
       continue;
     }
-    const hit = c.children.get(node.name);
+    const hit = findHit(c.childNames, c.childHits, c.children, node.name);
     if (!hit) {
       extra = keep(extra, node, lastKey, lastIndex);
       continue;

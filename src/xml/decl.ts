@@ -310,6 +310,11 @@ export interface Compiled {
   required: Array<[string, Field, number]>;
   /** Field keys by position. */
   keys: string[];
+  /** The entries of `attrs` / `children` as arrays (XML names, and the entries at the same index), for small declarations. */
+  attrNames: string[];
+  attrHits: Array<[string, AttrField<AnyDef>, number]>;
+  childNames: string[];
+  childHits: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField, number]>;
   /** Field key → position in the declaration (the formatter gathers a def's values by it). */
   keyIndex: Map<string, number>;
   /** Number of fields. */
@@ -362,6 +367,10 @@ export function compile(decl: ElementDecl): Compiled {
     required: [],
     keyIndex: new Map(),
     keys: [],
+    attrNames: [],
+    attrHits: [],
+    childNames: [],
+    childHits: [],
     size: 0,
     attrPos: [],
     childPos: [],
@@ -390,6 +399,8 @@ export function compile(decl: ElementDecl): Compiled {
       if (f.required) c.required.push([key, f, pos]);
     }
   }
+  for (const [n, h] of c.attrs) (c.attrNames.push(n), c.attrHits.push(h));
+  for (const [n, h] of c.children) (c.childNames.push(n), c.childHits.push(h));
   Object.defineProperty(decl, COMPILED, { value: c, enumerable: false });
   return c;
 }
