@@ -1,7 +1,7 @@
 /**
  * Guest addresses and aliases across devices: PCI address limits and
  * double use (qemu's PCI address set, `virDomainPCIAddressReserveAddrInternal`),
- * multifunction slots, drive addresses (`virDomainDiskDefAssignAddress`,
+ * drive addresses (`virDomainDiskDefAssignAddress`,
  * `virDomainDefCheckDuplicateDriveAddresses`), the disk bus / address type
  * match (`virDomainDiskAddressDiskBusCompatibility`) and user aliases
  * (`virDomainDefValidateAliases`).
@@ -29,7 +29,6 @@ function pciDevices(def: DomainDef): Array<{ dev: DeviceEntry; addr: AnyAddress 
 export function checkPciAddresses(def: DomainDef, r: Reporter): void {
   const qemu = QEMU_TYPES.has(def.type);
   const used = new Map<string, DeviceEntry>();
-  const slots = new Map<string, Array<{ dev: DeviceEntry; addr: AnyAddress }>>();
   for (const e of pciDevices(def)) {
     const { dev, addr } = e;
     const at = childOf(dev, 'address', addr);
@@ -48,24 +47,6 @@ export function checkPciAddresses(def: DomainDef, r: Reporter): void {
       continue;
     }
     used.set(name, dev);
-    const slot = name.slice(0, -2);
-    const s = slots.get(slot);
-    if (s) s.push(e);
-    else slots.set(slot, [e]);
-  }
-  for (const [slot, devs] of slots) {
-    const fn0 = devs.find((e) => (e.addr.function ?? 0) === 0);
-    const others = devs.filter((e) => (e.addr.function ?? 0) !== 0);
-    if (others.length === 0) continue;
-    if (!fn0) {
-      const first = others[0]!;
-      r.at(
-        childOf(first.dev, 'address', first.addr),
-        'virtxml-pci-no-function-0',
-        `PCI slot ${slot} has devices on functions other than 0 but none on function 0: the guest will not see them`,
-        { severity: 'warning', source: 'virtxml' },
-      );
-    }
   }
 }
 
