@@ -52,3 +52,36 @@ if (b.builtins.length) sizeRows.push({ artifact: `Node built-ins in the browser 
 console.log(`\npackage — import time (node ${process.version}) and sizes`);
 console.table(importRows);
 console.table(sizeRows);
+
+// what a TypeScript consumer pays for the types: a program with one file importing the package
+// (through its exports map, as a project depending on virtxml resolves it), type-checked
+{
+  const ts = (await import('typescript')).default;
+  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const dir = join(root, '.virtxml-tmp', `bench-consumer-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'consumer.ts');
+  writeFileSync(
+    file,
+    "import { parseDomainXml, build } from 'virtxml';\n" +
+      "const vm = parseDomainXml('<domain/>');\nconst h = vm.devices?.hostdevs?.[0];\n" +
+      "export const group = h?.type === 'pci' ? h.driver?.groupMgmt : undefined;\n" +
+      "export const xml = build.domain({ name: 'a', memory: '1 GiB', vcpus: 1 }).toXml();\n",
+  );
+  const baselineFile = join(dir, 'baseline.ts');
+  writeFileSync(baselineFile, "export const xml = '<domain/>'.length;\n");
+  const rows = [];
+  for (const [what, f, skipLibCheck] of [['no import (baseline)', baselineFile, true], ['import virtxml, skipLibCheck true', file, true], ['import virtxml, skipLibCheck false', file, false]]) {
+    const times = [];
+    let errors = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const program = ts.createProgram([f], { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck, types: [] });
+      errors = ts.getPreEmitDiagnostics(program).length;
+      times.push(performance.now() - t0);
+    }
+    rows.push({ 'consumer type-check': what, 'median ms': median(times).toFixed(0), errors });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.table(rows);
+}

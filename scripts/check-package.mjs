@@ -5,7 +5,9 @@
 //   2. publint --strict (package.json fields, exports map);
 //   3. attw --pack (types for ESM and CJS consumers, node10/node16/bundler resolution);
 //   4. the core entry (dist/index.js) bundled by esbuild for the browser: no `node:` import and no
-//      Node built-in may be pulled in.
+//      Node built-in may be pulled in;
+//   5. that bundle run in a VM context with only browser globals (no process, Buffer, require):
+//      parse, format, validate and build must work.
 // Exits 1 on any problem; prints what it checked.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
