@@ -119,6 +119,12 @@ interface Page {
   url: string;
   anchors: Array<[string, string]>;
   intro: string;
+  /**
+   * Children described before their siblings (a shared declaration is
+   * described at its first path: `<devices>` first puts the storage
+   * `<source>` under `<disk>`, where readers look for it, not under `<os><nvram>`).
+   */
+  walkFirst?: string[];
 }
 
 const PAGES: Page[] = [
@@ -129,6 +135,7 @@ const PAGES: Page[] = [
     tsType: 'DomainDef',
     url: `${LIBVIRT}/formatdomain.html`,
     anchors: DOMAIN_ANCHORS,
+    walkFirst: ['devices'],
     intro: 'Read by `parseDomainXml`, written by `formatDomainXml`, built by `build.domain()`.',
   },
   {
@@ -343,6 +350,8 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
     o.push(`| \`<${xml}>\` | ${content} | \`${key}\` | ${presence} | ${notes(f)} |`);
   }
   o.push('');
+  const first = ctx.page.walkFirst ?? [];
+  nested.sort(([a], [b]) => Number(first.includes(b)) - Number(first.includes(a)));
   for (const [key, f, childPath] of nested) {
     if (f.kind === 'child' || f.kind === 'list') walk(ctx, f.decl, childPath, tsPath(ts, key, f));
   }
