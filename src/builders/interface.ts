@@ -82,7 +82,7 @@ function bridge(name: string, options: InterfaceOptions = {}): BuiltDevice<Bridg
   return builtDevice(def, 'interface', netInterface);
 }
 
-/** A macvtap NIC on a host network device: `<interface type='direct'>`. */
+/** A macvtap NIC on a host network device: `<interface type='direct'>`, mode `bridge` unless said otherwise (guests on the same device reach each other). */
 function direct(dev: string, options: InterfaceOptions & { mode?: 'vepa' | 'bridge' | 'private' | 'passthrough' } = {}): BuiltDevice<DirectInterface, 'interface'> {
   const mode = options.mode ?? 'bridge';
   if (!['vepa', 'bridge', 'private', 'passthrough'].includes(mode)) throw builderError('invalid-value', `macvtap mode must be vepa, bridge, private or passthrough, got ${show(mode)}`, '/interface/source/@mode');
