@@ -16,7 +16,7 @@
  * errors; `virtxml` accepts them and checks them.
  */
 import type { DomainDef } from '../domain/domain.js';
-import { checkAliases, checkDriveAddresses, checkPciAddresses } from './semantic/address.js';
+import { checkAliases, checkBootOrders, checkDriveAddresses, checkPciAddresses } from './semantic/address.js';
 import { Reporter, type SemanticOptions } from './semantic/context.js';
 import { checkChardevs } from './semantic/chardev.js';
 import { checkControllers } from './semantic/controller.js';
@@ -41,6 +41,7 @@ export function domainSemanticDiagnostics(def: DomainDef, options: SemanticOptio
   checkPciAddresses(def, r);
   checkDriveAddresses(def, r);
   checkAliases(def, r);
+  checkBootOrders(def, r);
   return byPlace(r.diagnostics);
 }
 

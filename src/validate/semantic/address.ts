@@ -212,6 +212,23 @@ export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
   }
 }
 
+// ---------------------------------------------------------------- boot order
+
+/** `virDomainDeviceBootOrderIsUsed`: a boot order number belongs to one device. */
+export function checkBootOrders(def: DomainDef, r: Reporter): void {
+  const seen = new Set<number>();
+  for (const dev of devicesOf(def)) {
+    const boot = dev.obj.boot;
+    if (!boot || dev.mirror) continue;
+    if (seen.has(boot.order)) {
+      r.at(childOf(dev, 'boot', boot), 'libvirt-boot-order', `unsupported configuration: boot order '${boot.order}' used for more than one device`, {
+        attribute: 'order',
+      });
+    }
+    seen.add(boot.order);
+  }
+}
+
 // ---------------------------------------------------------------- aliases
 
 const USER_ALIAS = /^ua-/;

@@ -79,6 +79,15 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
   let ramfb: Located<Hostdev> | undefined;
   for (const l of hostdevs) {
     const h = l.obj;
+    if (h.type !== 'mdev' && h.type !== 'scsi_host' && extraAttribute(h, 'model') !== undefined) {
+      r.at(l, 'libvirt-hostdev-model', `XML error: 'model' attribute in <hostdev> is only supported when type='${h.type}'`, { attribute: 'model' });
+    }
+    const src = (h as { source?: { startupPolicy?: string } }).source;
+    if (h.type !== 'usb' && src && (src.startupPolicy !== undefined || extraAttribute(src, 'startupPolicy') !== undefined)) {
+      r.at(childOf(l, 'source', src), 'libvirt-hostdev-startup-policy', 'unsupported configuration: Setting startupPolicy is only allowed for USB devices', {
+        attribute: 'startupPolicy',
+      });
+    }
     if (h.type !== 'scsi') {
       for (const a of ['sgio', 'rawio']) {
         if (extraAttribute(h, a) !== undefined) {
