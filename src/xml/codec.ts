@@ -187,7 +187,6 @@ function findHit<H>(names: string[], hits: H[], map: Map<string, H>, name: strin
 }
 
 type Builder = (obj: Obj, vals: unknown[], extra: Extra | undefined) => void;
-const BUILDER = '__builder';
 
 /**
  * The function that moves a declaration's values into the def, in
@@ -195,12 +194,12 @@ const BUILDER = '__builder';
  * per field, so each store site sees only the shapes of one declaration's
  * defs; a generic keyed store shared by all declarations was the parser's
  * hottest line. Where code cannot be generated (a Content-Security-Policy
- * without 'unsafe-eval'), a loop does the same.
+ * without 'unsafe-eval'), a loop does the same. Kept in the compiled tables.
  */
-function builderOf(d: ElementDecl, c: Compiled): Builder {
-  let b = (d as { [BUILDER]?: Builder })[BUILDER];
-  if (b) return b;
+function builderOf(c: Compiled): Builder {
+  if (c.build) return c.build;
   const keys = c.keys;
+  let b: Builder;
   try {
     let body = 'let x;\n';
     for (let i = 0; i < keys.length; i++) body += `if ((x = v[${i}]) !== undefined) o[${JSON.stringify(keys[i])}] = x;\n`;
@@ -212,8 +211,7 @@ function builderOf(d: ElementDecl, c: Compiled): Builder {
       if (extra) obj[EXTRA] = extra;
     };
   }
-  Object.defineProperty(d, BUILDER, { value: b, enumerable: false });
-  return b;
+  return (c.build = b);
 }
 
 function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef): Obj {
@@ -318,7 +316,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
     if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, path);
     throw error(st, 'missing-element', `Missing <${xml}> element in <${el.name}>`, el, path);
   }
-  builderOf(d, c)(obj, vals, extra);
+  (c.build ?? builderOf(c))(obj, vals, extra);
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {

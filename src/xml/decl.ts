@@ -315,6 +315,8 @@ export interface Compiled {
   attrHits: Array<[string, AttrField<AnyDef>, number]>;
   childNames: string[];
   childHits: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField, number]>;
+  /** The parser's compiled builder for this declaration (see codec.ts), once made. */
+  build: ((obj: AnyDef, vals: unknown[], extra: Extra | undefined) => void) | undefined;
   /** Field key → position in the declaration (the formatter gathers a def's values by it). */
   keyIndex: Map<string, number>;
   /** Number of fields. */
@@ -371,6 +373,7 @@ export function compile(decl: ElementDecl): Compiled {
     attrHits: [],
     childNames: [],
     childHits: [],
+    build: undefined,
     size: 0,
     attrPos: [],
     childPos: [],
