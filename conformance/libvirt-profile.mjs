@@ -45,6 +45,7 @@ export const DRIVER_ONLY = new Set([
   'libvirt-pci-index0',
   'libvirt-pci-multifunction',
   'libvirt-hostdev-interface-tap',
+  'libvirt-tpm-single',
 ]);
 const isDriverOnly = (code) => DRIVER_ONLY.has(code) || code.startsWith('libvirt-network');
 

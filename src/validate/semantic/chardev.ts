@@ -1,5 +1,6 @@
 /**
- * Character devices, shared memory, memory devices and USB addresses
+ * Character devices (source paths, target ports), filesystems, TPMs, shared
+ * memory, memory devices and USB addresses
  * (`virDomainChrSourceDefValidate`, `virDomainShmemDefValidate`,
  * `virDomainMemoryDefValidate`, `virDomainMemoryDefCheckConflict`,
  * `virDomainDeviceUSBAddressParsePort`).
@@ -33,6 +34,44 @@ function checkChrPath(l: Located<Chr>, r: Reporter, isChannel: boolean): void {
 export function checkChardevs(def: DomainDef, r: Reporter): void {
   for (const fam of ['serials', 'parallels', 'consoles', 'channels']) {
     for (const l of familyOf<Chr>(def, fam)) checkChrPath(l, r, fam === 'channels');
+  }
+  // serial and parallel ports: one device a target port (`virDomainChrDefParseTargetXML` callers)
+  for (const fam of ['serials', 'parallels']) {
+    const ports = new Set<number>();
+    for (const l of familyOf<Chr & { target?: { port?: number } }>(def, fam)) {
+      const port = l.obj.target?.port;
+      if (port === undefined) continue;
+      if (ports.has(port)) {
+        r.at(childOf(l, 'target', l.obj.target), 'libvirt-chardev-port', `internal error: target port '${port}' already allocated`, { attribute: 'port' });
+      }
+      ports.add(port);
+    }
+  }
+  // virtiofs mount tags (libvirt's test driver accepts two 9p shares with one tag, and refuses two virtiofs ones)
+  const fsTargets = new Set<string>();
+  for (const l of familyOf<{ target?: { dir: string }; driver?: { type?: string } }>(def, 'filesystems')) {
+    const dir = l.obj.target?.dir;
+    if (dir === undefined || l.obj.driver?.type !== 'virtiofs') continue;
+    if (fsTargets.has(dir)) {
+      r.at(childOf(l, 'target', l.obj.target), 'libvirt-filesystem-target', `unsupported configuration: filesystem target '${dir}' specified twice`, {
+        attribute: 'dir',
+      });
+    }
+    fsTargets.add(dir);
+  }
+  // at most two TPMs (the parser), and then one of them a TPM proxy (the QEMU driver: ppc64-tpm-double, a failing libvirt test)
+  const tpms = familyOf<{ model?: string }>(def, 'tpms');
+  if (tpms.length > 2) {
+    r.at(tpms[2]!, 'libvirt-tpm-count', 'XML error: a maximum of two TPM devices is supported, one of them being a TPM Proxy device');
+  } else if (tpms.length === 2) {
+    const proxies = tpms.filter((l) => l.obj.model === 'spapr-tpm-proxy').length;
+    if (proxies !== 1) {
+      r.at(
+        tpms[1]!,
+        'libvirt-tpm-single',
+        proxies === 2 ? 'unsupported configuration: only a single TPM Proxy device is supported' : 'unsupported configuration: only a single TPM non-proxy device is supported',
+      );
+    }
   }
   for (const l of familyOf<{ backend?: Chr & { model?: string } }>(def, 'rngs')) {
     const b = l.obj.backend;

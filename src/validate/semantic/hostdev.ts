@@ -11,7 +11,7 @@
  */
 import type { HostdevDriver } from '../../common/basictypes.js';
 import type { DomainDef } from '../../domain/domain.js';
-import { checkDuplicateHostdevs } from '../../domain/hostdevs.js';
+import { checkDuplicateHostdevs, hostdevKey } from '../../domain/hostdevs.js';
 import type { HostdevDef } from '../../domain/devices/hostdev.js';
 import type { InterfaceDef } from '../../domain/devices/interface.js';
 import { childOf, extraAttribute, type Located, type Reporter } from './context.js';
@@ -136,7 +136,7 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
   // (a def built in code without a hostdev <source> has no identity to compare: the JSON Schema layer reports it)
   const sourced = (x: { source?: unknown } | undefined) => x?.source !== undefined;
   if (devices && (devices.hostdevs ?? []).every(sourced) && (devices.interfaces ?? []).every((i) => i?.type !== 'hostdev' || sourced(i))) {
-    const dup = checkDuplicateHostdevs(devices);
+    const dup = checkDuplicateHostdevs(devices) ?? zeroAddressDuplicate(devices.hostdevs ?? []);
     if (dup) {
       const at = dup.at as object | undefined;
       const list = [...(devices.hostdevs ?? []), ...(devices.interfaces ?? [])] as object[];
@@ -172,6 +172,18 @@ function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
       if (s.address === undefined) r.at(at, 'libvirt-hostdev-source', "XML error: 'address' must be specified for scsi hostdev source");
     }
   }
+}
+
+/**
+ * checkDuplicateHostdevs (src/domain/hostdevs.ts) skips host address
+ * 0000:00:00.0 as "not specified", but libvirt compares host source
+ * addresses as they are: two PCI hostdevs on 0000:00:00.0 are a duplicate
+ * (libvirt 11.3 refuses them; the parser lets them through, so it is
+ * reported here).
+ */
+function zeroAddressDuplicate(hostdevs: HostdevDef[]): { message: string; at: object } | undefined {
+  const zero = hostdevs.filter((h) => h.type === 'pci' && h.source && hostdevKey(h) === 'pci:0000:00:00.0');
+  return zero.length > 1 ? { message: 'XML error: Hostdev already exists in the domain configuration', at: zero[1]! } : undefined;
 }
 
 /** `<interface type='hostdev'>` and hostdev `<actual>` (status XML). */
