@@ -148,7 +148,7 @@ async function main() {
   const pack = packFiles();
   for (const f of MUST_SHIP) if (!pack.files.includes(f)) problems.push(`npm pack: ${f} is not shipped`);
   for (const f of pack.files) for (const [re, what] of MUST_NOT_SHIP) if (re.test(f)) problems.push(`npm pack: ${f} ships ${what}`);
-  if (!pack.files.some((f) => /^LICEN[CS]E/i.test(f))) console.log('note: no LICENSE file is shipped (package.json says LGPL-2.1-or-later)');
+  if (!pack.files.some((f) => /^LICEN[CS]E/i.test(f))) problems.push('npm pack: no LICENSE file is shipped (package.json says LGPL-2.1-or-later)');
   console.log(`npm pack: ${pack.files.length} files, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
 
   // 2. publint
