@@ -39,3 +39,11 @@ export function oracleFromEnv(env?: Record<string, string | undefined>): Oracle;
 export function oracleVersion(oracle: Oracle): number | undefined;
 export function runOracle(oracle: Oracle, files: string[]): Map<string, { ok: boolean; error?: string; crashed?: boolean }>;
 export function run(args: { corpus: string; oracle: Oracle; vx: unknown }): ProfileResult;
+export const MUTATIONS: Readonly<Record<string, (text: string) => string | null>>;
+export interface MutationResult {
+  rows: Array<{ mutation: string; files: number; 'libvirt refuses': number; 'virtxml refuses': number; agree: number; [column: string]: unknown }>;
+  total: number;
+  agree: number;
+  disagreements: Disagreement[];
+}
+export function runMutations(args: { corpus: string; oracle: Oracle; vx: unknown; tmpDir: string }): MutationResult;

@@ -26,7 +26,7 @@
 // Run alone (after `npm run build`, once the lead exports the functions):
 //   node conformance/libvirt-profile.mjs [--list]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -204,6 +204,106 @@ export function run({ corpus, oracle, vx }) {
   };
 }
 
+// ---------------------------------------------------------------- mutations
+
+const firstBlock = (name) => (t) => {
+  const m = new RegExp(`<${name}[\\s>][\\s\\S]*?</${name}>`).exec(t);
+  return m ? t.replace(m[0], m[0] + '\n    ' + m[0]) : null;
+};
+
+/**
+ * Semantic breakages of valid corpus domains: a device family duplicated
+ * (the first device given twice), and values libvirt's define-time checks
+ * refuse. Each returns the mutated text, or null when it does not apply.
+ */
+export const MUTATIONS = {
+  'duplicate <disk>': firstBlock('disk'),
+  'duplicate <interface>': firstBlock('interface'),
+  'duplicate <hostdev>': firstBlock('hostdev'),
+  'duplicate <controller index>': (t) => {
+    const m = /<controller type='(pci|scsi|virtio-serial|sata|ide)' index='[1-9]'[^>]*?(\/>|>[\s\S]*?<\/controller>)/.exec(t);
+    return m ? t.replace(m[0], m[0] + '\n    ' + m[0]) : null;
+  },
+  'duplicate <serial>': firstBlock('serial'),
+  'duplicate <channel>': firstBlock('channel'),
+  'duplicate <video>': firstBlock('video'),
+  'duplicate <rng>': firstBlock('rng'),
+  'duplicate <filesystem>': firstBlock('filesystem'),
+  'duplicate <tpm>': firstBlock('tpm'),
+  'duplicate <redirdev>': firstBlock('redirdev'),
+  'vcpu current > maximum': (t) => (/current=/.test(t) ? null : t.replace(/<vcpu([^>]*)>(\d+)<\/vcpu>/, (_m, a, n) => `<vcpu${a} current='${Number(n) + 1}'>${n}</vcpu>`)),
+  'on_reboot coredump-restart': (t) => (/<on_reboot>/.test(t) ? t.replace(/<on_reboot>[^<]*<\/on_reboot>/, '<on_reboot>coredump-restart</on_reboot>') : null),
+  'one user alias on two devices': (t) => {
+    if (/<alias/.test(t)) return null;
+    let k = 0;
+    const x = t.replace(/<\/(disk|interface|controller)>/g, (m) => (k++ < 2 ? "<alias name='ua-dup'/>" + m : m));
+    return k >= 2 ? x : null;
+  },
+  'one boot order on two devices': (t) => {
+    if (/<boot (dev|order)/.test(t)) return null;
+    let k = 0;
+    const x = t.replace(/<\/(disk|interface)>/g, (m) => (k++ < 2 ? "<boot order='1'/>" + m : m));
+    return k >= 2 ? x : null;
+  },
+  'maxMemory below memory': (t) => (/<maxMemory/.test(t) ? t.replace(/<maxMemory([^>]*)>\d+</, '<maxMemory$1>1024<') : null),
+};
+
+/**
+ * The mutations applied to every corpus domain input libvirt accepts; each
+ * mutated file is asked of libvirt and of virtxml's libvirt profile.
+ * `tmpDir`: where the mutated files are written for the oracle.
+ */
+export function runMutations({ corpus, oracle, vx, tmpDir }) {
+  const dir = join(corpus, 'tests', 'qemuxmlconfdata');
+  if (!existsSync(dir)) return { rows: [], total: 0, agree: 0, disagreements: [] };
+  const inputs = readdirSync(dir)
+    .filter((n) => n.endsWith('.xml') && !/\.[a-z0-9_]+-(latest|\d[\d.]*)(\.[a-z-]+)?\.xml$/.test(n))
+    .sort()
+    .map((name) => ({ name, path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }))
+    .filter((f) => isDomainDoc(f.text));
+  const base = runOracle(oracle, inputs.map((f) => f.path));
+  const cases = [];
+  mkdirSync(tmpDir, { recursive: true });
+  for (const f of inputs) {
+    if (!base.get(f.path)?.ok) continue;
+    Object.entries(MUTATIONS).forEach(([kind, mutate], k) => {
+      const text = mutate(f.text);
+      if (text === null || text === f.text) return;
+      const path = join(tmpDir, `${k}-${f.name}`);
+      writeFileSync(path, text);
+      cases.push({ kind, name: f.name, path, text });
+    });
+  }
+  const answers = runOracle(oracle, cases.map((c) => c.path));
+  const rows = new Map();
+  const disagreements = [];
+  let agree = 0;
+  for (const c of cases) {
+    const lv = answers.get(c.path);
+    if (!lv || lv.crashed) continue;
+    const vxv = virtxmlVerdict(vx, 'domain', c.text, c.name);
+    const vxOk = vxv.errors.length === 0;
+    const row = rows.get(c.kind) ?? { mutation: c.kind, files: 0, 'libvirt refuses': 0, 'virtxml refuses': 0, agree: 0 };
+    rows.set(c.kind, row);
+    row.files++;
+    if (!lv.ok) row['libvirt refuses']++;
+    if (!vxOk) row['virtxml refuses']++;
+    if (lv.ok === vxOk) {
+      agree++;
+      row.agree++;
+      continue;
+    }
+    const first = vxv.errors[0];
+    disagreements.push({
+      file: `${c.kind}: ${c.name}`,
+      category: category(lv, vxv, c.text, CORPUS_VERSION),
+      libvirt: lv.ok ? 'accepts' : lv.error,
+      virtxml: vxOk ? 'accepts' : `${first.line}:${first.column} ${first.code}: ${first.message} (${first.path})`,
+    });
+  }
+  return { rows: [...rows.values()], total: [...rows.values()].reduce((s, r) => s + r.files, 0), agree, disagreements };
+}
+
 // ---------------------------------------------------------------- command line
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -219,4 +319,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(`agreement ${res.agree}/${res.total}; both reject ${res.bothReject}, with libvirt's message ${res.sameMessage}`);
   console.table(res.byCategory);
   if (process.argv.includes('--list')) for (const d of res.disagreements) console.log(`[${d.category}] ${d.file}\n   libvirt: ${d.libvirt}\n   virtxml: ${d.virtxml}`);
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const mut = runMutations({ corpus, oracle: oracleFromEnv(), vx, tmpDir: mkdtempSync(join(tmpdir(), 'virtxml-mut-')) });
+  console.table(mut.rows);
+  console.log(`mutations: agreement ${mut.agree}/${mut.total}`);
 }

@@ -12,9 +12,13 @@ import { parseDomainXml, parseNetworkXml } from '../src/index.js';
 import { domainSemanticDiagnostics } from '../src/validate/semantic-domain.js';
 import { networkSemanticDiagnostics } from '../src/validate/semantic-network.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
-import { oracleFromEnv, oracleVersion, run } from './libvirt-profile.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { oracleFromEnv, oracleVersion, run, runMutations } from './libvirt-profile.mjs';
 
 /** Recorded agreement floors (files with the same verdict), by the oracle's libvirt major version. */
+const MUTATION_FLOOR: Record<number, number> = { 9: 2625, 11: 2748 };
 const FLOOR: Record<number, { agree: number; sameMessage: number }> = {
   9: { agree: 1891, sameMessage: 68 },
   11: { agree: 2103, sameMessage: 74 },
@@ -24,9 +28,24 @@ const oracle = oracleFromEnv();
 const version = HAVE_CORPUS ? oracleVersion(oracle) : undefined;
 if (HAVE_CORPUS && version === undefined) console.warn('libvirt oracle not available (python3-libvirt, ../shared/tools/oracle-roundtrip.py): libvirt-profile conformance skipped');
 
+const vx = { parseDomainXml, parseNetworkXml, domainSemanticDiagnostics, networkSemanticDiagnostics };
+
 describe.skipIf(!HAVE_CORPUS || version === undefined)('libvirt profile conformance', () => {
+  it('agrees with libvirt on semantic breakages of valid corpus domains', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtxml-mutations-'));
+    try {
+      const res = runMutations({ corpus: CORPUS, oracle, vx, tmpDir: dir });
+      printTable('semantic mutations of valid corpus domains (libvirt vs the libvirt profile)', res.rows);
+      console.log(`mutations: agreement ${res.agree}/${res.total}`);
+      for (const d of res.disagreements) console.log(`[${d.category}] ${d.file}\n   libvirt: ${d.libvirt}\n   virtxml: ${d.virtxml}`);
+      expect(res.agree).toBeGreaterThanOrEqual(MUTATION_FLOOR[Math.floor(version! / 1e6)] ?? MUTATION_FLOOR[9]!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("agrees with libvirt's own verdict on the corpus", () => {
-    const res = run({ corpus: CORPUS, oracle, vx: { parseDomainXml, parseNetworkXml, domainSemanticDiagnostics, networkSemanticDiagnostics } });
+    const res = run({ corpus: CORPUS, oracle, vx });
     printTable(res.title, res.rows);
     console.log(`agreement ${res.agree}/${res.total} (${((100 * res.agree) / res.total).toFixed(1)}%); both reject ${res.bothReject}, with libvirt's message ${res.sameMessage}`);
     printTable('disagreements by reason', [res.byCategory]);

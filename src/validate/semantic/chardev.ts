@@ -35,12 +35,13 @@ export function checkChardevs(def: DomainDef, r: Reporter): void {
   for (const fam of ['serials', 'parallels', 'consoles', 'channels']) {
     for (const l of familyOf<Chr>(def, fam)) checkChrPath(l, r, fam === 'channels');
   }
-  // serial and parallel ports: one device a target port (`virDomainChrDefParseTargetXML` callers)
-  for (const fam of ['serials', 'parallels']) {
+  // ISA serial ports: one device a port (libvirt's test driver refuses two isa-serial targets on
+  // one port, and accepts two serials without a target type on one port)
+  {
     const ports = new Set<number>();
-    for (const l of familyOf<Chr & { target?: { port?: number } }>(def, fam)) {
+    for (const l of familyOf<Chr & { target?: { port?: number } }>(def, 'serials')) {
       const port = l.obj.target?.port;
-      if (port === undefined) continue;
+      if (port === undefined || l.obj.target?.type !== 'isa-serial') continue;
       if (ports.has(port)) {
         r.at(childOf(l, 'target', l.obj.target), 'libvirt-chardev-port', `internal error: target port '${port}' already allocated`, { attribute: 'port' });
       }
