@@ -371,6 +371,61 @@ function writeValue<T>(decl: Decl, key: string, type: ValueType<T>, v: T): strin
   return type.format(v);
 }
 
+type HeadWriter = (vals: unknown[], obj: Obj, ctx: FormatContext) => string;
+
+/**
+ * The writer of a declaration's known attributes, in declaration order.
+ * Compiled into straight-line code with each field's value type bound to its
+ * own call sites (so that `is`/`format` calls can be inlined); a loop where
+ * code cannot be generated.
+ */
+function headWriterOf(d: ElementDecl, c: Compiled): HeadWriter {
+  if (c.head) return c.head;
+  const fields = c.attrList.map(([, f]) => f);
+  const keys = c.attrList.map(([k]) => k);
+  const names = c.attrList.map(([k, f]) => f.xml ?? k);
+  const bad = (j: number, v: unknown) => formatError(d, keys[j]!, `${JSON.stringify(v)} is not a valid ${fields[j]!.type.name}`);
+  let w: HeadWriter;
+  try {
+    const params: string[] = [];
+    const args: unknown[] = [];
+    let body = 'let h = "", v, s;\n';
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j]!;
+      params.push(`T${j}`, `F${j}`);
+      args.push(f.type, f);
+      let cond = `(v = vals[${c.attrPos[j]}]) !== undefined`;
+      if (f.extension !== undefined) cond += ' && !ctx.stripExtensions';
+      if (f.when) cond += ` && F${j}.when(ctx, obj)`;
+      if (f.omit) cond += ` && !F${j}.omit(v, obj)`;
+      body +=
+        `if (${cond}) {\n` +
+        `  if (!T${j}.is(v)) throw bad(${j}, v);\n` +
+        `  s = T${j}.format(v);\n` +
+        `  h += ${JSON.stringify(' ' + names[j] + "='")} + (ESC.test(s) ? escape(s) : s) + "'";\n` +
+        `}\n`;
+    }
+    body += 'return h;';
+    const make = new Function(...params, 'bad', 'ESC', 'escape', `return function head(vals, obj, ctx) {\n${body}\n};`);
+    w = make(...args, bad, ESCAPE_TEST, escapeLibvirt) as HeadWriter;
+  } catch {
+    w = (vals, obj, ctx) => {
+      let h = '';
+      for (let j = 0; j < fields.length; j++) {
+        const v = vals[c.attrPos[j]!];
+        const f = fields[j]!;
+        if (v === undefined || !active(f, ctx, obj) || (f.omit && f.omit(v, obj))) continue;
+        h += attribute(names[j]!, writeValue(d, keys[j]!, f.type, v));
+      }
+      return h;
+    };
+  }
+  return (c.head = w);
+}
+
+/** The characters libvirt escapes (writer.ts's escapeLibvirt), tested before calling it. */
+const ESCAPE_TEST = /[<>&'"\x00-\x08\x0b\x0c\x0e-\x1f]/;
+
 function caseOf(decl: Decl, obj: Obj): ElementDecl {
   decl = resolveDecl(decl);
   if (decl.kind === 'element') return decl;
@@ -478,15 +533,8 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
     else if (k === EXTRA) extra = obj[k] as Extra;
   }
 
-  let head = '<' + d.name;
+  let head = '<' + d.name + (c.head ?? headWriterOf(d, c))(vals, obj, ctx);
   const attrList = c.attrList;
-  for (let j = 0; j < attrList.length; j++) {
-    const v = vals[c.attrPos[j]!];
-    if (v === undefined) continue;
-    const [key, f] = attrList[j]!;
-    if (!active(f, ctx, obj) || (f.omit && f.omit(v, obj))) continue;
-    head += attribute(f.xml ?? key, writeValue(d, key, f.type, v));
-  }
   if (extra?.attrs) for (const a of extra.attrs) head += attribute(a.name, a.value);
 
   const extras = extra?.nodes?.length ? new ExtraIndex(extra) : undefined;

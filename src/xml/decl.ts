@@ -317,6 +317,8 @@ export interface Compiled {
   childHits: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField, number]>;
   /** The parser's compiled builder for this declaration (see codec.ts), once made. */
   build: ((obj: AnyDef, vals: unknown[], extra: Extra | undefined) => void) | undefined;
+  /** The formatter's compiled writer of the start tag's known attributes (see codec.ts), once made. */
+  head: ((vals: unknown[], obj: AnyDef, ctx: FormatContext) => string) | undefined;
   /** Field key → position in the declaration (the formatter gathers a def's values by it). */
   keyIndex: Map<string, number>;
   /** Number of fields. */
@@ -374,6 +376,7 @@ export function compile(decl: ElementDecl): Compiled {
     childNames: [],
     childHits: [],
     build: undefined,
+    head: undefined,
     size: 0,
     attrPos: [],
     childPos: [],
