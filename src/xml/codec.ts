@@ -186,6 +186,19 @@ function findHit<H>(names: string[], hits: H[], map: Map<string, H>, name: strin
   return undefined;
 }
 
+/** Whether declarations may be compiled into generated code (off: the same work by plain loops). */
+let codegen = true;
+
+/**
+ * Turns code generation for declarations on or off, for hosts whose
+ * Content-Security-Policy forbids `new Function` (where it is detected and
+ * off anyway) and for tests of the plain paths. Takes effect for
+ * declarations not used yet.
+ */
+export function useCodegen(on: boolean): void {
+  codegen = on;
+}
+
 type Builder = (obj: Obj, vals: unknown[], extra: Extra | undefined) => void;
 
 /**
@@ -201,6 +214,7 @@ function builderOf(c: Compiled): Builder {
   const keys = c.keys;
   let b: Builder;
   try {
+    if (!codegen) throw new Error('code generation off');
     let body = 'let x;\n';
     for (let i = 0; i < keys.length; i++) body += `if ((x = v[${i}]) !== undefined) o[${JSON.stringify(keys[i])}] = x;\n`;
     body += `if (e !== undefined) o[${JSON.stringify(EXTRA)}] = e;`;
@@ -387,6 +401,7 @@ function headWriterOf(d: ElementDecl, c: Compiled): HeadWriter {
   const bad = (j: number, v: unknown) => formatError(d, keys[j]!, `${JSON.stringify(v)} is not a valid ${fields[j]!.type.name}`);
   let w: HeadWriter;
   try {
+    if (!codegen) throw new Error('code generation off');
     const params: string[] = [];
     const args: unknown[] = [];
     let body = 'let h = "", v, s;\n';
