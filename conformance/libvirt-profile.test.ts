@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { oracleFromEnv, oracleVersion, run, runMutations } from './libvirt-profile.mjs';
 
 /** Recorded agreement floors (files with the same verdict), by the oracle's libvirt major version. */
-const MUTATION_FLOOR: Record<number, number> = { 9: 2625, 11: 2748 };
+/**
+ * Mutations: the most disagreements allowed (all are QEMU-driver checks the
+ * test driver lacks, or the parser's known strictness), and a floor of the
+ * agreement rate. libvirt 9.0's test driver crashes now and then on a mutated
+ * file (a crash is no verdict and is left out), so the count of files varies.
+ */
+const MUTATION_CEILING: Record<number, number> = { 9: 55, 11: 55 };
+const MUTATION_RATE = 0.975;
 const FLOOR: Record<number, { agree: number; sameMessage: number }> = {
   9: { agree: 1891, sameMessage: 68 },
   11: { agree: 2103, sameMessage: 74 },
@@ -38,7 +45,9 @@ describe.skipIf(!HAVE_CORPUS || version === undefined)('libvirt profile conforma
       printTable('semantic mutations of valid corpus domains (libvirt vs the libvirt profile)', res.rows);
       console.log(`mutations: agreement ${res.agree}/${res.total}`);
       for (const d of res.disagreements) console.log(`[${d.category}] ${d.file}\n   libvirt: ${d.libvirt}\n   virtxml: ${d.virtxml}`);
-      expect(res.agree).toBeGreaterThanOrEqual(MUTATION_FLOOR[Math.floor(version! / 1e6)] ?? MUTATION_FLOOR[9]!);
+      expect(res.disagreements.length).toBeLessThanOrEqual(MUTATION_CEILING[Math.floor(version! / 1e6)] ?? MUTATION_CEILING[9]!);
+      expect(res.agree / res.total).toBeGreaterThanOrEqual(MUTATION_RATE);
+      for (const d of res.disagreements) expect(d.category).toMatch(/^(driver-only|parser-strict|oracle-version)$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

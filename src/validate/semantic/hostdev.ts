@@ -103,7 +103,10 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
           attribute: 'type',
         });
       }
-      if (h.driver) checkGroupMgmt(r, childOf(l, 'driver', h.driver), h.managed === true, l, vfioDefault);
+      if (h.driver) {
+        checkBackend(def, childOf(l, 'driver', h.driver), r);
+        checkGroupMgmt(r, childOf(l, 'driver', h.driver), h.managed === true, l, vfioDefault);
+      }
     }
     if (h.type === 'mdev') {
       const allowed = MDEV_ADDRESS[h.model] ?? [];
@@ -172,6 +175,25 @@ function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
       if (s.address === undefined) r.at(at, 'libvirt-hostdev-source', "XML error: 'address' must be specified for scsi hostdev source");
     }
   }
+}
+
+/**
+ * The backend a hypervisor can use (§3.2): qemu assigns with VFIO only
+ * (legacy KVM assignment is disabled since libvirt 5.7; 'xen' is libxl's),
+ * libxl with xen only. libvirt accepts the definition and refuses it when
+ * the domain starts, so these are warnings.
+ */
+function checkBackend(def: DomainDef, driver: Located<HostdevDriver>, r: Reporter): void {
+  const name = driver.obj.name;
+  if (name === undefined || def.type === undefined) return;
+  let message: string | undefined;
+  if (VFIO_DEFAULT.has(def.type)) {
+    if (name === 'kvm') message = "host doesn't support legacy PCI passthrough (legacy KVM device assignment is disabled since libvirt 5.7)";
+    if (name === 'xen') message = "QEMU does not support device assignment mode 'xen'";
+  } else if (def.type === 'xen' && name !== 'xen') {
+    message = `the libxl driver assigns PCI devices with the 'xen' backend only, not '${name}'`;
+  }
+  if (message) r.at(driver, 'libvirt-hostdev-backend', `${message} (refused when the domain starts)`, { attribute: 'name', severity: 'warning' });
 }
 
 /**
