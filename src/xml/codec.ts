@@ -49,7 +49,7 @@ const activeParses: ParseState[] = [];
  */
 function activeOrigin(st: ParseState, def: object): Origin | undefined {
   const i = st.objs.lastIndexOf(def);
-  return i < 0 ? undefined : { el: st.refs[i]!.el, path: st.refs[i]!, source: st.source };
+  return i < 0 ? undefined : { el: st.els[i]!, path: refOf(st, i), source: st.source };
 }
 
 /** The element (and its path) a parsed def object was read from, if known. */
@@ -94,9 +94,28 @@ function pathString(p: PathRef): string {
 
 interface ParseState {
   source: XmlSource;
-  /** Every def object read so far, in element start order, and the path of its element (same index). */
+  /**
+   * Every def object read so far, in element start order, its element and
+   * the index of its parent's entry (-1: the root). Paths are made from these
+   * only when asked for (an object per element that lives as long as the
+   * parse was a measurable share of the GC's work on large documents).
+   */
   objs: object[];
-  refs: PathRef[];
+  els: XmlElement[];
+  parents: number[];
+  base: string;
+}
+
+/** The path of entry `i`. */
+function refOf(st: ParseState, i: number): PathRef {
+  const p = st.parents[i]!;
+  return p < 0 ? { parent: undefined, el: st.els[i]!, base: st.base } : { parent: refOf(st, p), el: st.els[i]! };
+}
+
+/** The path of `el`: entry `at`'s element, or a child element of it (a value element has no entry of its own). */
+function refAt(st: ParseState, el: XmlElement, at: number): PathRef {
+  const ref = refOf(st, at);
+  return st.els[at] === el ? ref : { parent: ref, el };
 }
 
 function error(
@@ -104,10 +123,10 @@ function error(
   code: VirtXmlErrorCode,
   message: string,
   el: XmlElement,
-  pathRef: PathRef,
+  at: number,
   attributeName?: string,
 ): VirtXmlError {
-  const path = pathString(pathRef);
+  const path = pathString(refAt(st, el, at));
   const place = attributeName !== undefined ? st.source.attributePlace(el, attributeName) : st.source.elementPlace(el);
   return new VirtXmlError(code, message, {
     line: place.line,
@@ -121,7 +140,7 @@ function readValue<T>(
   type: ValueType<T>,
   raw: string,
   el: XmlElement,
-  path: PathRef,
+  at: number,
   attrName: string | undefined,
 ): T {
   const v = type.parse(raw);
@@ -132,24 +151,24 @@ function readValue<T>(
       'invalid-value',
       `Invalid value for ${what}: '${raw}'.${type.expected ? ' ' + type.expected : ''}`,
       el,
-      path,
+      at,
       attrName,
     );
   }
   return v;
 }
 
-function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, path: PathRef): ElementDecl {
+function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, at: number): ElementDecl {
   const xml = discriminatorXml(decl);
   const v = getAttribute(el, xml);
   if (v === undefined) {
     if (decl.defaultCase) return decl.cases[decl.defaultCase]!;
-    throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, path);
+    throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
   }
   const c = decl.cases[v];
   if (!c) {
     const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
-    throw error(st, 'unknown-variant', msg, el, path, xml);
+    throw error(st, 'unknown-variant', msg, el, at, xml);
   }
   return c;
 }
@@ -228,13 +247,15 @@ function builderOf(c: Compiled): Builder {
   return (c.build = b);
 }
 
-function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef): Obj {
-  const r = resolveDecl(decl);
-  const d = r.kind === 'union' ? resolveCase(st, r, el, path) : r;
-  const c = compile(d);
+function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number): Obj {
   const obj: Obj = {};
+  const at = st.objs.length;
   st.objs.push(obj);
-  st.refs.push(path);
+  st.els.push(el);
+  st.parents.push(parent);
+  const r = resolveDecl(decl);
+  const d = r.kind === 'union' ? resolveCase(st, r, el, at) : r;
+  const c = compile(d);
   // values by field position; the def gets them in declaration order at the end, so
   // every def of a declaration has its keys in one order (fewer shapes, faster stores)
   const vals: unknown[] = new Array(c.size);
@@ -244,7 +265,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
     const hit = findHit(c.attrNames, c.attrHits, c.attrs, a.name);
-    if (hit) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, path, a.name);
+    if (hit) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, at, a.name);
     else ((extra ??= {}).attrs ??= []).push({ name: a.name, value: a.value });
   }
 
@@ -277,10 +298,9 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
       continue;
     }
     const [key, f, pos] = hit;
-    const childPath: PathRef = { parent: path, el: node };
     if (f.kind === 'list') {
       const arr = (vals[pos] ??= []) as Obj[];
-      arr.push(readElement(st, f.decl, node, childPath));
+      arr.push(readElement(st, f.decl, node, at));
       lastKey = key;
       lastIndex = arr.length;
       continue;
@@ -293,7 +313,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
     }
     switch (f.kind) {
       case 'child':
-        vals[pos] = readElement(st, f.decl, node, childPath);
+        vals[pos] = readElement(st, f.decl, node, at);
         break;
       case 'value': {
         let t = '';
@@ -302,7 +322,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
           if (k.type === 'text') t += k.text;
           else other = true;
         }
-        vals[pos] = readValue(st, f.type, t, node, childPath, undefined);
+        vals[pos] = readValue(st, f.type, t, node, at, undefined);
         if (other) extra = keepOwn(extra, key, node);
         break;
       }
@@ -318,26 +338,26 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, path: PathRef):
     lastIndex = undefined;
   }
 
-  if (c.text && text !== undefined) vals[c.textPos] = readValue(st, c.text[1].type, text, el, path, undefined);
+  if (c.text && text !== undefined) vals[c.textPos] = readValue(st, c.text[1].type, text, el, at, undefined);
 
   for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
   for (const [key, f, pos] of c.required) {
     if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);
     if (f.kind === 'attr') {
-      throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, path);
+      throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
     }
-    if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, path);
-    throw error(st, 'missing-element', `Missing <${xml}> element in <${el.name}>`, el, path);
+    if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, at);
+    throw error(st, 'missing-element', `Missing <${xml}> element in <${el.name}>`, el, at);
   }
   (c.build ?? builderOf(c))(obj, vals, extra);
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {
-      const at = failure.at ? activeOrigin(st, failure.at) : undefined;
-      throw at
-        ? error(st, failure.code, failure.message, at.el, at.path, failure.attribute)
-        : error(st, failure.code, failure.message, el, path, failure.attribute);
+      const i = failure.at ? st.objs.lastIndexOf(failure.at) : -1;
+      throw i >= 0
+        ? error(st, failure.code, failure.message, st.els[i]!, i, failure.attribute)
+        : error(st, failure.code, failure.message, el, at, failure.attribute);
     }
   }
   return obj;
@@ -352,11 +372,19 @@ export interface ParseWithOptions {
 
 /** Reads an element into a def, following its declaration. */
 export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, options: ParseWithOptions = {}): T {
-  const st: ParseState = { source, objs: [], refs: [] };
+  const st: ParseState = { source, objs: [], els: [], parents: [], base: options.basePath ?? '' };
   activeParses.push(st);
   try {
-    const value = readElement(st, decl, root, { parent: undefined, el: root, base: options.basePath ?? '' }) as T;
-    if (options.keepOrigins) for (let i = 0; i < st.objs.length; i++) kept.set(st.objs[i]!, { el: st.refs[i]!.el, path: st.refs[i]!, source });
+    const value = readElement(st, decl, root, -1) as T;
+    if (options.keepOrigins) {
+      // parents come before their children: one pass makes every path, sharing prefixes
+      const refs: PathRef[] = [];
+      for (let i = 0; i < st.objs.length; i++) {
+        const p = st.parents[i]!;
+        refs.push(p < 0 ? { parent: undefined, el: st.els[i]!, base: st.base } : { parent: refs[p]!, el: st.els[i]! });
+        kept.set(st.objs[i]!, { el: st.els[i]!, path: refs[i]!, source });
+      }
+    }
     return value;
   } finally {
     activeParses.pop();
