@@ -108,9 +108,3 @@ export function extraAttribute(obj: unknown, name: string): string | undefined {
   const extra = (obj as { $extra?: { attrs?: Array<{ name: string; value: string }> } } | undefined)?.$extra;
   return extra?.attrs?.find((a) => a.name === name)?.value;
 }
-
-/** Unknown child elements the parser kept, by name. */
-export function extraElements(obj: unknown, name: string): unknown[] {
-  const extra = (obj as { $extra?: { nodes?: Array<{ node: { type: string; name?: string } }> } } | undefined)?.$extra;
-  return (extra?.nodes ?? []).filter((e) => e.node.type === 'element' && e.node.name === name).map((e) => e.node);
-}
