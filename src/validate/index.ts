@@ -97,9 +97,10 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
     diagnostics.push({ severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) });
   }
   if (profile !== 'rng' && diagnostics.length < max) {
+    const schema = diagnostics.filter((d) => d.severity === 'error');
     for (const d of libvirtLayer(doc, kind, profile, file)) {
-      // one report per place: the schema's word is usually the clearer one
-      if (diagnostics.some((x) => x.line === d.line && x.column === d.column)) continue;
+      // where the schema already refused a node, its word is the clearer one
+      if (schema.some((x) => x.line === d.line && x.column === d.column)) continue;
       if (diagnostics.length >= max) break;
       diagnostics.push(d);
     }

@@ -33,6 +33,12 @@ export function domainSemanticDiagnostics(def: DomainDef, options: SemanticOptio
   const r = new Reporter(options);
   checkDomain(def, r);
   checkOs(def, r);
+  checkDeviceRules(def, r);
+  return byPlace(r.diagnostics);
+}
+
+/** The rules about devices (all of a domain's, or a snippet's one device in `def.devices`). */
+export function checkDeviceRules(def: DomainDef, r: Reporter): void {
   checkDisks(def, r);
   checkControllers(def, r);
   checkInterfaces(def, r);
@@ -42,7 +48,6 @@ export function domainSemanticDiagnostics(def: DomainDef, options: SemanticOptio
   checkDriveAddresses(def, r);
   checkAliases(def, r);
   checkBootOrders(def, r);
-  return byPlace(r.diagnostics);
 }
 
 /** Diagnostics in document order; those without a place (defs built in code) follow, in the order of the rules. */
