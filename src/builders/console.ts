@@ -18,6 +18,14 @@ type PtyConsole = Extract<ConsoleDef, { type: 'pty' }>;
 type UnixChannel = Extract<ChannelDef, { type: 'unix' }>;
 type SpicevmcChannel = Extract<ChannelDef, { type: 'spicevmc' }>;
 
+/** Marks a serial port whose number the builder chose: `domain()` gives each such port the first free number. */
+export const AUTO_PORT: unique symbol = Symbol.for('virtxml.builders.autoPort');
+
+function autoPort<T extends object>(def: T, given: unknown): T {
+  if (given === undefined) Object.defineProperty(def, AUTO_PORT, { value: true, enumerable: false });
+  return def;
+}
+
 function port(v: unknown, path: string): number {
   if (v === undefined) return 0;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 3) throw builderError('invalid-value', `serial port must be 0-3, got ${show(v)}`, path);
@@ -29,7 +37,7 @@ export const serial = {
   /** A serial port on a host pty (`virsh console` reads it). */
   pty(options: { port?: number } = {}): BuiltDevice<PtySerial, 'serial'> {
     const def: PtySerial = { type: 'pty', target: { type: 'isa-serial', port: port(options.port, '/serial/target/@port'), model: { name: 'isa-serial' } } };
-    return builtDevice(def, 'serial', serialDevice);
+    return builtDevice(autoPort(def, options.port), 'serial', serialDevice);
   },
   /** A serial port on a unix socket libvirt listens on. */
   unix(path: string, options: { port?: number } = {}): BuiltDevice<UnixSerial, 'serial'> {
@@ -39,7 +47,7 @@ export const serial = {
       source: { mode: 'bind', path },
       target: { type: 'isa-serial', port: port(options.port, '/serial/target/@port'), model: { name: 'isa-serial' } },
     } as UnixSerial;
-    return builtDevice(def, 'serial', serialDevice);
+    return builtDevice(autoPort(def, options.port), 'serial', serialDevice);
   },
 };
 

@@ -19,15 +19,18 @@
  */
 import { domain as domainDecl, type DomainDef } from '../domain/domain.js';
 import { devices as devicesDecl, type DevicesDef } from '../domain/devices/devices.js';
+import type { SerialDef } from '../domain/devices/chardev.js';
 import type { DiskDef } from '../domain/devices/disk.js';
 import type { HostdevDef } from '../domain/devices/hostdev.js';
 import { hostdevKey, interfaceHostdev } from '../domain/hostdevs.js';
-import { formatDomainXml, parseDomainXml } from '../domain/index.js';
+import { formatDomainXml } from '../domain/index.js';
+import { validateXml } from '../validate/index.js';
 import { normaliseScaled, unitBytes } from '../domain/scaled.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { uuid as uuidType } from '../xml/values.js';
 import { attachMethods, deviceLists, familyOf, type Built, type BuiltDevice, type DeviceFamily } from './built.js';
 import { AUTO_TARGET, diskBusPrefix, diskName } from './disk.js';
+import { AUTO_PORT } from './console.js';
 import { builderError, nonEmpty, positiveInt, show } from './errors.js';
 
 /** A size with its unit: `'4 GiB'`, `'512MiB'`, `'2G'`, or `{ value: 4, unit: 'GiB' }`. */
@@ -132,7 +135,30 @@ function sortDevices(list: readonly AnyBuiltDevice[]): DevicesDef {
   });
   const disks = out.disks as Array<DiskDef & { [AUTO_TARGET]?: boolean }> | undefined;
   if (disks) out.disks = nameDisks(disks);
+  const serials = out.serials as Array<SerialDef & { [AUTO_PORT]?: boolean }> | undefined;
+  if (serials) out.serials = numberSerials(serials);
   return out as DevicesDef;
+}
+
+/** Serial ports: given numbers must differ; the others get the first free ones (0-3), as libvirt numbers them. */
+function numberSerials(serials: Array<SerialDef & { [AUTO_PORT]?: boolean }>): SerialDef[] {
+  const used = new Map<number, number>();
+  const portOf = (s: SerialDef) => (s.target as { port?: number } | undefined)?.port;
+  serials.forEach((s, i) => {
+    const p = portOf(s);
+    if (s[AUTO_PORT] || p === undefined) return;
+    const prev = used.get(p);
+    if (prev !== undefined) throw builderError('duplicate', `serial port ${p} given twice (serials ${prev + 1} and ${i + 1})`, `${devicePath('serials', i, serials.length)}/target/@port`);
+    used.set(p, i);
+  });
+  return serials.map((s, i) => {
+    if (!s[AUTO_PORT]) return s;
+    let n = 0;
+    while (used.has(n)) n++;
+    if (n > 3) throw builderError('invalid-value', 'more than 4 ISA serial ports', `${devicePath('serials', i, serials.length)}/target/@port`);
+    used.set(n, i);
+    return n === portOf(s) ? s : ({ ...s, target: { ...s.target, port: n } } as SerialDef);
+  });
 }
 
 function nameDisks(disks: Array<DiskDef & { [AUTO_TARGET]?: boolean }>): DiskDef[] {
@@ -293,12 +319,13 @@ export function domain(options: DomainOptions): BuiltDomain {
   }
   def.devices = devices;
 
-  // libvirt's parse-time rules, as the parser applies them to the XML this def writes
-  try {
-    parseDomainXml(formatDomainXml(def));
-  } catch (e) {
-    if (e instanceof VirtXmlError) throw e;
-    throw builderError('internal', `the built domain could not be read back: ${String(e)}`, '/domain');
+  // libvirt's schema, parse-time and define-time rules, as validateXml applies them to the
+  // XML this def writes: a domain() that returns is one libvirt (with virtxml's extensions) accepts
+  const xml = formatDomainXml(def);
+  const problem = validateXml(xml, { profile: 'virtxml' }).diagnostics.find((d) => d.severity === 'error');
+  if (problem) {
+    const code = problem.code === 'duplicate' || problem.code.includes('duplicate') ? 'duplicate' : problem.code === 'internal' ? 'internal' : 'invalid-value';
+    throw builderError(code, `${problem.message} [${problem.code}]`, problem.path);
   }
   return attachMethods(def, domainDecl, 'domain', (d, o) => formatDomainXml(d, o));
 }
