@@ -179,6 +179,20 @@ export type IpFamily = 'ipv4' | 'ipv6';
 
 /** An IP address in libvirt's written form (`virSocketAddrFormat`), with its family; undefined when invalid. */
 export function canonicalIp(text: string): { family: IpFamily; text: string } | undefined {
+  let c = ipCache.get(text);
+  if (c === undefined) {
+    const r = readIp(text);
+    c = r ? Object.freeze(r) : null;
+    if (ipCache.size >= 4096) ipCache.clear(); // bounded: configs reuse a few addresses
+    ipCache.set(text, c);
+  }
+  return c ?? undefined;
+}
+
+/** Parsed addresses by text (formatting a parsed def reads each address again). */
+const ipCache = new Map<string, { family: IpFamily; text: string } | null>();
+
+function readIp(text: string): { family: IpFamily; text: string } | undefined {
   if (text.includes(':')) {
     const pct = text.indexOf('%');
     const zone = pct >= 0 ? text.slice(pct) : '';
@@ -186,9 +200,15 @@ export function canonicalIp(text: string): { family: IpFamily; text: string } | 
     if (!w || zone === '%') return undefined;
     return { family: 'ipv6', text: formatIpv6(w) + zone };
   }
+  // the common case, already in libvirt's form (formatting a parsed def asks again)
+  if (CANONICAL_IPV4.test(text)) return { family: 'ipv4', text };
   const b = parseIpv4(text);
   return b ? { family: 'ipv4', text: b.join('.') } : undefined;
 }
+
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+/** A dotted quad without leading zeros: what inet_ntop writes, so it reads back as itself. */
+const CANONICAL_IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
 
 function ipType(name: string, family?: IpFamily): ValueType<string> {
   const read = (t: string) => {
