@@ -59,6 +59,7 @@ rows.push({ tool: 'virtxml validateXml, default profile (rng + libvirt + extensi
 const haveXmllint = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
 const oracle = join(tools, 'oracle-validate.sh');
 let xmllintPerFile;
+let rawXmllintPerFile;
 if (haveXmllint && existsSync(oracle)) {
   const samples = [];
   let invalid = 0;
@@ -78,6 +79,26 @@ if (haveXmllint && existsSync(oracle)) {
   rows.push({ tool: 'xmllint --relaxng, one batch (oracle-validate.sh)', files: files.length, invalid, 'µs/file': xmllintPerFile.toFixed(1) });
 } else {
   rows.push({ tool: 'xmllint --relaxng: not installed (apt-get install libxml2-utils)', files: 0, invalid: '', 'µs/file': '' });
+}
+
+// xmllint itself, one process per schema, without the oracle script's wrapper
+if (haveXmllint) {
+  const bySchema = { 'domain.rng': [], 'network.rng': [], 'networkport.rng': [] };
+  for (const f of files) {
+    const schema = f.includes('virnetworkportxml2xmldata') ? 'networkport.rng' : f.includes('/network') ? 'network.rng' : 'domain.rng';
+    bySchema[schema].push(f);
+  }
+  const samples = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = process.hrtime.bigint();
+    for (const [schema, list] of Object.entries(bySchema)) {
+      if (list.length) spawnSync('xmllint', ['--noout', '--relaxng', join(corpus, 'schemas', schema), ...list], { stdio: 'ignore', maxBuffer: 1 << 26 });
+    }
+    samples.push(ms(t0));
+  }
+  samples.sort((a, b) => a - b);
+  rawXmllintPerFile = perFile(samples[1]);
+  rows.push({ tool: 'xmllint --noout --relaxng, one process per schema', files: files.length, invalid: '', 'µs/file': rawXmllintPerFile.toFixed(1) });
 }
 
 const haveVxv = spawnSync('sh', ['-c', 'command -v virt-xml-validate'], { stdio: 'ignore' }).status === 0;
@@ -100,6 +121,10 @@ if (xmllintPerFile) {
   summary.push({ comparison: 'xmllint batch / virtxml rng (first pass)', speed: ratio(xmllintPerFile, perFile(coldMs)), goal: '≥ 3×' });
   summary.push({ comparison: 'xmllint batch / virtxml rng (steady)', speed: ratio(xmllintPerFile, perFile(rng.ms)), goal: '≥ 3×' });
   summary.push({ comparison: 'xmllint batch / virtxml default profile (steady)', speed: ratio(xmllintPerFile, perFile(def.ms)), goal: '' });
+}
+if (rawXmllintPerFile) {
+  summary.push({ comparison: 'raw xmllint / virtxml rng (first pass)', speed: ratio(rawXmllintPerFile, perFile(coldMs)), goal: '' });
+  summary.push({ comparison: 'raw xmllint / virtxml rng (steady)', speed: ratio(rawXmllintPerFile, perFile(rng.ms)), goal: '' });
 }
 if (vxvPerFile) {
   summary.push({ comparison: 'virt-xml-validate / virtxml rng (first pass)', speed: ratio(vxvPerFile, perFile(coldMs)), goal: '≥ 100×' });
