@@ -21,7 +21,26 @@ import { L3_MODES, type NetworkDef } from './network.js';
 export interface NetworkProblem {
   code: VirtXmlErrorCode;
   message: string;
+  /** Which of libvirt's rules (`name`, `bridge-name`, `element`, `bandwidth`, `pool`, `dhcp`, `portgroup`, `vlan`). */
+  rule: NetworkRule;
+  /**
+   * What the problem is about: a def object of `def`, its element path (for
+   * defs built in code, which have no source place) and the attribute at fault.
+   */
+  at: ProblemPlace;
 }
+
+export type NetworkRule = 'name' | 'bridge-name' | 'element' | 'bandwidth' | 'pool' | 'dhcp' | 'portgroup' | 'vlan';
+
+export interface ProblemPlace {
+  obj: object;
+  path: string;
+  attribute?: string;
+}
+
+const ROOT = '/network';
+/** `/network/portgroup[2]`, as paths are written: an index only where the name repeats. */
+const item = (parent: string, name: string, list: readonly unknown[], i: number): string => `${parent}/${name}${list.length > 1 ? `[${i + 1}]` : ''}`;
 
 export interface ValidateNetworkOptions {
   /** Answers whether a PCI device is an SR-IOV VF (its `physfn`). */
@@ -40,12 +59,16 @@ function isVirtualFunction(host: Pick<PciHost, 'physicalFunction'>, address: str
 
 export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOptions = {}): NetworkProblem[] {
   const out: NetworkProblem[] = [];
-  const add = (code: VirtXmlErrorCode, message: string) => out.push({ code, message });
+  const root: ProblemPlace = { obj: def, path: ROOT };
+  const add = (code: VirtXmlErrorCode, rule: NetworkRule, message: string, at: ProblemPlace = root) => out.push({ code, rule, message, at });
+  /** A child of the network, or the network itself when the element is absent. */
+  const child = (obj: object | undefined, name: string, attribute?: string): ProblemPlace =>
+    obj ? { obj, path: `${ROOT}/${name}`, ...(attribute !== undefined ? { attribute } : {}) } : root;
   const name = def.name;
   const fwd = def.forward;
   const mode = fwd?.mode;
   const modeName = mode ?? 'none';
-  if (name.includes('\n')) add('invalid-value', 'invalid char in name: 0x0a');
+  if (name.includes('\n')) add('invalid-value', 'name', 'invalid char in name: 0x0a');
 
   let bandwidthAllowed: boolean;
   if (L3_MODES.has(mode)) {
@@ -53,65 +76,80 @@ export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOpti
     const br = def.bridge?.name;
     if (br !== undefined && !br.includes('%d')) {
       const other = options.networks?.find((n) => n.name !== name && n.bridge?.name === br);
-      if (other) add('duplicate', `bridge name '${br}' already in use.`);
+      if (other) add('duplicate', 'bridge-name', `bridge name '${br}' already in use.`, child(def.bridge, 'bridge', 'name'));
     }
   } else {
     bandwidthAllowed = mode === 'bridge' && def.bridge?.name !== undefined;
-    const unsupported = (what: string) => add('unsupported', `Unsupported <${what}> element in network ${name} with forward mode='${modeName}'`);
-    if (def.mac) unsupported('mac');
-    if (def.ips?.length) unsupported('ip');
-    if (def.dns?.txts?.length || def.dns?.hosts?.length || def.dns?.srvs?.length) unsupported('dns');
-    if (def.domain) unsupported('domain');
+    const unsupported = (what: string, at: ProblemPlace) =>
+      add('unsupported', 'element', `Unsupported <${what}> element in network ${name} with forward mode='${modeName}'`, at);
+    if (def.mac) unsupported('mac', child(def.mac, 'mac'));
+    if (def.ips?.length) unsupported('ip', { obj: def.ips[0]!, path: item(ROOT, 'ip', def.ips, 0) });
+    if (def.dns?.txts?.length || def.dns?.hosts?.length || def.dns?.srvs?.length) unsupported('dns', child(def.dns, 'dns'));
+    if (def.domain) unsupported('domain', child(def.domain, 'domain'));
   }
   if (def.bandwidth && (def.bandwidth.inbound || def.bandwidth.outbound) && !bandwidthAllowed) {
-    add('unsupported', `Unsupported network-wide <bandwidth> element in network ${name} with forward mode='${modeName}'`);
+    add('unsupported', 'bandwidth', `Unsupported network-wide <bandwidth> element in network ${name} with forward mode='${modeName}'`, child(def.bandwidth, 'bandwidth'));
   }
 
   const ifs = fwd?.interfaces ?? [];
   const addrs = fwd?.addresses ?? [];
-  for (const i of ifs) {
+  const FWD = `${ROOT}/forward`;
+  ifs.forEach((i, n) => {
     if (mode === 'hostdev') {
       add(
         'unsupported',
+        'pool',
         `hostdev network '${name}' lists '${i.dev}' in the device pool, but hostdev networks require all devices to be listed by PCI address, not network device name`,
+        { obj: i, path: item(FWD, 'interface', ifs, n), attribute: 'dev' },
       );
     }
-  }
-  for (const a of addrs) {
+  });
+  addrs.forEach((a, n) => {
+    const at = { obj: a, path: item(FWD, 'address', addrs, n) };
     if (mode !== 'hostdev') {
       add(
         'unsupported',
+        'pool',
         `network '${name}' has forward mode '${modeName}'  but lists a device by PCI address in the device pool. This is only supported for networks with forward mode 'hostdev'`,
+        at,
       );
-      continue;
+      return;
     }
     const pci = pciAddressName(a);
     if (options.pciHost && !isVirtualFunction(options.pciHost, pci)) {
-      add('unsupported', `device '/sys/bus/pci/devices/${pci}' in network '${name}' is not an SR-IOV Virtual Function`);
+      add('unsupported', 'pool', `device '/sys/bus/pci/devices/${pci}' in network '${name}' is not an SR-IOV Virtual Function`, at);
     }
-  }
+  });
   if (Number(fwd?.pf !== undefined) + Number(ifs.length > 0) + Number(addrs.length > 0) > 1) {
-    add('unsupported', `<address>, <interface>, and <pf> elements of <forward> in network ${name} are mutually exclusive`);
+    add('unsupported', 'pool', `<address>, <interface>, and <pf> elements of <forward> in network ${name} are mutually exclusive`, child(fwd, 'forward'));
   }
 
   const dhcpFamilies = new Set<string>();
-  for (const ip of def.ips ?? []) {
-    if (!ip.dhcp?.ranges?.length && !ip.dhcp?.hosts?.length) continue;
+  const ips = def.ips ?? [];
+  ips.forEach((ip, n) => {
+    if (!ip.dhcp || (!ip.dhcp.ranges?.length && !ip.dhcp.hosts?.length)) return;
     const fam = ip.address !== undefined ? ipBytes(ip.address)?.family : undefined;
-    if (!fam) continue;
+    if (!fam) return;
     if (dhcpFamilies.has(fam)) {
       const v = fam === 'ipv4' ? 'IPv4' : 'IPv6';
-      add('unsupported', `Multiple ${v} dhcp sections found -- dhcp is supported only for a single ${v} address on each network`);
+      add('unsupported', 'dhcp', `Multiple ${v} dhcp sections found -- dhcp is supported only for a single ${v} address on each network`, {
+        obj: ip.dhcp,
+        path: `${item(ROOT, 'ip', ips, n)}/dhcp`,
+      });
     }
     dhcpFamilies.add(fam);
-  }
+  });
 
   const vlanAllowed = mode === 'hostdev' || mode === 'passthrough' || (mode === 'bridge' && def.virtualport?.type === 'openvswitch');
   const vlanUsed = (def.vlan?.tags?.length ?? 0) > 0;
   let badVlanUse = false;
   let defaultGroup: string | undefined;
   const seen = new Set<string>();
-  for (const pg of def.portgroups ?? []) {
+  const groups = def.portgroups ?? [];
+  let firstVlanGroup: ProblemPlace | undefined;
+  groups.forEach((pg, n) => {
+    const path = item(ROOT, 'portgroup', groups, n);
+    if (pg.vlan?.tags?.length && !firstVlanGroup) firstVlanGroup = { obj: pg.vlan, path: `${path}/vlan` };
     if (vlanUsed || (pg.vlan?.tags?.length ?? 0) > 0) {
       if (pg.virtualport) {
         if (mode !== 'bridge' || pg.virtualport.type !== 'openvswitch') badVlanUse = true;
@@ -121,18 +159,28 @@ export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOpti
       if (defaultGroup !== undefined) {
         add(
           'invalid-value',
+          'portgroup',
           `network '${name}' has multiple default <portgroup> elements (${defaultGroup} and ${pg.name}), but only one default is allowed`,
+          { obj: pg, path, attribute: 'default' },
         );
       } else defaultGroup = pg.name;
     }
-    if (seen.has(pg.name)) add('duplicate', `multiple <portgroup> elements with the same name (${pg.name}) in network '${name}'`);
+    if (seen.has(pg.name)) add('duplicate', 'portgroup', `multiple <portgroup> elements with the same name (${pg.name}) in network '${name}'`, { obj: pg, path, attribute: 'name' });
     seen.add(pg.name);
     if (pg.bandwidth && (pg.bandwidth.inbound || pg.bandwidth.outbound) && !bandwidthAllowed) {
-      add('unsupported', `Unsupported <bandwidth> element in network '${name}' in portgroup '${pg.name}' with forward mode='${modeName}'`);
+      add('unsupported', 'bandwidth', `Unsupported <bandwidth> element in network '${name}' in portgroup '${pg.name}' with forward mode='${modeName}'`, {
+        obj: pg.bandwidth,
+        path: `${path}/bandwidth`,
+      });
     }
-  }
+  });
   if (badVlanUse || (vlanUsed && !vlanAllowed && defaultGroup === undefined)) {
-    add('unsupported', `<vlan> element specified for network ${name}, whose type doesn't support vlan configuration`);
+    add(
+      'unsupported',
+      'vlan',
+      `<vlan> element specified for network ${name}, whose type doesn't support vlan configuration`,
+      def.vlan ? { obj: def.vlan, path: `${ROOT}/vlan` } : (firstVlanGroup ?? root),
+    );
   }
   return out;
 }
