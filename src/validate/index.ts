@@ -65,6 +65,11 @@ function internalDiagnostic(e: unknown, file: string | undefined): Diagnostic {
   return d;
 }
 
+/**
+ * Validates a libvirt XML document (or, with `kind`, a device snippet) and
+ * returns every problem found as a diagnostic with its code, line, column and
+ * element path. Never throws for bad input: malformed XML is a diagnostic too.
+ */
 export function validateXml(xml: string, options: ValidateOptions = {}): ValidationResult {
   const profile = options.profile ?? 'virtxml';
   const file = options.file;
@@ -96,7 +101,9 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   for (const p of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
     diagnostics.push({ severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) });
   }
-  if (profile !== 'rng' && diagnostics.length < max) {
+  // a root of another kind than asked for: nothing more to say about its content
+  const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
+  if (profile !== 'rng' && !wrongRoot && diagnostics.length < max) {
     const schema = diagnostics.filter((d) => d.severity === 'error');
     for (const d of libvirtLayer(doc, kind, profile, file)) {
       // where the schema already refused a node, its word is the clearer one
