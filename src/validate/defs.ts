@@ -123,7 +123,9 @@ function validatorFor(kind: DocumentKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     // strict mode is checked once, by test/json-schemas.test.ts; here it would triple the compile time
-    ajv ??= new Ajv2020({ strict: false, discriminator: true, allErrors: true });
+    // ajv's code optimiser and ref inlining cost 1.7× the compile time of the 660-def domain schema
+    // for ~5% faster checks (measured: 594 → 357 ms compile, 20 → 21 µs a corpus def)
+    ajv ??= new Ajv2020({ strict: false, discriminator: true, allErrors: true, code: { optimize: false }, inlineRefs: false });
     v = ajv.compile(defJsonSchema(kind));
     validators.set(kind, v);
   }
