@@ -7,11 +7,13 @@
 //   4. the core entry (dist/index.js) bundled by esbuild for the browser: no `node:` import and no
 //      Node built-in may be pulled in;
 //   5. that bundle run in a VM context with only browser globals (no process, Buffer, require):
-//      parse, format, validate and build must work.
+//      parse, format, validate and build must work;
+//   6. the shrunk type declarations (scripts/shrink-dts.mjs) give the same types as tsup's:
+//      every exported *Def type is assignable both ways between the two files.
 // Exits 1 on any problem; prints what it checked.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -137,6 +139,31 @@ function run(cmd, args) {
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
+/** Step 6: tsc over a file that assigns each exported def type of one .d.ts to the other's, both ways. */
+function sameTypes() {
+  const original = join(root, '.virtxml-tmp', 'dts-original', 'index.d.ts');
+  if (!existsSync(original)) return ['types: no unshrunk declarations in .virtxml-tmp/dts-original (run npm run build)'];
+  const shrunk = readFileSync(join(root, 'dist', 'index.d.ts'), 'utf8');
+  const names = [...new Set([...shrunk.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/type (\w+Def)\b/g)].map((x) => x[1])))];
+  if (names.length < 20) return [`types: only ${names.length} exported def types found in dist/index.d.ts`];
+  const dir = join(root, '.virtxml-tmp', 'dts-check');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'orig'), { recursive: true });
+  mkdirSync(join(dir, 'shrunk'), { recursive: true });
+  writeFileSync(join(dir, 'orig', 'index.d.ts'), readFileSync(original, 'utf8'));
+  writeFileSync(join(dir, 'shrunk', 'index.d.ts'), shrunk);
+  let src = "import type * as O from './orig/index.js';\nimport type * as S from './shrunk/index.js';\n";
+  for (const n of names) src += `export const a_${n}: O.${n} = null as unknown as S.${n};\nexport const b_${n}: S.${n} = null as unknown as O.${n};\n`;
+  writeFileSync(join(dir, 'check.ts'), src);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', noEmit: true, skipLibCheck: false, types: []}, files: ['check.ts'] }),
+  );
+  const r = run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]);
+  console.log(`types: ${names.length} exported def types the same in tsup's and the shrunk declarations${r.ok ? '' : ' — NOT'}`);
+  return r.ok ? [] : [`types: the shrunk declarations differ:\n${r.output}`];
+}
+
 async function main() {
   const problems = [];
   if (!existsSync(join(root, 'dist', 'index.js'))) {
@@ -170,6 +197,9 @@ async function main() {
   const smoke = await browserSmoke();
   if (smoke.length) problems.push(...smoke);
   else console.log('browser smoke: the bundle parses, formats, validates and builds in a context with only browser globals');
+
+  // 6. shrunk declarations
+  problems.push(...sameTypes());
 
   if (problems.length) {
     console.error(`\n${problems.length} package problem(s):\n- ${problems.join('\n- ')}`);
