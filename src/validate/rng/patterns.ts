@@ -26,6 +26,14 @@ export const enum K {
   After,
 }
 
+/** The functions applyAfter applies to an After's continuation. */
+export const enum AfterOp {
+  InterleaveLeft,
+  InterleaveRight,
+  Group,
+  After,
+}
+
 export interface NameClass {
   contains(ns: string, local: string): boolean;
   json: NameClassJson;
@@ -327,12 +335,21 @@ export class Patterns {
 
   // ---- derivatives
 
-  applyAfter(p: Pattern, f: (x: Pattern) => Pattern): Pattern {
+  /**
+   * applyAfter with the function spelled as an operation and its operand (no
+   * closure per call): the continuation of each After in `p` becomes
+   * `op(continuation, q)` — or `op(q, continuation)` for INTERLEAVE_RIGHT.
+   */
+  applyAfter(p: Pattern, op: AfterOp, q: Pattern): Pattern {
     switch (p.k) {
-      case K.After:
-        return this.after(p.a!, f(p.b!));
+      case K.After: {
+        const x = p.b!;
+        const y =
+          op === AfterOp.InterleaveLeft ? this.interleave(x, q) : op === AfterOp.InterleaveRight ? this.interleave(q, x) : op === AfterOp.Group ? this.group(x, q) : this.after(x, q);
+        return this.after(p.a!, y);
+      }
       case K.Choice:
-        return this.choice(this.applyAfter(p.a!, f), this.applyAfter(p.b!, f));
+        return this.choice(this.applyAfter(p.a!, op, q), this.applyAfter(p.b!, op, q));
       default:
         return this.notAllowed;
     }
@@ -358,25 +375,25 @@ export class Patterns {
         const a = p.a!;
         const b = p.b!;
         r = this.choice(
-          this.applyAfter(this.startTagOpen(a, ns, local, key), (x) => this.interleave(x, b)),
-          this.applyAfter(this.startTagOpen(b, ns, local, key), (x) => this.interleave(a, x)),
+          this.applyAfter(this.startTagOpen(a, ns, local, key), AfterOp.InterleaveLeft, b),
+          this.applyAfter(this.startTagOpen(b, ns, local, key), AfterOp.InterleaveRight, a),
         );
         break;
       }
       case K.OneOrMore: {
         const rest = this.choice(p, this.empty);
-        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (x) => this.group(x, rest));
+        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), AfterOp.Group, rest);
         break;
       }
       case K.Group: {
         const b = p.b!;
-        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => this.group(y, b));
+        const x = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), AfterOp.Group, b);
         r = p.a!.nullable ? this.choice(x, this.startTagOpen(b, ns, local, key)) : x;
         break;
       }
       case K.After: {
         const b = p.b!;
-        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), (y) => this.after(y, b));
+        r = this.applyAfter(this.startTagOpen(p.a!, ns, local, key), AfterOp.After, b);
         break;
       }
       default:
