@@ -45,8 +45,11 @@ function escapeLibxmlText(s: string): string {
   return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
 }
 
+const INDENTS: string[] = Array.from({ length: 64 }, (_, i) => '  '.repeat(i));
+
+/** Two spaces a level (made once: the formatter asks for one per element written). */
 export function indentOf(level: number): string {
-  return '  '.repeat(level);
+  return INDENTS[level] ?? '  '.repeat(level);
 }
 
 /** ` name='value'` in libvirt's form. */
