@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastReadXml } from '../src/xml/fast-reader.js';
 import { DEFAULT_MAX_DEPTH, readXml, readXmlSaxes } from '../src/xml/reader.js';
+import type { VirtXmlError } from '../src/xml/errors.js';
 import type { XmlElement } from '../src/xml/tree.js';
 
 const CORPUS = process.env.VIRTXML_CORPUS ?? join(__dirname, '..', '..', 'shared', 'libvirt-corpus');
@@ -44,8 +45,19 @@ function check(text: string, maxDepth = DEFAULT_MAX_DEPTH): Outcome {
   let reference: XmlElement | undefined;
   try {
     reference = readXmlSaxes(text, { maxDepth }).root;
-  } catch {
+  } catch (e) {
     if (fast !== undefined) expect.fail(`fast path accepted input saxes rejects: ${JSON.stringify(text)}`);
+    // and readXml reports the saxes path's error, place and all
+    const again = (() => {
+      try {
+        readXml(text, { maxDepth });
+      } catch (x) {
+        return x as VirtXmlError;
+      }
+      return expect.fail(`readXml accepted input the saxes path rejects: ${JSON.stringify(text)}`);
+    })();
+    const ref = e as VirtXmlError;
+    expect([again.code, again.message, again.line, again.column, again.path]).toEqual([ref.code, ref.message, ref.line, ref.column, ref.path]);
     return 'rejected';
   }
   if (fast === undefined) return 'declined';
@@ -337,6 +349,20 @@ describe('readXml fast path', () => {
     expect(fastReadXml('<a\r\n/>', 256)!.start).toBe(1);
     expect(fastReadXml('<a/>', 256)).toBeDefined();
     expect(fastReadXml('<a>\n  <b/>\n</a>', 256)).toStrictEqual(readXmlSaxes('<a>\n  <b/>\n</a>').root);
+  });
+
+  it('many attributes: duplicates found beyond the linear search too, in linear time', () => {
+    for (const k of [0, 5, 11, 12, 13, 40]) {
+      const names = Array.from({ length: 40 }, (_, m) => `a${m}`);
+      check(`<a ${names.map((x) => `${x}="1"`).join(' ')}/>`);
+      check(`<a ${names.map((x) => `${x}="1"`).join(' ')} a${k}="2"/>`);
+      expect(fastReadXml(`<a ${names.map((x) => `${x}="1"`).join(' ')} a${k % 40}="2"/>`, 256)).toBeUndefined();
+    }
+    const many = `<a ${Array.from({ length: 200_000 }, (_, m) => `a${m}="${m}"`).join(' ')}/>`;
+    const t0 = performance.now();
+    expect(fastReadXml(many, 256)!.attributes.length).toBe(200_000);
+    expect(fastReadXml(many.replace('/>', ' a7="x"/>'), 256)).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('depth limit: declines exactly where the saxes path refuses', () => {

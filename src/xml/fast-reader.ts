@@ -267,6 +267,7 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
       const start = c === CR && s.charCodeAt(j + 1) === LF ? lt + 1 : lt;
       const attributes: XmlAttribute[] = [];
       let declared: Map<string, string> | undefined;
+      let seen: Set<string> | undefined;
       let selfClosing = false;
       for (;;) {
         if (c === GT) {
@@ -307,7 +308,14 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
           value = decodeAttr(s, a, b);
           if (value === undefined) return undefined;
         }
-        for (let m = 0; m < attributes.length; m++) if (attributes[m]!.name === aname) return undefined;
+        // duplicates: a linear search on the few attributes an element usually has, a set beyond
+        if (attributes.length < 12) {
+          for (let m = 0; m < attributes.length; m++) if (attributes[m]!.name === aname) return undefined;
+        } else {
+          seen ??= new Set(attributes.map((x) => x.name));
+          if (seen.has(aname)) return undefined;
+          seen.add(aname);
+        }
         attributes.push({ name: aname, value });
         if (aname.charCodeAt(0) === 120 /* x */ && (aname === 'xmlns' || aname.startsWith('xmlns:'))) {
           declared ??= new Map(scopes[scopes.length - 1]);
@@ -355,6 +363,24 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
     for (;;) {
       const lt2 = s.indexOf('<', i);
       if (lt2 < 0) return undefined;
+      c = s.charCodeAt(lt2 + 1);
+      if (lt2 > i) {
+        let k = i;
+        while (k < lt2 && isS(s.charCodeAt(k))) k++;
+        if (k === lt2) {
+          // Indentation: the saxes path adds it as a text node and drops it
+          // again before an element, comment or PI, and at the end tag after
+          // an element, comment or PI. It is only ever kept before a CDATA
+          // section, or as the only content or after a CDATA section at the end tag.
+          let keep: boolean;
+          if (c === SLASH) {
+            const kids = parent!.children;
+            keep = kids.length === 0 || kids[kids.length - 1]!.type === 'text';
+          } else keep = c === BANG && s.startsWith('<![CDATA[', lt2);
+          if (keep) addText(parent!, cr ? s.slice(i, lt2).replace(NEWLINES, '\n') : s.slice(i, lt2), false);
+          i = lt2;
+        }
+      }
       if (lt2 > i) {
         if (nextCdataEnd < i) {
           nextCdataEnd = s.indexOf(']]>', i);
@@ -376,7 +402,6 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
         addText(parent!, text, false);
       }
       i = lt2;
-      c = s.charCodeAt(i + 1);
       if (c === BANG && s.startsWith('<![CDATA[', i)) {
         const a = i + 9;
         const end = s.indexOf(']]>', a);
