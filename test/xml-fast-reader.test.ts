@@ -407,7 +407,8 @@ describe('readXml fast path', () => {
       { numRuns: RUNS || 4000 },
     );
     console.log('damaged corpus files:', counts);
-    expect(counts.accepted).toBeGreaterThan(100);
+    // most damage breaks the file (about 3% survive it): some must have been compared tree to tree
+    expect(counts.accepted).toBeGreaterThan((RUNS || 4000) / 200);
   });
 
   it('arbitrary strings of XML pieces (property)', () => {
