@@ -266,6 +266,13 @@ describe('readXml fast path', () => {
       '<?xml version="1.0"?><?xml version="1.0"?><a/>',
       '<a><?xml version="1.0"?></a>',
       '<?xml-stylesheet href="x"?><a/>',
+      // XML 1.1 (any version but 1.0 switches saxes to it): NEL and LS are line ends, C1 controls forbidden
+      '<?xml version="1.1"?><a>\u0085\u2028</a>',
+      '<?xml version="1.1"?><a>\r\u0085</a>',
+      '<?xml version="1.1"?><a x="\u0085"/>',
+      '<?xml version="1.2"?><a>\u2028</a>',
+      '<?xml version="1.1"?><a>\u007f</a>',
+      '<?xml version="1.1"?><a/>',
       '<a>x<?pi?>y</a>',
       '<a><?pi   body  ?></a>',
       '<a><?pi??></a>',
