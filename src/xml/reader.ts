@@ -1,5 +1,8 @@
 /**
- * XML reader on saxes. Produces the positioned tree of ./tree.ts.
+ * XML reader. Produces the positioned tree of ./tree.ts: through the fast
+ * path of ./fast-reader.ts for the common subset of XML, and through saxes
+ * for anything else and for every error (so errors and their places are
+ * saxes' alone).
  *
  * Guards (all configurable): maximum input size and element depth. A DOCTYPE
  * is refused outright, so no entity can be declared; saxes itself only knows
