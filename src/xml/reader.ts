@@ -1,5 +1,8 @@
 /**
- * XML reader on saxes. Produces the positioned tree of ./tree.ts.
+ * XML reader. Produces the positioned tree of ./tree.ts: through the fast
+ * path of ./fast-reader.ts for the common subset of XML, and through saxes
+ * for anything else and for every error (so errors and their places are
+ * saxes' alone).
  *
  * Guards (all configurable): maximum input size and element depth. A DOCTYPE
  * is refused outright, so no entity can be declared; saxes itself only knows
@@ -8,6 +11,7 @@
  */
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
+import { fastReadXml } from './fast-reader.js';
 import { XmlSource } from './source.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './tree.js';
 
@@ -70,7 +74,25 @@ class Abort {
   constructor(readonly error: VirtXmlError) {}
 }
 
+/**
+ * Reads an XML document into the positioned tree. The common case takes a
+ * hand-written fast path (./fast-reader.ts) that builds the same tree; any
+ * input outside its subset, and every error, goes through saxes.
+ */
 export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
+  if (typeof text === 'string' && text.length <= (options.maxSize ?? DEFAULT_MAX_SIZE)) {
+    const root = fastReadXml(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+    if (root) return { root, source: new XmlSource(text, options.file) };
+  }
+  return readXmlSaxes(text, options);
+}
+
+/**
+ * The saxes path of {@link readXml}: the reference the fast path is tested
+ * against, and the single source of errors and their places.
+ * @internal
+ */
+export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocument {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const source = new XmlSource(text, options.file);
