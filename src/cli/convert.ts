@@ -5,7 +5,7 @@
  * parse-time rules apply to it too. Exit codes: 0 converted, 1 the input is
  * not a valid def (diagnostics on stderr), 2 usage or I/O error.
  */
-import { readFileSync } from 'node:fs';
+import { isUsageError, readInput, UsageError } from './usage.js';
 import { parseArgs } from 'node:util';
 import { domain } from '../domain/domain.js';
 import { formatDomainXml, parseDomainXml } from '../domain/index.js';
@@ -35,8 +35,6 @@ Exit status: 0 converted, 1 the input is not a valid def (diagnostics on stderr)
 
 const DOC_KINDS = Object.keys(DEF_SCHEMAS) as DocumentKind[];
 const ROOTS: Record<DocumentKind, Decl> = { domain, network: networkDef, networkport: networkPort };
-
-class UsageError extends Error {}
 
 /** The converter said no: diagnostics for stderr, exit 1. */
 class Refused extends Error {
@@ -188,12 +186,7 @@ export function cmdConvert(args: string[]): number {
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one FILE' : 'no FILE given');
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const text = readInput(file);
     const kind = values.kind as DocumentKind | undefined;
     const out =
       values.to === 'json'
@@ -206,8 +199,7 @@ export function cmdConvert(args: string[]): number {
       process.stderr.write(e.lines.join('\n') + '\n');
       return 1;
     }
-    const parseError = e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || parseError) {
+    if (isUsageError(e)) {
       process.stderr.write(`virtxml convert: ${(e as Error).message}\nRun 'virtxml convert --help' for usage.\n`);
       return 2;
     }

@@ -4,7 +4,7 @@
  * written). Node-only edge. Exit codes: 0 planned, 1 the manager refuses
  * (the error is printed), 2 usage or I/O error.
  */
-import { readFileSync } from 'node:fs';
+import { isUsageError, readInput as read, UsageError } from './usage.js';
 import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
@@ -25,15 +25,6 @@ IOMMU groups group='auto' takes. Nothing is written to the host.
   --force              take IOMMU groups that hold critical host devices
   --json               print the plan as JSON`;
 
-class UsageError extends Error {}
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined }): PciHost {
   if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
@@ -149,7 +140,7 @@ export function cmdHostdev(args: string[]): number {
         throw new UsageError(`hostdev: unknown subcommand '${sub}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(e)) {
       process.stderr.write(`virtxml: ${e.message}\nRun 'virtxml hostdev --help' for usage.\n`);
       return 2;
     }

@@ -4,7 +4,7 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { readFileSync } from 'node:fs';
+import { isUsageError, readInput, UsageError } from './usage.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PciHostError, type PciHost } from '../pci/host.js';
@@ -23,17 +23,11 @@ SMBus: the host cannot give them away).
   --topology FILE      read a PCI topology JSON file instead (as the test fixtures)
   --json               print a JSON report`;
 
-class UsageError extends Error {}
 
 function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined }): { host: PciHost; source: string } {
   if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
   if (values.topology !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.topology, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read ${values.topology}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const text = readInput(values.topology);
     try {
       return { host: new MemoryPciHost(pciTopologyFromJson(text)), source: values.topology };
     } catch (e) {
@@ -104,8 +98,7 @@ export function cmdIommu(args: string[]): number {
     process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
     return 0;
   } catch (e) {
-    const parseError = e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || e instanceof PciHostError || parseError) {
+    if (isUsageError(e) || e instanceof PciHostError) {
       process.stderr.write(`virtxml iommu: ${(e as Error).message}\n`);
       return 2;
     }

@@ -3,7 +3,8 @@
  * Exit codes: 0 success, 1 a check failed (invalid or non-canonical input),
  * 2 usage or I/O error. User errors never print a stack trace.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { isUsageError, readInput as read, UsageError } from './usage.js';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   NetworkAllocator,
@@ -65,21 +66,11 @@ HELP.help = `Usage: virtxml help [COMMAND]
 
 Shows the list of commands, or a command's options (the same as 'virtxml COMMAND --help').`;
 
-class UsageError extends Error {}
-
 function out(s: string): void {
   process.stdout.write(s);
 }
 function err(s: string): void {
   process.stderr.write(s.endsWith('\n') ? s : s + '\n');
-}
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 function describe(file: string, e: unknown): string {
@@ -224,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageError(e)) {
       err(`virtxml: ${e.message}\nRun 'virtxml --help' for usage.`);
       return 2;
     }

@@ -4,6 +4,7 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
+import { ioMessage, isUsageError, UsageError } from './usage.js';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,18 +32,12 @@ const FORMATS = ['text', 'json', 'github', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 const KINDS: readonly string[] = ['domain', 'network', 'networkport', ...DEVICE_KINDS];
 
-class UsageError extends Error {}
-
 /** One file's outcome: a validation result, or the I/O error that kept it from being read. */
 export interface FileResult extends Partial<ValidationResult> {
   file: string;
   valid: boolean;
   diagnostics: Diagnostic[];
   ioError?: string;
-}
-
-function ioMessage(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 /**
@@ -237,8 +232,7 @@ export function cmdValidate(args: string[]): number {
     if (errors.length || results.some((r) => r.ioError)) return 2;
     return results.every((r) => r.valid) ? 0 : 1;
   } catch (e) {
-    const parseError = e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || parseError) {
+    if (isUsageError(e)) {
       process.stderr.write(`virtxml validate: ${(e as Error).message}\nRun 'virtxml validate --help' for usage.\n`);
       return 2;
     }
