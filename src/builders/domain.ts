@@ -21,8 +21,6 @@ import { domain as domainDecl, type DomainDef } from '../domain/domain.js';
 import { devices as devicesDecl, type DevicesDef } from '../domain/devices/devices.js';
 import type { SerialDef } from '../domain/devices/chardev.js';
 import type { DiskDef } from '../domain/devices/disk.js';
-import type { HostdevDef } from '../domain/devices/hostdev.js';
-import { hostdevKey, interfaceHostdev } from '../domain/hostdevs.js';
 import { formatDomainXml } from '../domain/index.js';
 import { validateXml } from '../validate/index.js';
 import { normaliseScaled, unitBytes } from '../domain/scaled.js';
@@ -302,21 +300,6 @@ export function domain(options: DomainOptions): BuiltDomain {
     devices.memballoon = { model: options.memballoon };
   }
   checkBoot(devices, os.boot !== undefined);
-  // libvirt's duplicate check spans <hostdev> and <interface type='hostdev'> (virDomainHostdevMatch)
-  const items: Array<[HostdevDef, string]> = [];
-  const hostdevs = devices.hostdevs ?? [];
-  const interfaces = devices.interfaces ?? [];
-  hostdevs.forEach((h, i) => items.push([h, devicePath('hostdevs', i, hostdevs.length)]));
-  interfaces.forEach((n, i) => {
-    const h = interfaceHostdev(n);
-    if (h) items.push([h, devicePath('interfaces', i, interfaces.length)]);
-  });
-  const seen = new Set<string>();
-  for (const [h, path] of items) {
-    const k = hostdevKey(h);
-    if (seen.has(k)) throw builderError('duplicate', `Hostdev already exists in the domain configuration (${k.replace(/^pci:/, 'PCI ')})`, path);
-    seen.add(k);
-  }
   def.devices = devices;
 
   // libvirt's schema, parse-time and define-time rules, as validateXml applies them to the
