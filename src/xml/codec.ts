@@ -2,6 +2,7 @@
  * The interpreter that turns declarations into a parser and a formatter.
  * Both walk the same declaration, so they cannot drift apart.
  */
+import { elementPath, type PathRef } from './path.js';
 import {
   compile,
   discriminatorXml,
@@ -57,39 +58,7 @@ export function originOf(def: object): { el: XmlElement; path: string; source: X
   let o: Origin | undefined;
   for (let i = activeParses.length - 1; i >= 0 && !o; i--) o = activeOrigin(activeParses[i]!, def);
   o ??= kept.get(def);
-  return o && { el: o.el, path: pathString(o.path), source: o.source };
-}
-
-/**
- * An element path, built only when it is needed (errors, originOf): making
- * `/domain/devices/hostdev[2]` for every element would cost a scan of the
- * siblings each time, quadratic in the number of devices.
- */
-interface PathRef {
-  parent: PathRef | undefined;
-  el: XmlElement;
-  /** Set on the root: the path prefix. */
-  base?: string;
-  text?: string;
-}
-
-function pathString(p: PathRef): string {
-  if (p.text !== undefined) return p.text;
-  let text: string;
-  if (!p.parent) text = (p.base ?? '') + '/' + p.el.name;
-  else {
-    const siblings = p.parent.el.children;
-    let n = 0;
-    let index = 0;
-    for (const c of siblings) {
-      if (c.type === 'element' && c.name === p.el.name) {
-        n++;
-        if (c === p.el) index = n;
-      }
-    }
-    text = pathString(p.parent) + '/' + p.el.name + (n > 1 ? `[${index}]` : '');
-  }
-  return (p.text = text);
+  return o && { el: o.el, path: elementPath(o.path), source: o.source };
 }
 
 interface ParseState {
@@ -126,7 +95,7 @@ function error(
   at: number,
   attributeName?: string,
 ): VirtXmlError {
-  const path = pathString(refAt(st, el, at));
+  const path = elementPath(refAt(st, el, at));
   const place = attributeName !== undefined ? st.source.attributePlace(el, attributeName) : st.source.elementPlace(el);
   return new VirtXmlError(code, message, {
     line: place.line,

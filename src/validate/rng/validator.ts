@@ -8,6 +8,7 @@
  */
 import type { XmlElement, XmlNode } from '../../xml/tree.js';
 import type { XmlSource } from '../../xml/source.js';
+import { elementPath, type PathRef } from '../../xml/path.js';
 import type { CompiledGrammar } from './compiled.js';
 import { K, Patterns, isWhitespace, type NameClass, type Pattern } from './patterns.js';
 
@@ -43,10 +44,8 @@ function universe(g: CompiledGrammar, extensions: boolean): Patterns {
   return extensions ? (u.on ??= new Patterns(g, true)) : (u.off ??= new Patterns(g, false));
 }
 
-interface Frame {
-  el: XmlElement;
-  parent: Frame | undefined;
-}
+/** Where the walk is: an element and its ancestors (a path reference, text made on demand). */
+type Frame = PathRef;
 
 const LIST_LIMIT = 12;
 /** Error-path re-checks per document (see Walk.element). */
@@ -88,23 +87,7 @@ class Walk {
   }
 
   private path(f: Frame, attribute?: string): string {
-    const parts: string[] = [];
-    for (let x: Frame | undefined = f; x; x = x.parent) {
-      let name = x.el.name;
-      if (x.parent) {
-        let n = 0;
-        let index = 0;
-        for (const c of x.parent.el.children) {
-          if (c.type === 'element' && c.name === x.el.name) {
-            n++;
-            if (c === x.el) index = n;
-          }
-        }
-        if (n > 1) name += `[${index}]`;
-      }
-      parts.push(name);
-    }
-    return '/' + parts.reverse().join('/') + (attribute !== undefined ? `/@${attribute}` : '');
+    return elementPath(f) + (attribute !== undefined ? `/@${attribute}` : '');
   }
 
   private report(code: RngCode, message: string, f: Frame, attribute?: string): void {
