@@ -3,7 +3,7 @@
  * `lspci -D` print them) or `BB:SS.F` (domain 0, as `lspci` prints them).
  * Anything else is refused with a typed error naming the part that is wrong.
  */
-import type { PciAddressNumbers } from '../common/basictypes.js';
+import { checkPciAddress, type PciAddressNumbers } from '../common/basictypes.js';
 import { builderError, show } from './errors.js';
 
 /** A host PCI address with all four numbers. */
@@ -15,14 +15,12 @@ export type PciAddressInput = string | PciAddressNumbers;
 const FULL = /^(?:([0-9a-fA-F]+):)?([0-9a-fA-F]+):([0-9a-fA-F]+)\.([0-9a-fA-F]+)$/;
 
 function checkParts(a: PciAddressParts, text: string, path: string): PciAddressParts {
-  const bad = (what: string, max: string) =>
-    builderError('invalid-address', `invalid PCI address ${text}: ${what} must be <= ${max}`, path);
-  if (a.domain > 0xffffffff) throw bad('domain', '0xFFFFFFFF');
-  if (a.bus > 0xff) throw bad('bus', '0xFF');
-  if (a.slot > 0x1f) throw bad('slot', '0x1F');
-  if (a.function > 7) throw bad('function', '7');
+  if (a.domain > 0xffffffff) throw builderError('invalid-address', `invalid PCI address ${text}: domain must be <= 0xFFFFFFFF`, path);
+  // libvirt's virPCIDeviceAddressIsValid (bus, slot, function ranges; 0000:00:00.x is the host bridge)
+  const bad = checkPciAddress(a);
+  if (bad) throw builderError('invalid-address', `${bad.message} (${text})`, path);
   if (a.domain === 0 && a.bus === 0 && a.slot === 0) {
-    // libvirt's virPCIDeviceAddressIsValid: 0000:00:00.x is the host bridge, never assignable
+    // all zero is "not specified" to checkPciAddress; a builder needs an actual device
     throw builderError('invalid-address', `invalid PCI address ${text}: at least one of domain, bus, or slot must be > 0`, path);
   }
   return a;
