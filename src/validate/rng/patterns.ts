@@ -146,51 +146,50 @@ export class Patterns {
 
   /** Element names a static pattern can start with (see startTagOpen). */
   firstNames(p: Pattern): Set<string> | null {
-    if (p.firsts !== undefined) return p.firsts;
-    let r: Set<string> | null;
-    switch (p.k) {
-      case K.Choice:
-      case K.Interleave:
-        r = Patterns.union(this.firstNames(p.a!), this.firstNames(p.b!));
-        break;
-      case K.Group:
-        r = p.a!.nullable ? Patterns.union(this.firstNames(p.a!), this.firstNames(p.b!)) : this.firstNames(p.a!);
-        break;
-      case K.OneOrMore:
-      case K.After:
-        r = this.firstNames(p.a!);
-        break;
-      case K.Element:
-        r = Patterns.ncSet(p.nc!);
-        break;
-      default:
-        r = Patterns.NONE;
-    }
-    p.firsts = r;
-    return r;
+    return this.reachableNames(p, true);
   }
 
   /** Attribute names a static pattern can take (see attribute). */
   attributeNames(p: Pattern): Set<string> | null {
-    if (p.attrs !== undefined) return p.attrs;
+    return this.reachableNames(p, false);
+  }
+
+  /**
+   * The names of the element leaves startTagOpen can reach (`elements`), or
+   * of the attribute leaves attribute() can reach — the two walks differ only
+   * in a group's second half, which an element reaches only past a nullable
+   * first half. Memoised on the pattern.
+   */
+  private reachableNames(p: Pattern, elements: boolean): Set<string> | null {
+    const known = elements ? p.firsts : p.attrs;
+    if (known !== undefined) return known;
     let r: Set<string> | null;
     switch (p.k) {
       case K.Choice:
       case K.Interleave:
+        r = Patterns.union(this.reachableNames(p.a!, elements), this.reachableNames(p.b!, elements));
+        break;
       case K.Group:
-        r = Patterns.union(this.attributeNames(p.a!), this.attributeNames(p.b!));
+        r =
+          elements && !p.a!.nullable
+            ? this.reachableNames(p.a!, elements)
+            : Patterns.union(this.reachableNames(p.a!, elements), this.reachableNames(p.b!, elements));
         break;
       case K.OneOrMore:
       case K.After:
-        r = this.attributeNames(p.a!);
+        r = this.reachableNames(p.a!, elements);
+        break;
+      case K.Element:
+        r = elements ? Patterns.ncSet(p.nc!) : Patterns.NONE;
         break;
       case K.Attribute:
-        r = Patterns.ncSet(p.nc!);
+        r = elements ? Patterns.NONE : Patterns.ncSet(p.nc!);
         break;
       default:
         r = Patterns.NONE;
     }
-    p.attrs = r;
+    if (elements) p.firsts = r;
+    else p.attrs = r;
     return r;
   }
 
