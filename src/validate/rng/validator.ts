@@ -121,8 +121,7 @@ class Walk {
       const key = ns + '|' + local;
       let q = P.startTagOpen(p, ns, local, key);
       if (q.k === K.NotAllowed) {
-        const expected = new Set<string>();
-        this.expectedElements(p, expected, new Set());
+        const expected = this.expectedElements(p);
         const where = parent ? ` in <${parent.el.name}>` : '';
         const message = parent
           ? `element <${el.name}> is not allowed here${where}` + (expected.size ? `; expected ${quoteList(expected, '<', '>')}` : '; no more elements are allowed here')
@@ -235,58 +234,57 @@ class Walk {
 
   // ---- messages
 
-  /** Names of the elements `p` can start with (the first set of its current content). */
-  private expectedElements(p: Pattern, out: Set<string>, seen: Set<Pattern>): void {
-    if (seen.has(p)) return;
+  /**
+   * The element leaves `p` can start with (its current first set), or the
+   * attribute leaves it still allows — the walks of startTagOpen and
+   * attribute(), collecting instead of deriving.
+   */
+  private leaves(p: Pattern, elements: boolean, out = new Set<Pattern>(), seen = new Set<Pattern>()): Set<Pattern> {
+    if (seen.has(p)) return out;
     seen.add(p);
     switch (p.k) {
       case K.Choice:
       case K.Interleave:
-        this.expectedElements(p.a!, out, seen);
-        this.expectedElements(p.b!, out, seen);
+        this.leaves(p.a!, elements, out, seen);
+        this.leaves(p.b!, elements, out, seen);
         break;
       case K.Group:
-        this.expectedElements(p.a!, out, seen);
-        if (p.a!.nullable) this.expectedElements(p.b!, out, seen);
+        this.leaves(p.a!, elements, out, seen);
+        if (!elements || p.a!.nullable) this.leaves(p.b!, elements, out, seen);
         break;
       case K.OneOrMore:
       case K.After:
-        this.expectedElements(p.a!, out, seen);
+        this.leaves(p.a!, elements, out, seen);
         break;
       case K.Element:
-        ncNames(p.nc!, out);
+      case K.Attribute:
+        if ((p.k === K.Element) === elements) out.add(p);
         break;
       default:
     }
+    return out;
+  }
+
+  /** Names of the elements `p` can start with. */
+  private expectedElements(p: Pattern): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.leaves(p, true)) ncNames(e.nc!, out);
+    return out;
   }
 
   /** Attribute patterns still allowed in `p`, by local name. */
-  private attributesOf(p: Pattern, out: Map<string, Pattern[]>, seen: Set<Pattern>): void {
-    if (seen.has(p)) return;
-    seen.add(p);
-    switch (p.k) {
-      case K.Choice:
-      case K.Interleave:
-      case K.Group:
-        this.attributesOf(p.a!, out, seen);
-        this.attributesOf(p.b!, out, seen);
-        break;
-      case K.OneOrMore:
-      case K.After:
-        this.attributesOf(p.a!, out, seen);
-        break;
-      case K.Attribute: {
-        const names = new Set<string>();
-        ncNames(p.nc!, names);
-        for (const n of names) {
-          const list = out.get(n) ?? [];
-          list.push(p);
-          out.set(n, list);
-        }
-        break;
+  private attributesOf(p: Pattern): Map<string, Pattern[]> {
+    const out = new Map<string, Pattern[]>();
+    for (const a of this.leaves(p, false)) {
+      const names = new Set<string>();
+      ncNames(a.nc!, names);
+      for (const n of names) {
+        const list = out.get(n) ?? [];
+        list.push(a);
+        out.set(n, list);
       }
-      default:
     }
+    return out;
   }
 
   /** Attributes every remaining alternative of `p` still requires. */
@@ -370,8 +368,7 @@ class Walk {
   }
 
   private attributeProblem(q: Pattern, f: Frame, name: string, ns: string, local: string, value: string): void {
-    const all = new Map<string, Pattern[]>();
-    this.attributesOf(q, all, new Set());
+    const all = this.attributesOf(q);
     const candidates = (all.get(local) ?? []).filter((a) => a.nc!.contains(ns, local));
     if (candidates.length) {
       const want = this.wants(candidates.map((a) => a.a!));
@@ -389,8 +386,7 @@ class Walk {
 
   private missingAttributes(q: Pattern, f: Frame, forContent = false): void {
     if (forContent) {
-      const all = new Map<string, Pattern[]>();
-      this.attributesOf(q, all, new Set());
+      const all = this.attributesOf(q);
       const absent = [...all.keys()].filter((n) => !f.el.attributes.some((a) => a.name === n));
       this.report('rng-missing-attribute', `<${f.el.name}> lacks an attribute its content needs` + (absent.length ? ` (one of ${quoteList(absent, "'", "'")})` : ''), f);
       return;
@@ -400,8 +396,7 @@ class Walk {
       const list = [...req];
       this.report('rng-missing-attribute', `<${f.el.name}> lacks the required attribute${list.length > 1 ? 's' : ''} ${quoteList(list, "'", "'")}`, f);
     } else {
-      const all = new Map<string, Pattern[]>();
-      this.attributesOf(q, all, new Set());
+      const all = this.attributesOf(q);
       this.report('rng-missing-attribute', `<${f.el.name}> lacks a required attribute` + (all.size ? ` (one of ${quoteList(all.keys(), "'", "'")})` : ''), f);
     }
   }
@@ -419,8 +414,7 @@ class Walk {
   }
 
   private incomplete(content: Pattern, f: Frame): void {
-    const expected = new Set<string>();
-    this.expectedElements(content, expected, new Set());
+    const expected = this.expectedElements(content);
     // only the content part of each After matters
     const inner = (p: Pattern, out: Pattern[]): void => {
       if (p.k === K.Choice) {
