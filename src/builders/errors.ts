@@ -32,3 +32,10 @@ export function nonEmpty(v: unknown, what: string, path: string): string {
   if (typeof v !== 'string' || v.trim() === '') throw builderError('invalid-value', `${what} must be a non-empty string, got ${show(v)}`, path);
   return v;
 }
+
+/** `true`/`false` or left out, or a typed error. */
+export function bool(v: unknown, what: string, path: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw builderError('invalid-value', `${what} must be true or false, got ${show(v)}`, path);
+  return v;
+}

@@ -10,7 +10,7 @@ import type { GroupMgmt, HostdevDriver } from '../common/basictypes.js';
 import { hostdev as hostdevDecl, type HostdevDef, type PciHostdev } from '../domain/devices/hostdev.js';
 import { uuid as uuidType } from '../xml/values.js';
 import { builtDevice, type BuiltDevice } from './built.js';
-import { builderError, show } from './errors.js';
+import { bool, builderError, show } from './errors.js';
 import { deviceInfo, type DeviceInfoOptions } from './info.js';
 import { parsePciAddress, type PciAddressInput } from './pci-address.js';
 
@@ -63,12 +63,6 @@ export function hostdevDriver(d: HostdevDriverOptions | undefined, managed: bool
     out.groupMgmt = 'auto';
   }
   return out;
-}
-
-function bool(v: unknown, what: string, path: string): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw builderError('invalid-value', `${what} must be true or false, got ${show(v)}`, path);
-  return v;
 }
 
 /** A host PCI device for the guest: `<hostdev mode='subsystem' type='pci'>`. */

@@ -13,7 +13,7 @@ import type { HostdevInterface, InterfaceDef, NetworkInterface } from '../domain
 import { netInterface } from '../domain/devices/interface.js';
 import { INVALID, mac as macType } from '../xml/values.js';
 import { builtDevice, type BuiltDevice } from './built.js';
-import { builderError, nonEmpty, show } from './errors.js';
+import { bool, builderError, nonEmpty, show } from './errors.js';
 import { hostdevDriver, type HostdevDriverOptions } from './hostdev.js';
 import { deviceInfo, type DeviceInfoOptions } from './info.js';
 import { parsePciAddress, type PciAddressInput } from './pci-address.js';
@@ -95,8 +95,7 @@ function hostdev(
   address: PciAddressInput,
   options: Omit<InterfaceOptions, 'model'> & { managed?: boolean; driver?: HostdevDriverOptions; model?: never } = {},
 ): BuiltDevice<HostdevInterface, 'interface'> {
-  if (options.managed !== undefined && typeof options.managed !== 'boolean') throw builderError('invalid-value', `managed must be true or false, got ${show(options.managed)}`, '/interface/@managed');
-  const managed = options.managed ?? true;
+  const managed = bool(options.managed, 'managed', '/interface/@managed') ?? true;
   const def = {
     type: 'hostdev',
     managed,

@@ -17,7 +17,7 @@ import { VirtXmlError } from '../xml/errors.js';
 import { uuid as uuidType } from '../xml/values.js';
 import { attachMethods, type Built } from './built.js';
 import { checkName } from './domain.js';
-import { builderError, nonEmpty, show } from './errors.js';
+import { bool, builderError, nonEmpty, show } from './errors.js';
 import { hostdevDriver, type HostdevDriverOptions } from './hostdev.js';
 import { parsePciAddress, type PciAddressInput } from './pci-address.js';
 
@@ -159,8 +159,7 @@ function hostdevPool(options: HostdevPoolOptions): BuiltNetwork {
   const hasPf = options.pf !== undefined;
   const hasAddrs = options.addresses !== undefined;
   if (hasPf === hasAddrs) throw builderError('missing-element', 'a hostdev pool needs exactly one of pf (a PF device name) or addresses (its VFs)', '/network/forward');
-  if (options.managed !== undefined && typeof options.managed !== 'boolean') throw builderError('invalid-value', `managed must be true or false, got ${show(options.managed)}`, '/network/forward/@managed');
-  const managed = options.managed ?? true;
+  const managed = bool(options.managed, 'managed', '/network/forward/@managed') ?? true;
   const forward: NetworkForward = { mode: 'hostdev', managed };
   const driver = hostdevDriver(options.driver, managed, '/network/forward/driver');
   if (driver) forward.driver = driver;
