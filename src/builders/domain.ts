@@ -117,7 +117,8 @@ export function checkName(v: unknown, what: string, path: string): string {
   return s;
 }
 
-function checkUuid(v: unknown, path: string): string {
+/** A UUID in libvirt's form (`uuid` value type), or a typed error. */
+export function checkUuid(v: unknown, path: string): string {
   const u = typeof v === 'string' ? uuidType.parse(v) : undefined;
   if (typeof u !== 'string') throw builderError('invalid-value', `invalid UUID ${show(v)}`, path);
   return u;

@@ -14,9 +14,8 @@ import { formatNetworkXml, parseNetworkXml } from '../network/index.js';
 import { networkDef, type NetworkDef } from '../network/network.js';
 import type { NetworkIp } from '../network/ip.js';
 import { VirtXmlError } from '../xml/errors.js';
-import { uuid as uuidType } from '../xml/values.js';
 import { attachMethods, type Built } from './built.js';
-import { checkName } from './domain.js';
+import { checkName, checkUuid } from './domain.js';
 import { bool, builderError, nonEmpty, show } from './errors.js';
 import { hostdevDriver, type HostdevDriverOptions } from './hostdev.js';
 import { parsePciAddress, type PciAddressInput } from './pci-address.js';
@@ -70,11 +69,7 @@ export function parseCidr(v: unknown, path = '/network/ip'): { address: string; 
 function common(o: NetworkCommon): NetworkDef {
   if (typeof o !== 'object' || o === null) throw builderError('invalid-value', 'a network builder needs an options object', '/network');
   const def: NetworkDef = { name: checkName(o.name, 'network name', '/network/name') };
-  if (o.uuid !== undefined) {
-    const u = typeof o.uuid === 'string' ? uuidType.parse(o.uuid) : undefined;
-    if (typeof u !== 'string') throw builderError('invalid-value', `invalid UUID ${show(o.uuid)}`, '/network/uuid');
-    def.uuid = u;
-  }
+  if (o.uuid !== undefined) def.uuid = checkUuid(o.uuid, '/network/uuid');
   if (o.title !== undefined) def.title = nonEmpty(o.title, 'title', '/network/title');
   return def;
 }
