@@ -91,33 +91,27 @@ function entityAt(s: string, at: number): string | undefined {
 const NEWLINES = /\r\n?/g;
 const ATTR_SPACE = /\r\n|[\t\n\r]/g;
 
-/** Character data s[a, b): line ends normalised, references decoded; undefined if saxes would reject it. */
-function decodeText(s: string, a: number, b: number, cr: boolean): string | undefined {
-  let out = '';
-  let i = a;
-  for (;;) {
-    let amp = s.indexOf('&', i);
-    if (amp < 0 || amp >= b) amp = b;
-    const raw = s.slice(i, amp);
-    out += cr ? raw.replace(NEWLINES, '\n') : raw;
-    if (amp === b) return out;
-    const v = entityAt(s, amp);
-    if (v === undefined || ENTITY.lastIndex > b) return undefined;
-    out += v;
-    i = ENTITY.lastIndex;
-  }
+const enum Chars {
+  /** character data as written */
+  Text,
+  /** character data with CR or CRLF line ends, which become LF */
+  TextCr,
+  /** an attribute value (no quote inside): TAB/LF/CR/CRLF become a space, `<` is refused */
+  Attr,
 }
 
-/** Attribute value s[a, b) (no quote inside): TAB/LF/CR/CRLF become a space, references decoded, `<` refused. */
-function decodeAttr(s: string, a: number, b: number): string | undefined {
+/** Character data or an attribute value s[a, b), references decoded; undefined if saxes would reject it. */
+function decodeChars(s: string, a: number, b: number, kind: Chars): string | undefined {
   let out = '';
   let i = a;
   for (;;) {
     let amp = s.indexOf('&', i);
     if (amp < 0 || amp >= b) amp = b;
     const raw = s.slice(i, amp);
-    if (raw.indexOf('<') >= 0) return undefined;
-    out += raw.replace(ATTR_SPACE, ' ');
+    if (kind === Chars.Attr) {
+      if (raw.indexOf('<') >= 0) return undefined;
+      out += raw.replace(ATTR_SPACE, ' ');
+    } else out += kind === Chars.TextCr ? raw.replace(NEWLINES, '\n') : raw;
     if (amp === b) return out;
     const v = entityAt(s, amp);
     if (v === undefined || ENTITY.lastIndex > b) return undefined;
@@ -305,7 +299,7 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
         let value: string | undefined;
         if (k === b) value = s.slice(a, b);
         else {
-          value = decodeAttr(s, a, b);
+          value = decodeChars(s, a, b, Chars.Attr);
           if (value === undefined) return undefined;
         }
         // duplicates: a linear search on the few attributes an element usually has, a set beyond
@@ -393,7 +387,7 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
         }
         let text: string | undefined;
         if (nextAmp < lt2) {
-          text = decodeText(s, i, lt2, cr);
+          text = decodeChars(s, i, lt2, cr ? Chars.TextCr : Chars.Text);
           if (text === undefined) return undefined;
         } else {
           text = s.slice(i, lt2);
