@@ -3,6 +3,7 @@
  * throw, with a stable code and the element path the bad value would have
  * been written to (no line and column: the value was built in code).
  */
+import { canonicalIp } from '../common/networkcommon.js';
 import { VirtXmlError, type VirtXmlErrorCode } from '../xml/errors.js';
 
 /** A builder's refusal of a value, placed at the element path it was meant for. */
@@ -38,4 +39,11 @@ export function bool(v: unknown, what: string, path: string): boolean | undefine
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') throw builderError('invalid-value', `${what} must be true or false, got ${show(v)}`, path);
   return v;
+}
+
+/** An IPv4 address already in libvirt's written form (dotted quad, no leading zeros). */
+export function isIpv4(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const c = canonicalIp(v);
+  return c?.family === 'ipv4' && c.text === v;
 }

@@ -15,7 +15,7 @@ import { input as inputDecl } from '../domain/devices/input.js';
 import { video as videoDecl, type VideoDef } from '../domain/devices/video.js';
 import type { Infer } from '../xml/decl.js';
 import { builtDevice, type BuiltDevice } from './built.js';
-import { builderError, nonEmpty, show } from './errors.js';
+import { builderError, isIpv4, nonEmpty, show } from './errors.js';
 import { deviceInfo, type DeviceInfoOptions } from './info.js';
 
 export interface GraphicsOptions {
@@ -32,11 +32,10 @@ export interface GraphicsOptions {
 type VncGraphics = Extract<GraphicsDef, { type: 'vnc' }>;
 type SpiceGraphics = Extract<GraphicsDef, { type: 'spice' }>;
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
 
 function listenAddress(v: unknown): string {
-  if (typeof v !== 'string' || !(IPV4.test(v) || IPV6.test(v))) {
+  if (typeof v !== 'string' || !(isIpv4(v) || IPV6.test(v))) {
     throw builderError('invalid-value', `graphics listen must be an IP address (127.0.0.1, 0.0.0.0, ::1), got ${show(v)}`, '/graphics/listen/@address');
   }
   return v;

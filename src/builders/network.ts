@@ -16,7 +16,7 @@ import type { NetworkIp } from '../network/ip.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { attachMethods, type Built } from './built.js';
 import { checkName, checkUuid } from './domain.js';
-import { bool, builderError, nonEmpty, show } from './errors.js';
+import { bool, builderError, isIpv4, nonEmpty, show } from './errors.js';
 import { hostdevDriver, type HostdevDriverOptions } from './hostdev.js';
 import { parsePciAddress, type PciAddressInput } from './pci-address.js';
 
@@ -41,7 +41,6 @@ export interface L3NetworkOptions extends NetworkCommon {
   domain?: string;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function ipv4ToInt(s: string): number {
   return s.split('.').reduce((n, b) => n * 256 + parseInt(b, 10), 0);
@@ -53,7 +52,7 @@ function intToIpv4(n: number): string {
 /** Reads `a.b.c.d/prefix` (IPv4; prefix 8–30). */
 export function parseCidr(v: unknown, path = '/network/ip'): { address: string; prefix: number; network: number; broadcast: number } {
   const m = typeof v === 'string' ? /^([0-9.]+)\/(\d{1,2})$/.exec(v) : null;
-  if (!m || !IPV4.test(m[1]!)) throw builderError('invalid-value', `network ip must be an IPv4 address with a prefix, like '192.168.100.1/24', got ${show(v)}`, path);
+  if (!m || !isIpv4(m[1]!)) throw builderError('invalid-value', `network ip must be an IPv4 address with a prefix, like '192.168.100.1/24', got ${show(v)}`, path);
   const prefix = parseInt(m[2]!, 10);
   if (prefix < 8 || prefix > 30) throw builderError('invalid-value', `network prefix must be 8-30, got /${prefix}`, `${path}/@prefix`);
   const addr = ipv4ToInt(m[1]!);
@@ -97,7 +96,7 @@ function l3(o: L3NetworkOptions, forward: NetworkForward | undefined): BuiltNetw
   } else if (dhcp !== false) {
     for (const k of ['start', 'end'] as const) {
       const a = dhcp[k];
-      if (typeof a !== 'string' || !IPV4.test(a) || ipv4ToInt(a) <= c.network || ipv4ToInt(a) >= c.broadcast) {
+      if (typeof a !== 'string' || !isIpv4(a) || ipv4ToInt(a) <= c.network || ipv4ToInt(a) >= c.broadcast) {
         throw builderError('invalid-value', `DHCP range ${k} ${show(a)} is not a host address of ${intToIpv4(c.network)}/${c.prefix}`, `/network/ip/dhcp/range/@${k}`);
       }
     }
