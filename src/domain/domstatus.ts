@@ -17,10 +17,8 @@
  * `<job>`, …; `qemuDomainObjPrivateXMLFormat`) has no schema: it is kept as
  * XML, in place, between the deprecations and the domain.
  */
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
 import { attr, child, element, list, text, type Infer } from '../xml/decl.js';
-import { VirtXmlError } from '../xml/errors.js';
-import { readXml } from '../xml/reader.js';
 import { oneOf, str, uint } from '../xml/values.js';
 import { domain } from './domain.js';
 import type { FormatDomainOptions, ParseDomainOptions } from './index.js';
@@ -62,12 +60,7 @@ export type DomainStatusDef = Infer<typeof domstatus>;
 
 /** Parses a `<domstatus>` document (libvirt's status file of a running domain). */
 export function parseDomainStatusXml(xml: string, options: ParseDomainOptions = {}): DomainStatusDef {
-  const doc = readXml(xml, options);
-  if (doc.root.name !== 'domstatus') {
-    const p = doc.source.elementPlace(doc.root);
-    throw new VirtXmlError('xml-root', `expected root element <domstatus>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
-  }
-  return parseWith<DomainStatusDef>(domstatus, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseDocument<DomainStatusDef>(domstatus, xml, options);
 }
 
 /** Writes a `<domstatus>` as libvirt does: the domain inside in status form (`status` defaults to true). */

@@ -1,7 +1,7 @@
 /** Domain XML: parse and format `<domain>` documents. */
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
-import { readXml, type ReadOptions } from '../xml/reader.js';
+import type { ReadOptions } from '../xml/reader.js';
 import { domain, type DomainDef } from './domain.js';
 
 export * from './domain.js';
@@ -29,12 +29,7 @@ export interface ParseDomainOptions extends ReadOptions {
 
 /** Parses a `<domain>` document. Throws {@link VirtXmlError} with a place on bad input. */
 export function parseDomainXml(xml: string, options: ParseDomainOptions = {}): DomainDef {
-  const doc = readXml(xml, options);
-  if (doc.root.name !== 'domain') {
-    const p = doc.source.elementPlace(doc.root);
-    throw new VirtXmlError('xml-root', `expected root element <domain>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
-  }
-  return parseWith<DomainDef>(domain, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseDocument<DomainDef>(domain, xml, options);
 }
 
 /** Writes a domain def in libvirt's canonical form (as `virsh dumpxml` prints it). */

@@ -18,6 +18,7 @@ import {
   type UnionDecl,
 } from './decl.js';
 import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
+import { readXml, type ReadOptions } from './reader.js';
 import type { XmlSource } from './source.js';
 import { getAttribute, type XmlElement, type XmlNode } from './tree.js';
 import { INVALID, type ValueType } from './values.js';
@@ -622,4 +623,17 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
     return d.selfClose === false ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
   }
   return head + '>\n' + body + indentOf(level) + '</' + d.name + '>';
+}
+
+/**
+ * Reads a document whose root must be the element `decl` declares, and
+ * parses it with `decl`: an `xml-root` error (with its place) for another root.
+ */
+export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): T {
+  const doc = readXml(xml, options);
+  if (doc.root.name !== decl.name) {
+    const p = doc.source.elementPlace(doc.root);
+    throw new VirtXmlError('xml-root', `expected root element <${decl.name}>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
+  }
+  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
 }
