@@ -24,7 +24,6 @@ import type { DiskDef } from '../domain/devices/disk.js';
 import { formatDomainXml } from '../domain/index.js';
 import { validateXml } from '../validate/index.js';
 import { normaliseScaled, unitBytes } from '../domain/scaled.js';
-import { VirtXmlError } from '../xml/errors.js';
 import { uuid as uuidType } from '../xml/values.js';
 import { attachMethods, deviceLists, familyOf, type Built, type BuiltDevice, type DeviceFamily } from './built.js';
 import { AUTO_TARGET, diskBusPrefix, diskName } from './disk.js';
@@ -308,7 +307,7 @@ export function domain(options: DomainOptions): BuiltDomain {
   const xml = formatDomainXml(def);
   const problem = validateXml(xml, { profile: 'virtxml' }).diagnostics.find((d) => d.severity === 'error');
   if (problem) {
-    const code = problem.code === 'duplicate' || problem.code.includes('duplicate') ? 'duplicate' : problem.code === 'internal' ? 'internal' : 'invalid-value';
+    const code = problem.code.includes('duplicate') ? 'duplicate' : problem.code === 'internal' ? 'internal' : 'invalid-value';
     throw builderError(code, `${problem.message} [${problem.code}]`, problem.path);
   }
   return attachMethods(def, domainDecl, 'domain', (d, o) => formatDomainXml(d, o));
