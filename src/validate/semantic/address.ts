@@ -6,13 +6,13 @@
  * match (`virDomainDiskAddressDiskBusCompatibility`) and user aliases
  * (`virDomainDefValidateAliases`).
  */
+import { pciAddressName } from '../../common/basictypes.js';
 import type { DomainDef } from '../../domain/domain.js';
 import { childOf, type Located, type Reporter } from './context.js';
-import { devicesOf, hex, type AnyAddress, type DeviceEntry } from './devices.js';
+import { devicesOf, type AnyAddress, type DeviceEntry } from './devices.js';
 
 const QEMU_TYPES = new Set(['qemu', 'kvm']);
 
-const pciName = (a: AnyAddress) => `${hex(a.domain ?? 0, 4)}:${hex(a.bus ?? 0, 2)}:${hex(a.slot ?? 0, 2)}.${a.function ?? 0}`;
 const isZeroPci = (a: AnyAddress) => !a.domain && !a.bus && !a.slot && !a.function;
 
 /** Devices whose `<address type='pci'>` is the guest address of a PCI device (pci-root/pcie-root have none). */
@@ -38,10 +38,10 @@ export function checkPciAddresses(def: DomainDef, r: Reporter): void {
       continue;
     }
     if (qemu && domain !== 0 && addr['zpci'] === undefined) {
-      r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address ${pciName(addr)}. Only PCI domain 0 is available`, { attribute: 'domain' });
+      r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address ${pciAddressName(addr)}. Only PCI domain 0 is available`, { attribute: 'domain' });
       continue;
     }
-    const name = pciName(addr);
+    const name = pciAddressName(addr);
     if (used.has(name)) {
       r.at(at, 'libvirt-duplicate-address', `XML error: Attempted double use of PCI Address ${name}`);
       continue;

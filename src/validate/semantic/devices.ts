@@ -3,44 +3,21 @@
  * order (libvirt's `virDomainDeviceInfoIterate` visits the same set), and the
  * device-info pieces the cross-device rules read: alias and guest address.
  */
+import { devices as devicesDecl } from '../../domain/devices/devices.js';
 import type { DomainDef } from '../../domain/domain.js';
 import { itemPath, type Located } from './context.js';
 
-/** `<devices>` list keys and the element each list holds. */
-const LISTS: ReadonlyArray<readonly [string, string]> = [
-  ['disks', 'disk'],
-  ['controllers', 'controller'],
-  ['leases', 'lease'],
-  ['filesystems', 'filesystem'],
-  ['interfaces', 'interface'],
-  ['smartcards', 'smartcard'],
-  ['serials', 'serial'],
-  ['parallels', 'parallel'],
-  ['consoles', 'console'],
-  ['channels', 'channel'],
-  ['inputs', 'input'],
-  ['tpms', 'tpm'],
-  ['graphics', 'graphics'],
-  ['sounds', 'sound'],
-  ['audios', 'audio'],
-  ['videos', 'video'],
-  ['hostdevs', 'hostdev'],
-  ['redirdevs', 'redirdev'],
-  ['hubs', 'hub'],
-  ['watchdogs', 'watchdog'],
-  ['rngs', 'rng'],
-  ['panics', 'panic'],
-  ['shmems', 'shmem'],
-  ['memories', 'memory'],
-  ['cryptos', 'crypto'],
-];
-const SINGLES: ReadonlyArray<readonly [string, string]> = [
-  ['memballoon', 'memballoon'],
-  ['nvram', 'nvram'],
-  ['iommu', 'iommu'],
-  ['vsock', 'vsock'],
-  ['pstore', 'pstore'],
-];
+/**
+ * `<devices>` list keys and the element each list holds, then the single
+ * devices, in declaration order — read off the `<devices>` declaration, so a
+ * new device family is walked without listing it here. `<redirfilter>` is
+ * not a device (no device info).
+ */
+const FIELDS = Object.entries(devicesDecl.fields);
+const LISTS: ReadonlyArray<readonly [string, string]> = FIELDS.flatMap(([key, f]) => (f.kind === 'list' ? [[key, f.decl.name] as const] : []));
+const SINGLES: ReadonlyArray<readonly [string, string]> = FIELDS.flatMap(([key, f]) =>
+  f.kind === 'child' && key !== 'redirfilter' ? [[key, f.decl.name] as const] : [],
+);
 
 export const DEVICES_PATH = '/domain/devices';
 
@@ -109,5 +86,3 @@ function isSerialConsole(c: { target?: { type?: string } }, serials: unknown): b
   const t = c.target?.type;
   return Array.isArray(serials) && serials.length > 0 && (t === undefined || t === 'serial');
 }
-
-export const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
