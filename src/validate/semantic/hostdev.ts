@@ -141,9 +141,9 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
   if (devices && (devices.hostdevs ?? []).every(sourced) && (devices.interfaces ?? []).every((i) => i?.type !== 'hostdev' || sourced(i))) {
     const dup = checkDuplicateHostdevs(devices) ?? zeroAddressDuplicate(devices.hostdevs ?? []);
     if (dup) {
+      // dup.at is one of the <hostdev> or <interface> objects
       const at = dup.at as object | undefined;
-      const list = [...(devices.hostdevs ?? []), ...(devices.interfaces ?? [])] as object[];
-      const found = devicesOf(def).find((d) => d.obj === at && list.includes(at));
+      const found = devicesOf(def).find((d) => d.obj === at);
       r.report(at, found?.path ?? DEVICES_PATH, 'libvirt-duplicate-hostdev', dup.message);
     }
   }
