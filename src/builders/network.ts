@@ -9,6 +9,7 @@
  * network.hostdevPool({ name: 'sriov', pf: 'enp3s0f0', driver: { name: 'vfio', group: 'auto' } });
  * ```
  */
+import { pciAddressName } from '../common/basictypes.js';
 import type { NetworkForward } from '../network/forward.js';
 import { formatNetworkXml, parseNetworkXml } from '../network/index.js';
 import { networkDef, type NetworkDef } from '../network/network.js';
@@ -164,7 +165,7 @@ function hostdevPool(options: HostdevPoolOptions): BuiltNetwork {
     forward.addresses = options.addresses.map((a, i) => {
       const path = `/network/forward/address[${i + 1}]`;
       const p = parsePciAddress(a, path);
-      const key = `${p.domain}:${p.bus}:${p.slot}.${p.function}`;
+      const key = pciAddressName(p);
       if (seen.has(key)) throw builderError('duplicate', `PCI device ${show(a)} can only be listed once in network ${def.name}`, path);
       seen.add(key);
       return { type: 'pci' as const, ...p };
