@@ -69,6 +69,12 @@ export function deviceDecl(kind: DeviceKind): Decl {
   return f.decl;
 }
 
+/** A `<devices>` def holding just this one device (in its list, or as the single device of its kind). */
+export function devicesWith(kind: DeviceKind, def: unknown): DevicesDef {
+  const f = devices.fields[DEVICE_FIELDS[kind]] as ListField | ChildField;
+  return { [DEVICE_FIELDS[kind]]: f.kind === 'list' ? [def] : def } as DevicesDef;
+}
+
 function isDeviceKind(name: string): name is DeviceKind {
   return Object.prototype.hasOwnProperty.call(DEVICE_FIELDS, name);
 }

@@ -8,8 +8,7 @@
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
 import { domain } from '../domain/domain.js';
-import { DEVICE_FIELDS, deviceDecl } from '../domain/device-xml.js';
-import { devices } from '../domain/devices/devices.js';
+import { deviceDecl, devicesWith } from '../domain/device-xml.js';
 import { networkDef } from '../network/network.js';
 import { networkPort } from '../network/port.js';
 import { parseWith } from '../xml/codec.js';
@@ -152,15 +151,11 @@ function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'vi
         return networkPortSemanticDiagnostics(def as NetworkPortDef, opts);
       default:
         // a device snippet: libvirt checks devices in the context of a domain
-        return deviceSemanticDiagnostics({ [DEVICE_FIELDS[kind]]: DEVICE_LISTS.has(kind) ? [def] : def } as NonNullable<DomainDef['devices']>, opts);
+        return deviceSemanticDiagnostics(devicesWith(kind, def), opts);
     }
   } catch (e) {
     return [internalDiagnostic(e, file)];
   }
 }
 
-/** Device kinds whose `<devices>` field is a list (the others hold one device). */
-const DEVICE_LISTS = new Set(
-  (Object.keys(DEVICE_FIELDS) as Array<keyof typeof DEVICE_FIELDS>).filter((k) => (devices.fields[DEVICE_FIELDS[k]] as { kind?: string } | undefined)?.kind === 'list'),
-);
 export * from './defs.js';
