@@ -8,10 +8,8 @@
  */
 import { pciAddressName } from '../../common/basictypes.js';
 import type { DomainDef } from '../../domain/domain.js';
-import { childOf, type Located, type Reporter } from './context.js';
+import { childOf, QEMU_TYPES, type Located, type Reporter } from './context.js';
 import { devicesOf, type AnyAddress, type DeviceEntry } from './devices.js';
-
-const QEMU_TYPES = new Set(['qemu', 'kvm']);
 
 const isZeroPci = (a: AnyAddress) => !a.domain && !a.bus && !a.slot && !a.function;
 

@@ -11,6 +11,9 @@ import type { Diagnostic, DiagnosticSource, Severity } from '../types.js';
 
 export type SemanticProfile = 'libvirt' | 'virtxml';
 
+/** Domain types the QEMU driver runs (its validation rules apply to them). */
+export const QEMU_TYPES: ReadonlySet<string | undefined> = new Set(['qemu', 'kvm']);
+
 export interface SemanticOptions {
   profile: SemanticProfile;
   /** File name, carried into each diagnostic. */

@@ -6,7 +6,7 @@
  */
 import type { ControllerDef } from '../../domain/devices/controller.js';
 import type { DomainDef } from '../../domain/domain.js';
-import { childOf, type Located, type Reporter } from './context.js';
+import { childOf, QEMU_TYPES, type Located, type Reporter } from './context.js';
 import { familyOf } from './devices.js';
 
 type Controller = ControllerDef & {
@@ -20,7 +20,6 @@ const ROOTS = new Set(['pci-root', 'pcie-root']);
 /** ich9 UHCI companions of an EHCI master (libvirt gives them a `<master>` when absent). */
 const COMPANION_MODELS = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
 const isCompanion = (c: Controller) => c.master !== undefined || (c.model !== undefined && COMPANION_MODELS.has(c.model));
-const QEMU_TYPES = new Set(['qemu', 'kvm']);
 
 export function checkControllers(def: DomainDef, r: Reporter): void {
   const ctrls = familyOf<Controller>(def, 'controllers');

@@ -14,11 +14,11 @@ import type { DomainDef } from '../../domain/domain.js';
 import { checkDuplicateHostdevs, hostdevKey } from '../../domain/hostdevs.js';
 import type { HostdevDef } from '../../domain/devices/hostdev.js';
 import type { InterfaceDef } from '../../domain/devices/interface.js';
-import { childOf, extraAttribute, type Located, type Reporter } from './context.js';
+import { childOf, extraAttribute, QEMU_TYPES, type Located, type Reporter } from './context.js';
 import { DEVICES_PATH, devicesOf, familyOf, type DeviceInfoView } from './devices.js';
 
 /** Hypervisors whose hostdev backend defaults to VFIO (qemu resolves an absent name to vfio, §3.2). */
-const VFIO_DEFAULT = new Set(['qemu', 'kvm']);
+const VFIO_DEFAULT = QEMU_TYPES;
 /** A device snippet has no domain type: it is taken as going to a qemu guest. */
 const vfioIsDefaultFor = (def: DomainDef) => def.type === undefined || VFIO_DEFAULT.has(def.type);
 
