@@ -14,7 +14,8 @@ import { formatNetworkPortXml, formatNetworkXml, parseNetworkPortXml, parseNetwo
 import { networkPort } from '../network/port.js';
 import { checkDef, DEF_SCHEMAS, type DefDiagnostic } from '../validate/defs.js';
 import type { DocumentKind } from '../validate/types.js';
-import { EXTRA, resolveDecl, type Decl, type ElementDecl } from '../xml/decl.js';
+import { declarationOf } from '../xml/codec.js';
+import { EXTRA, type Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 
@@ -43,14 +44,6 @@ class Refused extends Error {
   }
 }
 
-function caseOf(decl: Decl, v: Record<string, unknown>): ElementDecl | undefined {
-  const d = resolveDecl(decl);
-  if (d.kind === 'element') return d;
-  const tag = v[d.discriminator];
-  if (typeof tag === 'string' && Object.hasOwn(d.cases, tag)) return d.cases[tag];
-  return tag === undefined && d.defaultCase ? d.cases[d.defaultCase] : undefined;
-}
-
 /**
  * A copy of a def with its keys in declaration order (libvirt's order),
  * unknown keys and `$extra` after them, so the JSON does not depend on the
@@ -59,7 +52,7 @@ function caseOf(decl: Decl, v: Record<string, unknown>): ElementDecl | undefined
 export function orderDef(decl: Decl, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const v = value as Record<string, unknown>;
-  const d = caseOf(decl, v);
+  const d = declarationOf(decl, v);
   if (!d) return value;
   const out: Record<string, unknown> = {};
   for (const [key, f] of Object.entries(d.fields)) {

@@ -439,12 +439,20 @@ function headWriterOf(d: ElementDecl, c: Compiled): HeadWriter {
 /** The characters libvirt escapes (writer.ts's escapeLibvirt), tested before calling it. */
 const ESCAPE_TEST = /[<>&'"\x00-\x08\x0b\x0c\x0e-\x1f]/;
 
+/** The element declaration a def object is written with: the declaration, or its union's case by tag. */
+export function declarationOf(decl: Decl, obj: Obj): ElementDecl | undefined {
+  const d = resolveDecl(decl);
+  if (d.kind === 'element') return d;
+  const tag = obj[d.discriminator] ?? d.defaultCase;
+  return typeof tag === 'string' && Object.hasOwn(d.cases, tag) ? d.cases[tag] : undefined;
+}
+
 function caseOf(decl: Decl, obj: Obj): ElementDecl {
-  decl = resolveDecl(decl);
-  if (decl.kind === 'element') return decl;
-  const v = obj[decl.discriminator] ?? decl.defaultCase;
-  const c = v !== undefined ? decl.cases[v as string] : undefined;
-  if (!c) throw formatError(decl, (decl as UnionDecl).discriminator, `unknown case ${JSON.stringify(v)}`);
+  const c = declarationOf(decl, obj);
+  if (!c) {
+    const d = resolveDecl(decl) as UnionDecl;
+    throw formatError(d, d.discriminator, `unknown case ${JSON.stringify(obj[d.discriminator] ?? d.defaultCase)}`);
+  }
   return c;
 }
 
