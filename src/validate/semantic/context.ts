@@ -43,25 +43,14 @@ export class Reporter {
 
   /** Reports a problem at `at` (a def object), falling back to `path` when it has no origin. */
   report(at: object | undefined, path: string, code: string, message: string, opts: ReportOptions = {}): void {
-    const d: Diagnostic = {
-      severity: opts.severity ?? 'error',
-      code,
-      message,
-      line: 0,
-      column: 0,
-      path: opts.attribute !== undefined ? `${path}/@${opts.attribute}` : path,
-      source: opts.source ?? 'libvirt',
-    };
     const o = at ? originOf(at) : undefined;
-    if (o) {
-      const hasAttr = opts.attribute !== undefined && getAttribute(o.el, opts.attribute) !== undefined;
-      const place = hasAttr ? o.source.attributePlace(o.el, opts.attribute!) : o.source.elementPlace(o.el);
-      d.line = place.line;
-      d.column = place.column;
-      d.path = hasAttr ? `${o.path}/@${opts.attribute}` : o.path;
+    if (!o) {
+      this.push(0, 0, opts.attribute !== undefined ? `${path}/@${opts.attribute}` : path, code, message, opts);
+      return;
     }
-    if (this.options.file !== undefined) d.file = this.options.file;
-    this.diagnostics.push(d);
+    const hasAttr = opts.attribute !== undefined && getAttribute(o.el, opts.attribute) !== undefined;
+    const place = hasAttr ? o.source.attributePlace(o.el, opts.attribute!) : o.source.elementPlace(o.el);
+    this.push(place.line, place.column, hasAttr ? `${o.path}/@${opts.attribute}` : o.path, code, message, opts);
   }
 
   /**
@@ -77,15 +66,11 @@ export class Reporter {
       return;
     }
     const place = o.source.elementPlace(el);
-    const d: Diagnostic = {
-      severity: opts.severity ?? 'error',
-      code,
-      message,
-      line: place.line,
-      column: place.column,
-      path: `${o.path}/${name}`,
-      source: opts.source ?? 'libvirt',
-    };
+    this.push(place.line, place.column, `${o.path}/${name}`, code, message, opts);
+  }
+
+  private push(line: number, column: number, path: string, code: string, message: string, opts: ReportOptions): void {
+    const d: Diagnostic = { severity: opts.severity ?? 'error', code, message, line, column, path, source: opts.source ?? 'libvirt' };
     if (this.options.file !== undefined) d.file = this.options.file;
     this.diagnostics.push(d);
   }
