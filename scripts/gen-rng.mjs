@@ -19,7 +19,6 @@ const require = createRequire(import.meta.url);
 const { SaxesParser } = require('saxes');
 
 const RNG_NS = 'http://relaxng.org/ns/structure/1.0';
-const XSD_LIB = 'http://www.w3.org/2001/XMLSchema-datatypes';
 
 /** Device kinds → the domaincommon.rng define of the device element. */
 export const DEVICE_DEFINES = {
@@ -63,8 +62,7 @@ function rngChildren(el) {
 }
 
 class Compiler {
-  constructor(dir) {
-    this.dir = dir;
+  constructor() {
     this.nodes = [];
     this.keys = new Map(); // structural sharing of leaf/compound nodes
   }
@@ -155,14 +153,10 @@ class Compiler {
     if (combines.size > 1) throw new Error(`${name}: mixed combine methods`);
     if (list.length > 1 && list.filter((d) => !d.combine).length > 1) throw new Error(`${name}: defined twice without combine`);
     const parts = list.map((d) => this.group(rngChildren(d.el), d.ctx, name));
-    if (parts.length === 1) return this.nodeOf(parts[0]);
+    // a define whose body is one node is shared through a one-element group
+    if (parts.length === 1) return ['group', [parts[0]]];
     const kind = [...combines][0];
     return [kind === 'interleave' ? 'interleave' : 'choice', parts];
-  }
-
-  nodeOf(id) {
-    // a define whose body is one node: share it through a 1-element group
-    return ['group', [id]];
   }
 
   group(children, ctx, where) {
@@ -293,7 +287,7 @@ function addExtension(c) {
 export function compileSchemas(dir) {
   const out = {};
   for (const [kind, file] of [['domain', 'domain.rng'], ['network', 'network.rng'], ['networkport', 'networkport.rng']]) {
-    const c = new Compiler(dir);
+    const c = new Compiler();
     const { start, defines } = c.compileGrammar(join(dir, file));
     addExtension(c);
     const entries = { [kind]: start };
@@ -333,4 +327,3 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   writeFileSync(target, text);
   console.log(`wrote ${target} (${(text.length / 1024).toFixed(0)} KiB)`);
 }
-export { XSD_LIB };
