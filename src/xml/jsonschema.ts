@@ -89,8 +89,6 @@ const XML_DEFS: Record<string, JsonSchema> = {
   },
 };
 
-const isRequired = (f: Field): boolean => f.required;
-
 /**
  * The JSON Schema of the defs `root` reads and writes. `id` becomes `$id`;
  * `$defs` holds one entry per element declaration plus the XML tree types.
@@ -140,7 +138,7 @@ export function toJsonSchema(root: Decl, id: string, title: string): JsonSchema 
       if (f.doc) s = { ...s, description: f.doc };
       if (f.extension !== undefined) s = { ...s, $comment: `virtxml extension '${f.extension}' (not in upstream libvirt)` };
       properties[key] = s;
-      if (isRequired(f) && key !== untagged) required.push(key);
+      if (f.required && key !== untagged) required.push(key);
     }
     properties[EXTRA] = { $ref: '#/$defs/extra' };
     const out: JsonSchema = {};
