@@ -70,17 +70,18 @@ export function defJsonSchema(kind: DocumentKind): JsonSchema {
  */
 function narrowPortSchema(s: JsonSchema): void {
   const defs = s.$defs as Record<string, JsonSchema>;
-  const target = (ref: unknown): JsonSchema => defs[String((ref as { $ref: string }).$ref).slice('#/$defs/'.length)]!;
+  const refName = (ref: unknown): string => String((ref as { $ref: string }).$ref).slice('#/$defs/'.length);
+  const target = (ref: unknown): JsonSchema => defs[refName(ref)]!;
   const top = target(s);
   const props = top.properties as Record<string, JsonSchema>;
   top.required = [...new Set([...((top.required as string[] | undefined) ?? []), 'uuid', 'owner', 'mac'])];
   const owner = target(props.owner);
   owner.required = [...new Set([...((owner.required as string[] | undefined) ?? []), 'name', 'uuid'])];
-  const plugName = String((props.plug as { $ref: string }).$ref).slice('#/$defs/'.length);
+  const plugName = refName(props.plug);
   const plug = defs[plugName]!;
   // the 'none' case is read without its attribute: the union is if/then/else; keep the tagged part
   const tagged = (plug.then ?? plug) as JsonSchema;
-  if (plug.else) delete defs[String((plug.else as { $ref: string }).$ref).slice('#/$defs/'.length)];
+  if (plug.else) delete defs[refName(plug.else)];
   tagged.oneOf = (tagged.oneOf as JsonSchema[]).filter((c) => (target(c).properties as Record<string, JsonSchema>).type?.const !== 'none');
   const tag = (tagged.properties as Record<string, JsonSchema>).type!;
   tag.enum = (tag.enum as string[]).filter((v) => v !== 'none');
