@@ -24,7 +24,6 @@ import { checkGroupMgmt } from './semantic/hostdev.js';
 import type { Diagnostic } from './types.js';
 
 const ROOT = '/network';
-const fwd = (def: NetworkDef) => ({ obj: def.forward, path: `${ROOT}/forward` });
 
 export function networkSemanticDiagnostics(def: NetworkDef, options: SemanticOptions): Diagnostic[] {
   const r = new Reporter(options);
@@ -38,7 +37,7 @@ export function networkSemanticDiagnostics(def: NetworkDef, options: SemanticOpt
 function checkForwardGroup(def: NetworkDef, r: Reporter): void {
   const f = def.forward;
   if (!f?.driver?.groupMgmt) return;
-  const forward = fwd(def) as Located<object>;
+  const forward: Located<object> = { obj: f, path: `${ROOT}/forward` };
   const driver = childOf(forward, 'driver', f.driver);
   if (r.profile === 'virtxml' && f.mode !== 'hostdev') {
     r.at(driver, 'virtxml-group-needs-hostdev', `group='auto' applies to hostdev networks only, but this network has forward mode '${f.mode ?? 'nat'}'`, {
