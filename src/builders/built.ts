@@ -8,6 +8,7 @@
  * - `validate(profile?)`: `validateXml` on that XML, the same layers that
  *   check parsed XML.
  */
+import { DEVICE_FIELDS, type DeviceKind } from '../domain/device-xml.js';
 import { formatContext, formatElement } from '../xml/codec.js';
 import type { Decl, FormatContext } from '../xml/decl.js';
 import { validateXml } from '../validate/index.js';
@@ -30,20 +31,13 @@ export type Built<T> = T & BuiltMethods;
 /** Key of the device family a built device belongs to (where `domain()` puts it). */
 export const DEVICE_FAMILY: unique symbol = Symbol.for('virtxml.builders.deviceFamily');
 
-/** The `<devices>` list each builder family goes into. */
-export const deviceLists = {
-  disk: 'disks',
-  interface: 'interfaces',
-  hostdev: 'hostdevs',
-  graphics: 'graphics',
-  video: 'videos',
-  console: 'consoles',
-  serial: 'serials',
-  channel: 'channels',
-  input: 'inputs',
-  rng: 'rngs',
-  tpm: 'tpms',
-} as const;
+/** The device kinds the builders make. */
+const BUILT_FAMILIES = ['disk', 'interface', 'hostdev', 'graphics', 'video', 'console', 'serial', 'channel', 'input', 'rng', 'tpm'] as const satisfies readonly DeviceKind[];
+
+/** The `<devices>` list each builder family goes into (the domain model's own table, DEVICE_FIELDS). */
+export const deviceLists = Object.fromEntries(BUILT_FAMILIES.map((k) => [k, DEVICE_FIELDS[k]])) as {
+  readonly [K in (typeof BUILT_FAMILIES)[number]]: (typeof DEVICE_FIELDS)[K];
+};
 
 /** A device family the builders make. */
 export type DeviceFamily = keyof typeof deviceLists;
@@ -77,5 +71,5 @@ export function builtDevice<T extends object, F extends DeviceFamily>(def: T, fa
 export function familyOf(v: unknown): DeviceFamily | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const f = (v as { [DEVICE_FAMILY]?: unknown })[DEVICE_FAMILY];
-  return typeof f === 'string' && f in deviceLists ? (f as DeviceFamily) : undefined;
+  return typeof f === 'string' && Object.hasOwn(deviceLists, f) ? (f as DeviceFamily) : undefined;
 }
