@@ -9,8 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { DEVICE_KINDS } from '../domain/device-xml.js';
-import { PROFILES, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
+import { PROFILES, ROOT_KINDS, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
 export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
 
@@ -30,7 +29,7 @@ Exit status: 0 all valid, 1 some file invalid, 2 usage or I/O error.`;
 
 const FORMATS = ['text', 'json', 'github', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
-const KINDS: readonly string[] = ['domain', 'network', 'networkport', ...DEVICE_KINDS];
+const KINDS: readonly string[] = ROOT_KINDS;
 
 /** One file's outcome: a validation result, or the I/O error that kept it from being read. */
 export interface FileResult extends Partial<ValidationResult> {

@@ -8,7 +8,7 @@
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
 import { domain } from '../domain/domain.js';
-import { deviceDecl, devicesWith } from '../domain/device-xml.js';
+import { DEVICE_KINDS, deviceDecl, devicesWith } from '../domain/device-xml.js';
 import { networkDef } from '../network/network.js';
 import { networkPort } from '../network/port.js';
 import { parseWith } from '../xml/codec.js';
@@ -28,7 +28,9 @@ import type { Diagnostic, DiagnosticSource, DocumentKind, RootKind, ValidateOpti
 
 export * from './types.js';
 
-const DOCUMENT_KINDS: readonly DocumentKind[] = ['domain', 'network', 'networkport'];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['domain', 'network', 'networkport'];
+/** Every kind `validateXml` takes: the documents and the device snippets. */
+export const ROOT_KINDS: readonly RootKind[] = [...DOCUMENT_KINDS, ...DEVICE_KINDS];
 
 /** The document kind of a root element name, if it is one virtxml validates. */
 export function detectKind(rootName: string): DocumentKind | undefined {
