@@ -15,6 +15,7 @@ import { domain } from '../domain/domain.js';
 import { networkDef } from '../network/network.js';
 import { networkPort } from '../network/port.js';
 import { resolveDecl, xmlNameOf, type Decl, type ElementDecl, type Field } from '../xml/decl.js';
+import { declarationOf } from '../xml/codec.js';
 import { toJsonSchema } from '../xml/jsonschema.js';
 import type { JsonSchema } from '../xml/values.js';
 import type { Diagnostic, DocumentKind } from './types.js';
@@ -286,10 +287,10 @@ export function pointerToElementPath(root: Decl, obj: unknown, pointer: string, 
 
 function caseFor(decl: Decl, value: unknown): ElementDecl | undefined {
   const d = resolveDecl(decl);
-  if (d.kind === 'element') return d;
-  const tag = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[d.discriminator] : undefined;
-  if (typeof tag === 'string' && Object.hasOwn(d.cases, tag)) return d.cases[tag];
-  if (tag === undefined && d.defaultCase) return d.cases[d.defaultCase];
+  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  // a null tag is an unknown case here, not the default one
+  const known = obj && (d.kind === 'element' || obj[d.discriminator] !== null) ? declarationOf(decl, obj) : undefined;
+  if (known || d.kind === 'element') return known ?? (d as ElementDecl);
   // an unknown case: the discriminator field is still known
   const any = Object.values(d.cases)[0];
   return any && { ...any, fields: { [d.discriminator]: any.fields[d.discriminator]! } };
