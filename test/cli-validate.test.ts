@@ -115,10 +115,11 @@ describe('virtxml validate: formats', () => {
     expect(await run('validate', '--format', 'json', fx('domain-ok.xml'), fx('malformed.xml'))).toBe(1);
     expect(err).toBe('');
     expect(JSON.parse(out)).toEqual([
-      { file: fx('domain-ok.xml'), kind: 'domain', profile: 'virtxml', valid: true, diagnostics: [] },
+      { file: fx('domain-ok.xml'), kind: 'domain', profile: 'virtxml', libvirt: '12.9', valid: true, diagnostics: [] },
       {
         file: fx('malformed.xml'),
         profile: 'virtxml',
+        libvirt: '12.9',
         valid: false,
         diagnostics: [
           { severity: 'error', code: 'xml-malformed', message: 'unexpected close tag.', line: 5, column: 12, path: '/domain/devices', source: 'xml', file: fx('malformed.xml') },

@@ -9,16 +9,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { PROFILES, ROOT_KINDS, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
+import { LIBVIRT_RELEASES, PROFILES, ROOT_KINDS, isLibvirtRelease, validateXml, type Diagnostic, type LibvirtRelease, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
-export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
+export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--libvirt VERSION] [--kind KIND] [--format text|json|github|junit] PATH...
 
 Validates domain, network and networkport XML files (the kind comes from the root element).
 PATH is a file, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
-  --profile P    rng      libvirt 10.7's RelaxNG schemas, as virt-xml-validate says
+  --profile P    rng      the target libvirt's RelaxNG schemas, as its virt-xml-validate says
                  libvirt  rng plus the checks libvirt's parser and define make
                  virtxml  libvirt with virtxml's extensions (group='auto') accepted and checked (default)
+  --libvirt V    the libvirt release to validate for: ${LIBVIRT_RELEASES.join(', ')} (default ${LIBVIRT_RELEASES[LIBVIRT_RELEASES.length - 1]});
+                 a name newer than V is reported with the release that introduced it
   --kind KIND    validate every file as KIND: domain, network, networkport, or a device
                  snippet (disk, interface, hostdev, ...) as virsh attach-device takes it
   --format F     text     file:line:col: severity: message [code] (path); a summary on stderr (default)
@@ -80,7 +82,7 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
   return { files, errors };
 }
 
-export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined): FileResult[] {
+export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): FileResult[] {
   return files.map((file): FileResult => {
     let text: string;
     try {
@@ -88,7 +90,7 @@ export function validateFiles(files: string[], profile: Profile, kind: RootKind 
     } catch (e) {
       return { file, valid: false, diagnostics: [], ioError: `cannot read ${file}: ${ioMessage(e)}` };
     }
-    const r = validateXml(text, { profile, file, ...(kind !== undefined ? { kind } : {}) });
+    const r = validateXml(text, { profile, file, ...(kind !== undefined ? { kind } : {}), ...(libvirt !== undefined ? { libvirt } : {}) });
     return { file, ...r };
   });
 }
@@ -190,6 +192,7 @@ export function cmdValidate(args: string[]): number {
       allowPositionals: true,
       options: {
         profile: { type: 'string' },
+        libvirt: { type: 'string' },
         kind: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -198,6 +201,10 @@ export function cmdValidate(args: string[]): number {
     if (values.help) return write(VALIDATE_HELP + '\n'), 0;
     const profile = (values.profile ?? 'virtxml') as Profile;
     if (!PROFILES.includes(profile)) throw new UsageError(`unknown profile '${values.profile}' (rng, libvirt or virtxml)`);
+    if (values.libvirt !== undefined && !isLibvirtRelease(values.libvirt)) {
+      throw new UsageError(`unknown libvirt release '${values.libvirt}' (${LIBVIRT_RELEASES.join(', ')})`);
+    }
+    const libvirt = values.libvirt as LibvirtRelease | undefined;
     const format = (values.format ?? 'text') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (text, json, github or junit)`);
     if (values.kind !== undefined && !KINDS.includes(values.kind)) throw new UsageError(`unknown kind '${values.kind}' (${KINDS.join(', ')})`);
@@ -207,7 +214,7 @@ export function cmdValidate(args: string[]): number {
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = validateFiles(files, profile, kind);
+    const results = validateFiles(files, profile, kind, libvirt);
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {

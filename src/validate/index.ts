@@ -3,7 +3,7 @@
  * document (or a device snippet with an explicit kind), as diagnostics with a
  * place. Layers, by profile (see ./types.ts):
  *   xml      well-formedness (always)
- *   rng      libvirt 10.7's RelaxNG schemas (./rng)
+ *   rng      the target libvirt release's RelaxNG schemas (./rng), as libxml2 decides
  *   libvirt  libvirt's parse-time rules (virtxml's parsers) and define-time checks
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
@@ -15,8 +15,9 @@ import { parseWith } from '../xml/codec.js';
 import type { Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
-import { domainGrammar, networkGrammar, networkportGrammar } from './rng/grammars.generated.js';
-import type { CompiledGrammar } from './rng/compiled.js';
+import { grammarsOf } from './rng/grammars.js';
+import { LATEST_LIBVIRT, LIBVIRT_RELEASES, isLibvirtRelease } from './rng/releases.js';
+import { newerThanTarget, type GrammarKind } from './rng/since.js';
 import { validateRng } from './rng/validator.js';
 import { deviceSemanticDiagnostics } from './semantic-device.js';
 import { domainSemanticDiagnostics } from './semantic-domain.js';
@@ -27,6 +28,7 @@ import type { NetworkPortDef } from '../network/port.js';
 import type { Diagnostic, DiagnosticSource, DocumentKind, RootKind, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
+export { LATEST_LIBVIRT, LIBVIRT_RELEASES, isLibvirtRelease };
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['domain', 'network', 'networkport'];
 /** Every kind `validateXml` takes: the documents and the device snippets. */
@@ -73,6 +75,8 @@ function internalDiagnostic(e: unknown, file: string | undefined): Diagnostic {
  */
 export function validateXml(xml: string, options: ValidateOptions = {}): ValidationResult {
   const profile = options.profile ?? 'virtxml';
+  const libvirt = options.libvirt ?? LATEST_LIBVIRT;
+  if (!isLibvirtRelease(libvirt)) throw new TypeError(`unknown libvirt release '${String(libvirt)}' (one of ${LIBVIRT_RELEASES.join(', ')})`);
   const file = options.file;
   const diagnostics: Diagnostic[] = [];
   let doc: XmlDocument;
@@ -80,7 +84,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
     doc = readXml(xml, file !== undefined ? { file } : {});
   } catch (e) {
     if (!(e instanceof VirtXmlError)) throw e;
-    return { kind: options.kind, profile, valid: false, diagnostics: [errorDiagnostic(e, 'xml', file)] };
+    return { kind: options.kind, profile, libvirt, valid: false, diagnostics: [errorDiagnostic(e, 'xml', file)] };
   }
   const kind: RootKind | undefined = options.kind ?? detectKind(doc.root.name);
   if (kind === undefined) {
@@ -95,12 +99,26 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
       source: 'xml',
       ...(file !== undefined ? { file } : {}),
     });
-    return { kind, profile, valid: false, diagnostics };
+    return { kind, profile, libvirt, valid: false, diagnostics };
   }
   const max = options.maxDiagnostics ?? 100;
-  const grammar: CompiledGrammar = kind === 'network' ? networkGrammar : kind === 'networkport' ? networkportGrammar : domainGrammar;
-  for (const p of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
-    diagnostics.push({ severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) });
+  const gkind: GrammarKind = kind === 'network' || kind === 'networkport' ? kind : 'domain';
+  const grammar = grammarsOf(libvirt)[gkind];
+  if (grammar.entries[kind] === undefined) {
+    // a device kind the target release does not have at all
+    const p = doc.source.elementPlace(doc.root);
+    const message = newerThanTarget(gkind, `>${kind}`, libvirt) ?? `libvirt ${libvirt} has no <${kind}> device`;
+    diagnostics.push({ severity: 'error', code: 'rng-newer-libvirt', message, line: p.line, column: p.column, path: '/' + doc.root.name, source: 'rng', ...(file !== undefined ? { file } : {}) });
+    return { kind, profile, libvirt, valid: false, diagnostics };
+  }
+  for (const { key, ...p } of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
+    const newer = key !== undefined ? newerThanTarget(gkind, key, libvirt) : undefined;
+    const d: Diagnostic = { severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) };
+    if (newer) {
+      d.code = 'rng-newer-libvirt';
+      d.message = newer;
+    }
+    diagnostics.push(d);
   }
   // a root of another kind than asked for: nothing more to say about its content
   const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
@@ -113,7 +131,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
       diagnostics.push(d);
     }
   }
-  return { kind, profile, valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+  return { kind, profile, libvirt, valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
 }
 
 function declOf(kind: RootKind): Decl {

@@ -1,4 +1,7 @@
 import type { DeviceKind } from '../domain/device-xml.js';
+import type { LibvirtRelease } from './rng/releases.js';
+
+export type { LibvirtRelease };
 
 /**
  * The vocabulary of validation: diagnostics with a place, profiles, root kinds.
@@ -26,7 +29,8 @@ export interface Diagnostic {
 }
 
 /**
- * - `rng`: exactly libvirt 10.7's RelaxNG verdict (what `virt-xml-validate` says).
+ * - `rng`: exactly the target libvirt release's RelaxNG verdict (what its
+ *   `virt-xml-validate`, i.e. libxml2, says).
  * - `libvirt`: `rng` plus the rules libvirt's parser and define-time checks apply
  *   ("would libvirt accept this?"); virtxml's extensions are errors.
  * - `virtxml` (default): `libvirt` with virtxml's extensions (`group='auto'`) accepted and checked.
@@ -52,11 +56,19 @@ export interface ValidateOptions {
   file?: string;
   /** Stop after this many diagnostics. Default 100. */
   maxDiagnostics?: number;
+  /**
+   * The libvirt release whose schemas decide the `rng` layer: '9.0', '10.7',
+   * '11.3' or '12.9' (default: the newest). A name or value newer than the
+   * target is reported with the release that introduced it.
+   */
+  libvirt?: LibvirtRelease;
 }
 
 export interface ValidationResult {
   kind: RootKind | undefined;
   profile: Profile;
+  /** The libvirt release validated against. */
+  libvirt: LibvirtRelease;
   /** True when no diagnostic has severity `error`. */
   valid: boolean;
   diagnostics: Diagnostic[];

@@ -27,6 +27,12 @@ export interface RngProblem {
   line: number;
   column: number;
   path: string;
+  /**
+   * The name refused, in the coverage report's keys (`parent>element`,
+   * `parent>element@attribute`, with `=value` for a refused value): the
+   * caller looks up which libvirt release introduced it.
+   */
+  key?: string;
 }
 
 export interface RngOptions {
@@ -48,6 +54,8 @@ function universe(g: CompiledGrammar, extensions: boolean): Patterns {
 type Frame = PathRef;
 
 const LIST_LIMIT = 12;
+
+const localName = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 /** Error-path re-checks per document (see Walk.element). */
 const MAX_RETRIES = 32;
 
@@ -90,10 +98,12 @@ class Walk {
     return elementPath(f) + (attribute !== undefined ? `/@${attribute}` : '');
   }
 
-  private report(code: RngCode, message: string, f: Frame, attribute?: string): void {
+  private report(code: RngCode, message: string, f: Frame, attribute?: string, key?: string): void {
     if (this.full()) return;
     const place = attribute !== undefined ? this.source.attributePlace(f.el, attribute) : this.source.elementPlace(f.el);
-    this.problems.push({ code, message, line: place.line, column: place.column, path: this.path(f, attribute) });
+    const problem: RngProblem = { code, message, line: place.line, column: place.column, path: this.path(f, attribute) };
+    if (key !== undefined) problem.key = key;
+    this.problems.push(problem);
   }
 
   private lookup(prefix: string): string | undefined {
@@ -126,7 +136,7 @@ class Walk {
         const message = parent
           ? `element <${el.name}> is not allowed here${where}` + (expected.size ? `; expected ${quoteList(expected, '<', '>')}` : '; no more elements are allowed here')
           : `root element <${el.name}> is not the one this schema describes` + (expected.size ? ` (expected ${quoteList(expected, '<', '>')})` : '');
-        this.report(parent ? 'rng-unknown-element' : 'rng-root', message, f);
+        this.report(parent ? 'rng-unknown-element' : 'rng-root', message, f, undefined, `${parent ? localName(parent.el.name) : ''}>${local}`);
         return p;
       }
       let attributeErrors = 0;
@@ -370,9 +380,10 @@ class Walk {
   private attributeProblem(q: Pattern, f: Frame, name: string, ns: string, local: string, value: string): void {
     const all = this.attributesOf(q);
     const candidates = (all.get(local) ?? []).filter((a) => a.nc!.contains(ns, local));
+    const key = `${f.parent ? localName(f.parent.el.name) : ''}>${localName(f.el.name)}@${local}`;
     if (candidates.length) {
       const want = this.wants(candidates.map((a) => a.a!));
-      this.report('rng-invalid-value', `invalid value '${value}' for attribute '${name}' of <${f.el.name}>` + (want ? `: expected ${want}` : ''), f, name);
+      this.report('rng-invalid-value', `invalid value '${value}' for attribute '${name}' of <${f.el.name}>` + (want ? `: expected ${want}` : ''), f, name, `${key}=${value}`);
     } else {
       const allowed = [...all.keys()].filter((n) => !f.el.attributes.some((a) => a.name === n));
       this.report(
@@ -380,6 +391,7 @@ class Walk {
         `attribute '${name}' is not allowed on <${f.el.name}>` + (allowed.length ? ` here (allowed: ${quoteList(allowed, "'", "'")})` : ''),
         f,
         name,
+        key,
       );
     }
   }
@@ -409,7 +421,8 @@ class Walk {
     } else if (s === '' || isWhitespace(s)) {
       this.report('rng-invalid-value', `<${f.el.name}> is empty: expected ${want}`, f);
     } else {
-      this.report('rng-invalid-value', `invalid value '${shown}' for <${f.el.name}>: expected ${want}`, f);
+      const key = `${f.parent ? localName(f.parent.el.name) : ''}>${localName(f.el.name)}=${s.trim()}`;
+      this.report('rng-invalid-value', `invalid value '${shown}' for <${f.el.name}>: expected ${want}`, f, undefined, key);
     }
   }
 

@@ -1,0 +1,21 @@
+/**
+ * The libvirt releases whose RelaxNG verdict virtxml reproduces (their schemas
+ * compiled by scripts/gen-rng.mjs). The last one is the default target.
+ */
+export const LIBVIRT_RELEASES = ['9.0', '10.7', '11.3', '12.9'] as const;
+
+export type LibvirtRelease = (typeof LIBVIRT_RELEASES)[number];
+
+/** The newest release: the model's, and validation's default target. */
+export const LATEST_LIBVIRT: LibvirtRelease = '12.9';
+
+export function isLibvirtRelease(s: string): s is LibvirtRelease {
+  return (LIBVIRT_RELEASES as readonly string[]).includes(s);
+}
+
+/** Orders two releases (negative when `a` is older). */
+export function compareReleases(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
