@@ -27,8 +27,8 @@ export interface OracleVerdict {
   message: string;
 }
 
-/** Verdicts of xmllint + libvirt 10.7's schemas for `files` (absolute paths), in one batch. */
-export function oracleValidate(files: string[]): Map<string, OracleVerdict> {
+/** Verdicts of xmllint + a release's schemas (default: libvirt 10.7's, beside the corpus) for `files` (absolute paths), in one batch. */
+export function oracleValidate(files: string[], schemaDir = join(CORPUS, 'schemas')): Map<string, OracleVerdict> {
   const out = new Map<string, OracleVerdict>();
   const CHUNK = 2000; // keep the command line within limits
   for (let i = 0; i < files.length; i += CHUNK) {
@@ -36,7 +36,7 @@ export function oracleValidate(files: string[]): Map<string, OracleVerdict> {
     let text: string;
     try {
       text = execFileSync('bash', [ORACLE_VALIDATE, ...chunk], {
-        env: { ...process.env, ORACLE_SCHEMA_DIR: join(CORPUS, 'schemas') },
+        env: { ...process.env, ORACLE_SCHEMA_DIR: schemaDir },
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });

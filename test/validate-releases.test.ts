@@ -120,3 +120,58 @@ describe('virtxml validate --libvirt', () => {
     expect(err).toContain("unknown libvirt release '8.5' (9.0, 10.7, 11.3, 12.9)");
   });
 });
+
+describe("libxml2's nested interleaves (libvirt's validator)", () => {
+  const top = (...names: string[]) => {
+    const el: Record<string, string> = {
+      name: '  <name>vm</name>',
+      uuid: '  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>',
+      memory: "  <memory unit='KiB'>1048576</memory>",
+      currentMemory: "  <currentMemory unit='KiB'>1048576</currentMemory>",
+      vcpu: '  <vcpu>1</vcpu>',
+      os: '  <os>\n    <type>hvm</type>\n  </os>',
+      seclabel: "  <seclabel type='none'/>",
+      seclabel2: "  <seclabel type='none' model='dac'/>",
+    };
+    return `<domain type='kvm'>\n${names.map((n) => el[n]).join('\n')}\n</domain>\n`;
+  };
+
+  it("refuses <uuid> after <memory> where libxml2 does (10.7's nested ids/resources interleaves), and says it is libvirt's validator", () => {
+    const xml = top('name', 'memory', 'uuid', 'vcpu', 'os');
+    for (const libvirt of ['9.0', '10.7'] as const) {
+      const r = validateXml(xml, { profile: 'rng', libvirt });
+      expect(r.valid, libvirt).toBe(false);
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0]).toMatchObject({ code: 'rng-libxml2-order', line: 4, column: 3, path: '/domain/uuid' });
+      expect(r.diagnostics[0]!.message).toContain("libvirt's validator (libxml2) refuses this order of elements: <uuid> after <memory>");
+      expect(r.diagnostics[0]!.message).toContain('"Extra element uuid in interleave"');
+    }
+    // 11.3 and later have <name>/<uuid> in the domain's own interleave: the same order is fine
+    for (const libvirt of ['11.3', '12.9'] as const) expect(validateXml(xml, { profile: 'rng', libvirt }).valid, libvirt).toBe(true);
+    // the other profiles carry the rng verdict
+    expect(validateXml(xml, { libvirt: '10.7' }).diagnostics.map((d) => d.code)).toContain('rng-libxml2-order');
+  });
+
+  it('accepts the orders libxml2 accepts', () => {
+    for (const order of [
+      ['name', 'memory', 'uuid', 'os'],
+      ['name', 'uuid', 'memory', 'vcpu', 'os'],
+      ['memory', 'name', 'vcpu', 'uuid', 'os'],
+      ['name', 'vcpu', 'uuid', 'os'],
+      ['name', 'memory', 'os', 'uuid'],
+    ]) {
+      expect(validateXml(top(...order), { profile: 'rng', libvirt: '10.7' }).valid, order.join(' ')).toBe(true);
+    }
+  });
+
+  it('the same class in 12.9: a chain through a nested interleave that ran before it', () => {
+    // <seclabel> is checked after the nested `resources` interleave (<memory>, <vcpu>), which
+    // rebuilt the sibling links between <memory> and <vcpu>: libxml2 then meets <vcpu> in the
+    // seclabel chain ("Expecting element seclabel, got vcpu"; "Extra element vcpu in interleave")
+    const xml = top('name', 'memory', 'seclabel', 'vcpu', 'seclabel2', 'os');
+    const r = validateXml(xml, { profile: 'rng', libvirt: '12.9' });
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.path])).toEqual([['rng-libxml2-order', 5, '/domain/vcpu']]);
+    expect(r.diagnostics[0]!.message).toContain('<vcpu> after <seclabel>');
+    expect(validateXml(top('name', 'memory', 'seclabel', 'seclabel2', 'vcpu', 'os'), { profile: 'rng' }).valid).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import type { XmlElement, XmlNode } from '../../xml/tree.js';
 import type { XmlSource } from '../../xml/source.js';
 import { elementPath, type PathRef } from '../../xml/path.js';
 import type { CompiledGrammar } from './compiled.js';
+import { libxml2InterleaveRefusal } from './libxml2-interleave.js';
 import { K, Patterns, isWhitespace, type NameClass, type Pattern } from './patterns.js';
 
 export type RngCode =
@@ -19,7 +20,8 @@ export type RngCode =
   | 'rng-missing-attribute'
   | 'rng-missing-element'
   | 'rng-unexpected-text'
-  | 'rng-root';
+  | 'rng-root'
+  | 'rng-libxml2-order';
 
 export interface RngProblem {
   code: RngCode;
@@ -455,5 +457,24 @@ export function validateRng(
   const P = universe(grammar, options.extensions);
   const walk = new Walk(P, source, options.max);
   walk.element(P.node(start), root, undefined);
+  if (walk.problems.length === 0) {
+    // valid RelaxNG: is it valid for libxml2, libvirt's validator, too?
+    const r = libxml2InterleaveRefusal(grammar, start, root);
+    if (r) {
+      const at = source.elementPlace(r.extra);
+      const extra = r.extra.name;
+      walk.problems.push({
+        code: 'rng-libxml2-order',
+        message:
+          `libvirt's validator (libxml2) refuses this order of elements: <${extra}>` +
+          (r.after ? ` after <${r.after.name}>` : '') +
+          ` in <${r.parent.el.name}> ("Extra element ${localName(extra)} in interleave"). The schema allows any order here, but libxml2's` +
+          ` interleave does not accept this one; move <${extra}> before ${r.after ? `<${r.after.name}>` : 'its predecessor'}`,
+        line: at.line,
+        column: at.column,
+        path: elementPath({ el: r.extra, parent: r.parent }),
+      });
+    }
+  }
   return walk.problems;
 }
