@@ -612,7 +612,7 @@ describe('domain <controller> and <lease>', () => {
   });
 
   it('rejects an unknown controller type and a lease without key', () => {
-    expect(rejects(dom(`    <controller type='nvme' index='0'/>`)).detail).toBe("Unknown controller type 'nvme'");
+    expect(rejects(dom(`    <controller type='nvme-bogus' index='0'/>`)).detail).toBe("Unknown controller type 'nvme-bogus'");
     expect(rejects(dom(`    <lease>\n      <target path='/x'/>\n    </lease>`)).code).toBe('missing-element');
   });
 });

@@ -114,6 +114,7 @@ export const hostdevDriver = element(
   {
     name: attr(hostdevDriverName, { doc: 'Backend: vfio (VFIO), kvm (legacy, disabled since libvirt 5.7) or xen' }),
     model: attr(pattern('genericName', /^[a-zA-Z0-9_+-]+$/), { doc: 'Explicit stub/variant driver, e.g. vfio-pci-igb (libvirt 10.0+)' }),
+    iommufd: attr(yesNo, { doc: 'VFIO through IOMMUFD instead of a VFIO group container (libvirt 12.x)' }),
     groupMgmt: attr(groupMgmtType, {
       xml: 'group',
       extension: 'virtxml',

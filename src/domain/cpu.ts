@@ -76,6 +76,7 @@ export const cpu = element(
     check: attr(oneOf('none', 'partial', 'full')),
     // written for host-passthrough and maximum only
     migratable: attr(onOff, { omit: (_v, p: CpuAttrs) => p.mode !== 'host-passthrough' && p.mode !== 'maximum' }),
+    deprecated_features: attr(onOff, { doc: "host-model/passthrough: keep ('on') or drop ('off') the CPU features QEMU deprecates" }),
     // libvirt keeps a model without a name (host-model's fallback) but does not write it
     model: child(cpuModel, { when: (_c, p: CpuAttrs) => hasModel(p) }),
     vendor: value('vendor', str),

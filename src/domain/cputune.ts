@@ -68,6 +68,16 @@ export const memorytune = element(
   { doc: 'Memory bandwidth allocation (Intel MBA) for some vCPUs' },
 );
 
+export const energytune = element(
+  'energytune',
+  {
+    vcpus: attr(cpuset),
+    id: attr(str, { when: (ctx) => !ctx.inactive }),
+    monitors: list(element('monitor', { vcpus: attr(cpuset) })),
+  },
+  { doc: 'Energy monitoring (resctrl) for some vCPUs' },
+);
+
 type Sched = Record<string, unknown>;
 
 /**
@@ -124,6 +134,7 @@ export const cputune = element(
     iothreadscheds: list(iothreadsched),
     cachetunes: list(cachetune),
     memorytunes: list(memorytune),
+    energytunes: list(energytune),
   },
   {
     check: (v: SchedLists) => noOverlap(v.vcpuscheds, 'vcpusched', 'vcpus') ?? noOverlap(v.iothreadscheds, 'iothreadsched', 'iothreads'),

@@ -5,7 +5,7 @@
  * Elements not declared are kept in place and written back by the codec.
  */
 import { attr, child, element, list, raw, value, type Infer } from '../xml/decl.js';
-import { oneOf, str, uint, uuid, type ValueType } from '../xml/values.js';
+import { oneOf, str, uint, uuid, yesNo, type ValueType } from '../xml/values.js';
 import { blkiotune } from './blkiotune.js';
 import { clock } from './clock.js';
 import { cpu } from './cpu.js';
@@ -23,6 +23,7 @@ import { os } from './os.js';
 import { perf } from './perf.js';
 import { seclabel } from './seclabel.js';
 import { sysinfo } from './sysinfo.js';
+import { throttlegroups } from './throttle.js';
 import { defaultiothread, iothreadids, iothreadsCount, vcpu, vcpus } from './vcpu.js';
 
 export * from './blkiotune.js';
@@ -47,6 +48,7 @@ export * from './process-caps.js';
 export * from './scaled.js';
 export * from './seclabel.js';
 export * from './sysinfo.js';
+export * from './throttle.js';
 export * from './vcpu.js';
 
 /** libvirt's hypervisor types (`virDomainVirtType`). */
@@ -85,6 +87,12 @@ function placementDefaults(d: PlacementParts): undefined {
   return undefined;
 }
 
+/** `<iommufd>`: give the guest's VFIO devices an IOMMUFD context (`fdgroup`: a file descriptor group passed by the management application). */
+export const iommufd = element('iommufd', {
+  enabled: attr(yesNo, { required: true }),
+  fdgroup: attr(str),
+});
+
 export const domain = element(
   'domain',
   {
@@ -93,6 +101,7 @@ export const domain = element(
     ...domainNamespaceAttrs,
     name: value('name', str, { required: true }),
     uuid: value('uuid', uuid),
+    hwuuid: value('hwuuid', uuid, { doc: 'UUID the guest sees in its firmware tables, when not the domain UUID' }),
     genid: value('genid', genidValue),
     title: value('title', str),
     description: value('description', str),
@@ -108,8 +117,10 @@ export const domain = element(
     iothreads: iothreadsCount,
     iothreadids: child(iothreadids, { omitEmpty: true }),
     defaultiothread: child(defaultiothread, { omitEmpty: true }),
+    throttlegroups: child(throttlegroups, { omitEmpty: true }),
     cputune: child(cputune, { omitEmpty: true }),
     numatune: child(numatune, { omitEmpty: true }),
+    iommufd: child(iommufd),
     resource: child(resource, { omitEmpty: true }),
     sysinfos: list(sysinfo),
     bootloader: value('bootloader', str),

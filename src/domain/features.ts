@@ -83,6 +83,8 @@ export const features = element(
     asyncTeardown: child(element('async-teardown', { enabled: attr(yesNo, { default: true }) })),
     ras: child(stateFeature('ras')),
     ps2: child(stateFeature('ps2')),
+    aia: child(element('aia', { value: attr(oneOf('none', 'aplic', 'aplic-imsic'), { required: true }) }), { doc: 'RISC-V Advanced Interrupt Architecture' }),
+    virtualization: flag('virtualization', { doc: 'nested virtualization for the guest (Arm)' }),
   },
   { doc: 'Hypervisor features' },
 );

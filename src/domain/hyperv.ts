@@ -29,7 +29,13 @@ export const hyperv = element(
     vendor_id: child(stateFeature('vendor_id', { value: attr(pattern('vendorId', /^[^,]{0,12}$/), whenOn) })),
     frequencies: child(stateFeature('frequencies')),
     reenlightenment: child(stateFeature('reenlightenment')),
-    tlbflush: child(stateFeature('tlbflush')),
+    tlbflush: child(
+      stateFeature('tlbflush', {
+        // libvirt writes each only when it is on
+        direct: child(stateFeature('direct'), { when: (_c, p) => p.state === true && p.direct?.state === true }),
+        extended: child(stateFeature('extended'), { when: (_c, p) => p.state === true && p.extended?.state === true }),
+      }),
+    ),
     ipi: child(stateFeature('ipi')),
     evmcs: child(stateFeature('evmcs')),
     avic: child(stateFeature('avic')),

@@ -1,10 +1,10 @@
 /**
  * `<launchSecurity>`: confidential guests (AMD SEV, SEV-SNP, s390
- * protected virtualization), a union on `type`, as `virDomainSecDefFormat`
+ * protected virtualization, Intel TDX), a union on `type`, as `virDomainSecDefFormat`
  * writes it. The SEV policy is read as hex (`0x0001` and `1` alike) and
  * written `0x%04x` (SEV) or `0x%08x` (SEV-SNP).
  */
-import { attr, element, tag, union, value, type Infer } from '../xml/decl.js';
+import { attr, child, element, tag, union, value, type Infer } from '../xml/decl.js';
 import { INVALID, literal, str, uint, yesNo, type ValueType } from '../xml/values.js';
 
 /** A hexadecimal number read like `strtoul(…, 16)` (optional `0x`) and written `0x` + `width` digits. */
@@ -56,6 +56,14 @@ export const launchSecurity = union(
       hostData: value('hostData', str),
     }),
     's390-pv': element('launchSecurity', { type: tag(literal('s390-pv')) }),
+    tdx: element('launchSecurity', {
+      type: tag(literal('tdx')),
+      policy: value('policy', hexNumber(0)),
+      mrConfigId: value('mrConfigId', str, { doc: 'base64 of 48 bytes' }),
+      mrOwner: value('mrOwner', str, { doc: 'base64 of 48 bytes' }),
+      mrOwnerConfig: value('mrOwnerConfig', str, { doc: 'base64 of 48 bytes' }),
+      quoteGenerationService: child(element('quoteGenerationService', { path: attr(str) }), { doc: 'The Quote Generation Service socket for attestation' }),
+    }),
   },
   { unknownMessage: "unknown launch security type '%s'", doc: 'Confidential guest technology' },
 );

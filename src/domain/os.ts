@@ -60,6 +60,7 @@ function dropBlankText(key: string) {
 
 const nvramTemplate = attr(str, { doc: 'Firmware variables template copied to a new store' });
 const nvramFormat = attr(pflashFormat);
+const nvramTemplateFormat = attr(pflashFormat, { doc: 'Format of the template' });
 const nvramPath = text(str, { doc: 'Store path (old style, without type)' });
 
 /**
@@ -69,7 +70,7 @@ const nvramPath = text(str, { doc: 'Store path (old style, without type)' });
 function nvramCase<const T extends StorageType>(type: T) {
   return element(
     'nvram',
-    { template: nvramTemplate, type: tag(literal(type)), format: nvramFormat, path: nvramPath, source: child(storageSources[type]) },
+    { template: nvramTemplate, templateFormat: nvramTemplateFormat, type: tag(literal(type)), format: nvramFormat, path: nvramPath, source: child(storageSources[type]) },
     { check: dropBlankText('path') },
   );
 }
@@ -87,6 +88,7 @@ export const nvram = union(
       'nvram',
       {
         template: nvramTemplate,
+        templateFormat: nvramTemplateFormat,
         // absent in the old style (<nvram>/path</nvram>), which libvirt writes back as it was
         type: { ...tag(literal('file')), required: false as const },
         format: nvramFormat,
@@ -107,6 +109,12 @@ export const nvram = union(
 );
 export type Nvram = Infer<typeof nvram>;
 
+/** `<varstore>`: the firmware's variable store as a JSON file (firmware that keeps its variables outside of pflash). */
+export const varstore = element('varstore', {
+  template: attr(str),
+  path: attr(str),
+});
+
 export const osBoot = element('boot', {
   dev: attr(oneOf('hd', 'fd', 'cdrom', 'network'), { required: true }),
 });
@@ -126,7 +134,7 @@ export const osSmbios = element('smbios', {
 });
 
 export const acpiTable = element('table', {
-  type: attr(oneOf('slic'), { required: true }),
+  type: attr(oneOf('slic', 'msdm', 'raw'), { required: true }),
   path: text(str, { required: true }),
 });
 
@@ -149,9 +157,11 @@ export const os = element(
     initgroup: value('initgroup', str),
     loader: child(loader),
     nvram: child(nvram),
+    varstore: child(varstore),
     kernel: value('kernel', str),
     initrd: value('initrd', str),
     cmdline: value('cmdline', str),
+    shim: value('shim', str, { doc: 'Secure Boot shim loaded before the kernel (direct kernel boot)' }),
     dtb: value('dtb', str),
     root: value('root', str),
     acpi: child(element('acpi', { tables: list(acpiTable) })),

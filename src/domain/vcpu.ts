@@ -42,7 +42,7 @@ const u64 = () => attr(uint({ max: Number.MAX_SAFE_INTEGER }));
 export const iothread = element('iothread', {
   id: attr(uint(), { required: true }),
   ...threadPoolFields,
-  poll: child(element('poll', { max: u64(), grow: u64(), shrink: u64() }), { omitEmpty: true }),
+  poll: child(element('poll', { max: u64(), grow: u64(), shrink: u64(), weight: u64() }), { omitEmpty: true }),
 });
 
 export const iothreadids = element('iothreadids', { iothreads: list(iothread) });

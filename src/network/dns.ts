@@ -9,7 +9,7 @@ import { failAt } from './problems.js';
 
 export const dnsForwarder = element(
   'forwarder',
-  { domain: attr(str, { doc: 'Forward only names in this domain' }), addr: attr(ipAddress) },
+  { domain: attr(str, { doc: 'Forward only names in this domain' }), addr: attr(ipAddress), port: attr(uint({ max: 65535 }), { doc: 'port of the upstream server' }) },
   { doc: 'Upstream DNS server (or a domain resolved only locally when addr is absent)' },
 );
 export type DnsForwarder = Infer<typeof dnsForwarder>;

@@ -1,6 +1,6 @@
 /**
  * `<controller>`: a union on `type` (ide, fdc, scsi, sata, usb, ccid, pci,
- * virtio-serial, xenbus, isa). Order is libvirt's
+ * virtio-serial, xenbus, isa, nvme). Order is libvirt's
  * virDomainControllerDefFormat: attributes type, index, model, then the
  * type's own (ports, vectors, maxGrantFrames, maxEventChannels); children
  * `<model name>` and `<target>` (pci), `<driver>`, the device info (alias,
@@ -8,7 +8,7 @@
  * device info as libvirt's formatter writes it — the corpus never shows both).
  */
 import { attr, child, element, tag, union, value, type Infer } from '../../xml/decl.js';
-import { literal, oneOf, onOff, uint } from '../../xml/values.js';
+import { literal, oneOf, onOff, str, uint } from '../../xml/values.js';
 import { scaledElement } from '../scaled.js';
 import { deviceInfoFields } from './info.js';
 import { virtioOptionFields } from './interface-driver.js';
@@ -178,6 +178,12 @@ export const controller = union(
       ...controllerTail,
     }),
     isa: plain('isa'),
+    nvme: element('controller', {
+      type: tag(literal('nvme')),
+      index,
+      serial: value('serial', str, { doc: 'Serial number the guest sees' }),
+      ...controllerTail,
+    }),
   },
   { defaultCase: 'ide', doc: 'A bus controller', unknownMessage: "Unknown controller type '%s'" },
 );

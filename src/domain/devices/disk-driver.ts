@@ -9,7 +9,7 @@ import { attr, child, element, list, type Infer } from '../../xml/decl.js';
 import { oneOf, onOff, str, uint } from '../../xml/values.js';
 import { metadataCache } from './disk-source.js';
 import { virtioOptionFields } from './interface-driver.js';
-import { defaultEnum, storageFormatNames } from './storage-common.js';
+import { defaultEnum, storageFormatNames, ulong } from './storage-common.js';
 
 /** `<iothread id><queue id/>…</iothread>`: an iothread and the virtqueues it serves. */
 export const diskIothread = element('iothread', {
@@ -21,6 +21,17 @@ export const diskIothreads = element('iothreads', { iothreads: list(diskIothread
 
 /** Disk image formats, plus Xen's `aio` which libvirt reads as `raw`. */
 const driverFormat = oneOf(...storageFormatNames, 'aio');
+
+/** `<statistics>`: block statistics QEMU collects (intervals in seconds, latency histograms). */
+export const diskStatistics = element('statistics', {
+  statistics: list(element('statistic', { interval: attr(uint(), { required: true }) })),
+  latencyHistograms: list(
+    element('latency-histogram', {
+      type: attr(oneOf('read', 'write', 'zone', 'flush')),
+      bins: list(element('bin', { start: attr(ulong, { required: true }) })),
+    }),
+  ),
+});
 
 export const diskDriver = element(
   'driver',
@@ -43,6 +54,7 @@ export const diskDriver = element(
     ...virtioOptionFields,
     metadata_cache: child(metadataCache, { omitEmpty: true }),
     iothreads: child(diskIothreads),
+    statistics: child(diskStatistics, { omitEmpty: true }),
   },
   {
     doc: 'Disk backend options',

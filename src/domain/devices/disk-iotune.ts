@@ -7,7 +7,7 @@ import { element, value, type CheckFailure, type Infer, type ValueField } from '
 import { str } from '../../xml/values.js';
 import { ulong } from './storage-common.js';
 
-const LIMITS = [
+export const LIMITS = [
   'total_bytes_sec',
   'read_bytes_sec',
   'write_bytes_sec',
@@ -21,7 +21,7 @@ const LIMITS = [
   'read_iops_sec_max',
   'write_iops_sec_max',
 ] as const;
-const LENGTHS = [
+export const LENGTHS = [
   'total_bytes_sec_max_length',
   'read_bytes_sec_max_length',
   'write_bytes_sec_max_length',
@@ -32,14 +32,14 @@ const LENGTHS = [
 
 type Limit = (typeof LIMITS)[number] | (typeof LENGTHS)[number] | 'size_iops_sec';
 
-function limits<const K extends Limit>(names: readonly K[]): { [P in K]: ValueField<number, false> } {
+export function limits<const K extends Limit>(names: readonly K[]): { [P in K]: ValueField<number, false> } {
   const out = {} as Record<K, ValueField<number, false>>;
   for (const n of names) out[n] = value(n, ulong, { when: (_ctx, t: Record<string, unknown>) => t[n] !== 0 });
   return out;
 }
 
 /** libvirt's parse-time rule: "total and read/write bytes_sec cannot be set at the same time" (and iops, max). */
-function checkIotune(t: Partial<Record<Limit, number>>): CheckFailure | undefined {
+export function checkIotune(t: Partial<Record<Limit, number>>): CheckFailure | undefined {
   for (const suffix of ['bytes_sec', 'iops_sec', 'bytes_sec_max', 'iops_sec_max']) {
     const get = (p: string) => t[`${p}_${suffix}` as Limit];
     if (get('total') && (get('read') || get('write'))) {

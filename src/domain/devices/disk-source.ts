@@ -6,7 +6,7 @@
  * auth, encryption, reservations, dataStore, privateData.
  */
 import { checkPciAddress, pciAddressFields } from '../../common/basictypes.js';
-import { attr, child, element, list, union, type Fields, type Infer } from '../../xml/decl.js';
+import { attr, child, element, list, union, type Decl, type Fields, type Infer } from '../../xml/decl.js';
 import { literal, oneOf, str, uint, yesNo } from '../../xml/values.js';
 import { deviceSeclabel } from '../seclabel.js';
 import { networkSource } from './disk-network.js';
@@ -57,33 +57,6 @@ function blockSourceFields<const D extends Fields>(dataStore: D) {
   };
 }
 
-/**
- * `<dataStore type>` (libvirt 10.10+, not in the 10.7 schema): the external
- * data file of a qcow2 image, `<format>` then its own `<source>`.
- */
-export const dataStore = union(
-  'dataStore',
-  'type',
-  {
-    file: element('dataStore', {
-      type: attr(literal('file'), { default: 'file' as const }),
-      format: child(diskFormat),
-      source: child(element('source', fileSourceFields({})), { omitEmpty: true }),
-    }),
-    block: element('dataStore', {
-      type: attr(literal('block'), { required: true }),
-      format: child(diskFormat),
-      source: child(element('source', blockSourceFields({})), { omitEmpty: true }),
-    }),
-  },
-  { defaultCase: 'file', unknownMessage: "unknown disk type '%s'" },
-);
-export type DataStore = Infer<typeof dataStore>;
-
-const dataStoreField = { dataStore: child(dataStore) } as const;
-
-export const fileSource = element('source', fileSourceFields(dataStoreField), { doc: 'Source of a file-backed storage' });
-export const blockSource = element('source', blockSourceFields(dataStoreField), { doc: 'Source of a block device' });
 
 export const dirSource = element('source', {
   dir: attr(str, { doc: 'Host directory (exposed as a FAT image)' }),
@@ -131,6 +104,45 @@ export const vhostVdpaSource = element('source', {
   index: sourceIndex,
   ...sourcePrivateDataField,
 });
+
+/**
+ * `<dataStore type>` (libvirt 10.10+, not in the 10.7 schema): the external
+ * data file of a qcow2 image, `<format>` then its own `<source>` of any
+ * storage type (file and block from 11.x, the others in 12.x).
+ */
+function dataStoreCase<const T extends string, const S extends Decl>(type: T, source: S) {
+  return element('dataStore', { type: attr(literal(type), { required: true }), format: child(diskFormat), source: child(source) });
+}
+
+export const dataStore = union(
+  'dataStore',
+  'type',
+  {
+    file: element('dataStore', {
+      type: attr(literal('file'), { default: 'file' as const }),
+      format: child(diskFormat),
+      source: child(element('source', fileSourceFields({})), { omitEmpty: true }),
+    }),
+    block: element('dataStore', {
+      type: attr(literal('block'), { required: true }),
+      format: child(diskFormat),
+      source: child(element('source', blockSourceFields({})), { omitEmpty: true }),
+    }),
+    dir: dataStoreCase('dir', dirSource),
+    network: dataStoreCase('network', networkSource),
+    volume: dataStoreCase('volume', volumeSource),
+    nvme: dataStoreCase('nvme', nvmeSource),
+    vhostuser: dataStoreCase('vhostuser', vhostUserSource),
+    vhostvdpa: dataStoreCase('vhostvdpa', vhostVdpaSource),
+  },
+  { defaultCase: 'file', unknownMessage: "unknown disk type '%s'" },
+);
+export type DataStore = Infer<typeof dataStore>;
+
+const dataStoreField = { dataStore: child(dataStore) } as const;
+
+export const fileSource = element('source', fileSourceFields(dataStoreField), { doc: 'Source of a file-backed storage' });
+export const blockSource = element('source', blockSourceFields(dataStoreField), { doc: 'Source of a block device' });
 
 /** The `<source>` declaration of each storage type. */
 export const storageSources = {

@@ -24,6 +24,7 @@ export const diskTarget = element('target', {
   tray: attr(oneOf('open', 'closed'), { omit: (v: string) => v === 'closed' }),
   removable: attr(onOff),
   rotation_rate: attr(uint()),
+  dpofua: attr(onOff, { doc: 'SCSI: advertise DPO/FUA support' }),
 });
 
 /** `<geometry cyls heads secs trans/>`; `trans='default'` is not written. */

@@ -77,7 +77,7 @@ export const usbHostdevSource = element('source', {
   guestReset: attr(oneOf('off', 'uninitialized', 'on')),
   vendor: child(usbVendor),
   product: child(usbProduct),
-  address: child(element('address', { bus: attr(usbAddr), device: attr(usbAddr) })),
+  address: child(element('address', { bus: attr(usbAddr), device: attr(usbAddr), port: attr(pattern('usbPort', /^((0x)?[0-9a-fA-F]{1,3}\.){0,3}(0x)?[0-9a-fA-F]{1,3}$/), { doc: 'host USB port path, e.g. 1.2' }) })),
 });
 
 export const usbHostdev = element('hostdev', {

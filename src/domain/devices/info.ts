@@ -3,6 +3,7 @@
  * boot order, alias, ROM, ACPI index and the guest address, in libvirt's
  * order: boot, alias, rom, acpi, address.
  */
+import { cpuset } from '../cpuset.js';
 import { checkPciAddress, pciAddressFields } from '../../common/basictypes.js';
 import { attr, child, element, tag, union, type Infer } from '../../xml/decl.js';
 import { literal, onOff, pattern, str, uint, yesNo } from '../../xml/values.js';
@@ -24,6 +25,7 @@ export const deviceRom = element('rom', {
 
 export const deviceAcpi = element('acpi', {
   index: attr(uint()),
+  nodeset: attr(cpuset, { doc: 'NUMA nodes of the device (ACPI generic initiator)' }),
 });
 
 const zpci = element('zpci', {

@@ -68,6 +68,8 @@ export const netBackend = element('backend', {
   tap: attr(str, { doc: 'tun/tap device path' }),
   vhost: attr(str, { doc: 'vhost-net device path' }),
   logFile: attr(str, { doc: 'passt log file' }),
+  hostname: attr(str, { doc: 'passt: host name given to the guest by DHCP' }),
+  fqdn: attr(str, { doc: 'passt: fully qualified domain name given to the guest' }),
 });
 
 /** `<tune><sndbuf>N</sndbuf></tune>`: tap send buffer size. */

@@ -19,6 +19,7 @@ export const netMac = element(
     address: attr(mac, { required: true }),
     type: attr(oneOf('generated', 'static')),
     check: attr(yesNo),
+    currentAddress: attr(mac, { when: (ctx) => !ctx.inactive, doc: 'the MAC address the guest set (live XML)' }),
   },
   { check: checkUnicast },
 );

@@ -19,6 +19,7 @@ import { literal, oneOf, str, uint, uuid, yesNo } from '../../xml/values.js';
 import { cpuset } from '../cpuset.js';
 import { scaledElement } from '../scaled.js';
 import { deviceInfoFields } from './info.js';
+import { virtioOptionFields } from './interface-driver.js';
 
 // ---------------------------------------------------------------- source and target pieces
 
@@ -67,26 +68,32 @@ const head = <const M extends string>(model: M) =>
     discard: attr(yesNo),
   }) as const;
 
+/** `<driver>` of a virtio memory device: the virtio options. */
+export const memoryDriver = element('driver', { ...virtioOptionFields });
+const driver = child(memoryDriver, { omitEmpty: true });
+
 export const memoryDevice = union(
   'memory',
   'model',
   {
-    dimm: element('memory', { ...head('dimm'), source: child(memoryNumaSource), target: child(dimmTarget, { required: true }), ...deviceInfoFields }),
+    dimm: element('memory', { ...head('dimm'), driver, source: child(memoryNumaSource), target: child(dimmTarget, { required: true }), ...deviceInfoFields }),
     nvdimm: element('memory', {
       ...head('nvdimm'),
       uuid: value('uuid', uuid, { doc: 'ppc64 NVDIMM uuid' }),
+      driver,
       source: child(nvdimmSource),
       target: child(nvdimmTarget, { required: true }),
       ...deviceInfoFields,
     }),
-    'virtio-pmem': element('memory', { ...head('virtio-pmem'), source: child(pmemSource), target: child(pmemTarget, { required: true }), ...deviceInfoFields }),
+    'virtio-pmem': element('memory', { ...head('virtio-pmem'), driver, source: child(pmemSource), target: child(pmemTarget, { required: true }), ...deviceInfoFields }),
     'virtio-mem': element('memory', {
       ...head('virtio-mem'),
+      driver,
       source: child(memoryNumaSource),
       target: child(virtioMemTarget, { required: true }),
       ...deviceInfoFields,
     }),
-    'sgx-epc': element('memory', { ...head('sgx-epc'), source: child(sgxSource), target: child(dimmTarget, { required: true }), ...deviceInfoFields }),
+    'sgx-epc': element('memory', { ...head('sgx-epc'), driver, source: child(sgxSource), target: child(dimmTarget, { required: true }), ...deviceInfoFields }),
   },
   { doc: 'Memory device', unknownMessage: "unknown memory model '%s'" },
 );

@@ -161,5 +161,6 @@ export const unixSocketSource = element('source', {
 /** `<reservations managed>`: SCSI persistent reservations through qemu-pr-helper. */
 export const reservations = element('reservations', {
   managed: attr(yesNo),
+  migration: attr(yesNo, { doc: 'migrate the reservation with the guest' }),
   source: child(unixSocketSource),
 });

@@ -9,11 +9,11 @@
  * encryption, active_pcr_banks (emulator; banks in libvirt's order sha1,
  * sha256, sha384, sha512).
  *
- * Not in libvirt 10.7's schema, so kept as unknown content: the emulator's
- * `<profile>` and `<source type='file|dir'>` of later libvirt releases.
+ * The emulator's `<source type='file|dir'>` (state storage) and `<profile>`
+ * (swtpm profile) are libvirt 11.x and 12.x additions.
  */
 import { attr, child, element, flag, tag, union, type Infer } from '../../xml/decl.js';
-import { literal, oneOf, str, uint, uuid, yesNo } from '../../xml/values.js';
+import { literal, oneOf, pattern, str, uint, uuid, yesNo } from '../../xml/values.js';
 import { deviceInfoFields } from './info.js';
 
 const version = attr(oneOf('1.2', '2.0'), { doc: 'TPM version' });
@@ -39,8 +39,18 @@ export const tpmBackend = union(
       version,
       persistent_state: attr(yesNo, { omit: (v: boolean) => !v, doc: 'keep the TPM state when the domain is undefined' }),
       debug: attr(uint({ max: 255 }), { omit: (v: number) => v === 0, doc: 'swtpm log level' }),
+      source: child(element('source', { type: attr(oneOf('file', 'dir'), { required: true }), path: attr(str, { required: true }) }), {
+        doc: 'where swtpm keeps its state',
+      }),
       encryption: child(element('encryption', { secret: attr(uuid, { required: true, doc: 'UUID of the secret holding the state key' }) })),
       active_pcr_banks: child(tpmActivePcrBanks, { omitEmpty: true }),
+      profile: child(
+        element('profile', {
+          source: attr(pattern('profileName', /^[A-Za-z0-9.\-:]+$/), { doc: 'the swtpm profile to start from' }),
+          removeDisabled: attr(oneOf('check', 'fips-host')),
+          name: attr(str, { doc: 'the profile swtpm applied (written by libvirt)' }),
+        }),
+      ),
     }),
     external: element('backend', {
       type: tag(literal('external')),
