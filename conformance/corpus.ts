@@ -28,3 +28,18 @@ export function printTable(title: string, rows: Array<Record<string, unknown>>):
   console.log(`\n${title}`);
   console.table(rows);
 }
+
+/**
+ * Schema folders of the releases newer than the corpus's 10.7 that are
+ * present (fetched by `npm run update-libvirt -- VERSION`), by release.
+ */
+export function newerSchemaDirs(): Record<string, string> {
+  const root = process.env.VIRTXML_SCHEMAS ?? join(__dirname, '..', '.libvirt-schemas');
+  const out: Record<string, string> = {};
+  for (const release of ['11.3', '12.9']) {
+    const dir = join(root, release);
+    if (existsSync(join(dir, 'domain.rng'))) out[release] = dir;
+    else console.warn(`libvirt ${release} schemas not in ${dir} (npm run update-libvirt -- ${release}): its coverage rows skipped`);
+  }
+  return out;
+}

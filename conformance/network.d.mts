@@ -12,4 +12,4 @@ export interface ConformanceResult {
 }
 export const INACTIVE: ReadonlySet<string>;
 export const REJECTED: Readonly<Record<string, string>>;
-export function run(args: { corpus: string; vx: unknown }): Promise<ConformanceResult>;
+export function run(args: { corpus: string; vx: unknown; schemaDirs?: Record<string, string> }): Promise<ConformanceResult>;

@@ -1,10 +1,11 @@
 // Network conformance: libvirt 10.7's network tests and schemas against virtxml.
 //
 //   import { run } from './network.mjs';
-//   const { title, rows, failures } = await run({ corpus, vx });
+//   const { title, rows, failures } = await run({ corpus, vx, schemaDirs });
 //
 // `corpus` is the libvirt corpus folder (../shared/libvirt-corpus), `vx` the
-// package (dist/index.js, or src/index.ts under vitest). Rows:
+// package (dist/index.js, or src/index.ts under vitest), `schemaDirs` newer
+// releases' schema folders by release ({ '12.9': dir }) for the coverage rows. Rows:
 //  - networkxml2xmlout: format(parse(x)) byte-identical (inactive flag where
 //    libvirt's networkxml2xmltest.c used it);
 //  - networkxml2xmlin → networkxml2xmlout, and the parse-error inputs rejected
@@ -52,7 +53,7 @@ function roundTrips(vx, dir, names, parse, format, failures, label) {
   return same;
 }
 
-export async function run({ corpus, vx }) {
+export async function run({ corpus, vx, schemaDirs }) {
   const T = join(corpus, 'tests');
   const rows = [];
   const failures = [];
@@ -119,27 +120,29 @@ export async function run({ corpus, vx }) {
   const updOuts = xmlNames(UOUT);
   rows.push({ suite: 'networkxml2xmlupdateout files reproduced', files: updOuts.length, passed: updOuts.filter((n) => outputsSeen.has(n)).length });
 
-  // schema coverage
-  const schemas = join(corpus, 'schemas');
-  const netSchema = rngNames(vx.readXml, join(schemas, 'network.rng'));
-  const portSchema = rngNames(vx.readXml, join(schemas, 'networkport.rng'));
-  const netDecls = declNames(vx.networkDef);
-  const portDecls = declNames(vx.networkPort);
-  const common = join(schemas, 'networkcommon.rng');
-  const both = {
-    elements: new Map([...netSchema.elements, ...portSchema.elements]),
-    attributes: new Map([...netSchema.attributes, ...portSchema.attributes]),
-  };
-  const bothDecls = { elements: new Set([...netDecls.elements, ...portDecls.elements]), attributes: new Set([...netDecls.attributes, ...portDecls.attributes]) };
-  for (const [schema, report] of [
-    ['network.rng', undeclared(netSchema, netDecls)],
-    ['networkport.rng', undeclared(portSchema, portDecls)],
-    ['networkcommon.rng (as used by both)', undeclared(both, bothDecls, common)],
-  ]) {
-    const missing = report.missingElements.length + report.missingAttributes.length;
-    rows.push({ suite: `coverage ${schema}: elements + attributes declared`, files: report.elements + report.attributes, passed: report.elements + report.attributes - missing });
-    for (const m of [...report.missingElements, ...report.missingAttributes]) failures.push(`${schema}: undeclared ${m}`);
+  // schema coverage: libvirt 10.7's schemas (beside the corpus) and, when given, newer releases'
+  for (const [release, schemas] of [['10.7', join(corpus, 'schemas')], ...Object.entries(schemaDirs ?? {})]) {
+    if (!existsSync(join(schemas, 'network.rng'))) continue;
+    const netSchema = rngNames(vx.readXml, join(schemas, 'network.rng'));
+    const portSchema = rngNames(vx.readXml, join(schemas, 'networkport.rng'));
+    const netDecls = declNames(vx.networkDef);
+    const portDecls = declNames(vx.networkPort);
+    const common = join(schemas, 'networkcommon.rng');
+    const both = {
+      elements: new Map([...netSchema.elements, ...portSchema.elements]),
+      attributes: new Map([...netSchema.attributes, ...portSchema.attributes]),
+    };
+    const bothDecls = { elements: new Set([...netDecls.elements, ...portDecls.elements]), attributes: new Set([...netDecls.attributes, ...portDecls.attributes]) };
+    for (const [schema, report] of [
+      ['network.rng', undeclared(netSchema, netDecls)],
+      ['networkport.rng', undeclared(portSchema, portDecls)],
+      ['networkcommon.rng (as used by both)', undeclared(both, bothDecls, common)],
+    ]) {
+      const missing = report.missingElements.length + report.missingAttributes.length;
+      rows.push({ suite: `coverage ${schema} (libvirt ${release}): elements + attributes declared`, files: report.elements + report.attributes, passed: report.elements + report.attributes - missing });
+      for (const m of [...report.missingElements, ...report.missingAttributes]) failures.push(`${schema} (libvirt ${release}): undeclared ${m}`);
+    }
   }
 
-  return { title: 'network (libvirt 10.7 network tests and schemas)', rows, failures };
+  return { title: 'network (libvirt 10.7 network tests; schemas of 10.7 and newer releases)', rows, failures };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as vx from '../src/index.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
 import { run } from './network.mjs';
+import { newerSchemaDirs } from './corpus.js';
 
 /** Recorded floors (passed counts) per suite; raise them as the corpus grows. */
 const FLOOR: Record<string, number> = {
@@ -20,14 +21,15 @@ const FLOOR: Record<string, number> = {
 
 describe.skipIf(!HAVE_CORPUS)('network conformance', () => {
   it("libvirt's network tests reproduced and the network schemas fully declared", async () => {
-    const { title, rows, failures } = await run({ corpus: CORPUS, vx });
+    const schemaDirs = newerSchemaDirs();
+    const { title, rows, failures } = await run({ corpus: CORPUS, vx, schemaDirs });
     printTable(title, rows);
     if (failures.length) console.log('failures:\n  ' + failures.join('\n  '));
     for (const [suite, floor] of Object.entries(FLOOR)) {
       expect(rows.find((r) => r.suite === suite)?.passed, suite).toBeGreaterThanOrEqual(floor);
     }
     const coverage = rows.filter((r) => r.suite.startsWith('coverage '));
-    expect(coverage).toHaveLength(3);
+    expect(coverage).toHaveLength(3 * (1 + Object.keys(schemaDirs).length));
     for (const r of coverage) expect(r.passed, r.suite).toBe(r.files);
   });
 });
