@@ -1,6 +1,7 @@
 /** Where the libvirt corpus is, and reading its folders. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compareReleases, LIBVIRT_RELEASES } from '../src/validate/rng/releases.js';
 
 export const CORPUS = process.env.VIRTXML_CORPUS ?? join(__dirname, '..', '..', 'shared', 'libvirt-corpus');
 export const HAVE_CORPUS = existsSync(CORPUS);
@@ -36,7 +37,7 @@ export function printTable(title: string, rows: Array<Record<string, unknown>>):
 export function newerSchemaDirs(): Record<string, string> {
   const root = process.env.VIRTXML_SCHEMAS ?? join(__dirname, '..', '.libvirt-schemas');
   const out: Record<string, string> = {};
-  for (const release of ['11.3', '12.9']) {
+  for (const release of LIBVIRT_RELEASES.filter((r) => compareReleases(r, '10.7') > 0)) {
     const dir = join(root, release);
     if (existsSync(join(dir, 'domain.rng'))) out[release] = dir;
     else console.warn(`libvirt ${release} schemas not in ${dir} (npm run update-libvirt -- ${release}): its coverage rows skipped`);

@@ -285,8 +285,8 @@ function addExtension(c) {
   c.nodes[elId] = ['element', el[1], content];
 }
 
-/** libvirt releases virtxml validates against, oldest first; the last is the default target. */
-export const RELEASES = ['9.0', '10.7', '11.3', '12.9'];
+/** libvirt releases virtxml validates against, oldest first; the last is the default target (scripts/update-libvirt.mjs adds one). */
+export const RELEASES = JSON.parse(readFileSync(join(here, 'libvirt-releases.json'), 'utf8'));
 
 /**
  * Where a release's schemas are: 10.7's beside libvirt's test corpus, the
@@ -443,6 +443,24 @@ export function generateSince(since) {
   ].join('\n');
 }
 
+/** The module that lists the releases and imports their grammars' text. */
+export function generateIndex() {
+  const id = (r) => 'G' + r.replace('.', '_');
+  return [
+    ...HEADER(`the list of releases (scripts/libvirt-releases.json)`),
+    ...RELEASES.map((r) => `import { GRAMMARS as ${id(r)} } from './grammars-${r.replace('.', '_')}.generated.js';`),
+    '',
+    '/** The libvirt releases whose RelaxNG verdict virtxml reproduces, oldest first; the last is the default target. */',
+    `export const LIBVIRT_RELEASES = ${JSON.stringify(RELEASES).replace(/"/g, "'").replace(/,/g, ', ')} as const;`,
+    '',
+    '/** Each release\'s compiled grammars, as JSON text (parsed on first use by ./grammars.ts). */',
+    `export const GRAMMAR_TEXT = { ${RELEASES.map((r) => `'${r}': ${id(r)}`).join(', ')} } as const;`,
+    '',
+  ].join('\n');
+}
+
+export const indexFile = join(here, '..', 'src', 'validate', 'rng', 'releases.generated.ts');
+
 export const releaseFile = (release) => join(here, '..', 'src', 'validate', 'rng', `grammars-${release.replace('.', '_')}.generated.ts`);
 export const sinceFile = join(here, '..', 'src', 'validate', 'rng', 'since.generated.ts');
 
@@ -457,6 +475,7 @@ export function generateAll() {
     files.set(releaseFile(release), generateRelease(release, byRelease[release]));
   }
   files.set(sinceFile, generateSince(deriveSince(byRelease)));
+  files.set(indexFile, generateIndex());
   return files;
 }
 

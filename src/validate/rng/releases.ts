@@ -1,13 +1,17 @@
 /**
  * The libvirt releases whose RelaxNG verdict virtxml reproduces (their schemas
- * compiled by scripts/gen-rng.mjs). The last one is the default target.
+ * compiled by scripts/gen-rng.mjs; the list is scripts/libvirt-releases.json,
+ * extended by `npm run update-libvirt -- VERSION`). The last one is the
+ * default target.
  */
-export const LIBVIRT_RELEASES = ['9.0', '10.7', '11.3', '12.9'] as const;
+import { LIBVIRT_RELEASES } from './releases.generated.js';
+
+export { LIBVIRT_RELEASES };
 
 export type LibvirtRelease = (typeof LIBVIRT_RELEASES)[number];
 
 /** The newest release: the model's, and validation's default target. */
-export const LATEST_LIBVIRT: LibvirtRelease = '12.9';
+export const LATEST_LIBVIRT: LibvirtRelease = LIBVIRT_RELEASES[LIBVIRT_RELEASES.length - 1]!;
 
 export function isLibvirtRelease(s: string): s is LibvirtRelease {
   return (LIBVIRT_RELEASES as readonly string[]).includes(s);
