@@ -7,6 +7,7 @@
  * `renderElementDocs()` is pure (tested for being in sync with the committed
  * files); scripts/gen-element-docs.mjs writes its output.
  */
+import { SINCE } from '../src/validate/rng/since.generated.js';
 import { domain } from '../src/domain/domain.js';
 import { networkDef } from '../src/network/network.js';
 import { networkPort } from '../src/network/port.js';
@@ -230,8 +231,38 @@ function requirement(f: Field): string {
   return f.required ? 'required' : 'optional';
 }
 
-function notes(f: Field): string {
+/** `domain`, `network` or `networkport`: the since table of a page. */
+function kindOf(page: Page): keyof typeof SINCE {
+  return page.file.replace(/\.md$/, '') as keyof typeof SINCE;
+}
+
+/** The last two element names of a reference path (`/domain/devices/hostdev[@type='pci']/driver` → devices, driver). */
+function lastTwo(path: string): [string, string] {
+  const names = path.replace(/\[[^\]]*\]/g, '').split('/').filter(Boolean);
+  return [names[names.length - 2] ?? '', names[names.length - 1] ?? ''];
+}
+
+/**
+ * "since libvirt X" of a name, and of the values newer than libvirt 9.0 an
+ * attribute or element takes, from the differences between the releases'
+ * schemas (src/validate/rng/since.generated.ts).
+ */
+function sinceNote(page: Page, key: string): string {
+  const table = SINCE[kindOf(page)];
   const parts: string[] = [];
+  // a context the schema does not have (virtxml's <actual>): the same name elsewhere, when every context agrees
+  const tail = key.slice(key.indexOf('>'));
+  const others = [...new Set(Object.entries(table).filter(([k]) => k.endsWith(tail) && !k.includes('=')).map(([, r]) => r))];
+  const own = table[key] ?? (others.length === 1 && !Object.hasOwn(table, key) ? others[0] : undefined);
+  if (own) parts.push(`since libvirt ${own}`);
+  const values = Object.entries(table).filter(([k]) => k.startsWith(key + '='));
+  if (values.length) parts.push('values since: ' + values.map(([k, r]) => `\`${k.slice(key.length + 1)}\` ${r}`).join(', '));
+  return parts.join('; ');
+}
+
+function notes(f: Field, since = ''): string {
+  const parts: string[] = [];
+  if (since) parts.push(since);
   if (f.extension) parts.push(`**${f.extension} extension** (left out by \`stripExtensions\`)`);
   if (f.doc) parts.push(f.doc);
   return cell(parts.join('. '));
@@ -310,7 +341,9 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
     o.push('| attribute | type | TS field | presence | notes |', '|---|---|---|---|---|');
     for (const [key, f] of attrs) {
       const name = f.kind === 'text' ? '(text)' : `@${xmlNameOf(key, f)}`;
-      o.push(`| \`${name}\` | ${typeOf(f as AttrField)} | \`${key}\` | ${requirement(f)} | ${notes(f)} |`);
+      const [parent, el] = lastTwo(path);
+      const sk = f.kind === 'text' ? `${parent}>${el}` : `${parent}>${el}@${xmlNameOf(key, f)}`;
+      o.push(`| \`${name}\` | ${typeOf(f as AttrField)} | \`${key}\` | ${requirement(f)} | ${notes(f, sinceNote(ctx.page, sk))} |`);
     }
     o.push('');
   }
@@ -347,7 +380,8 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
         content = '';
     }
     const presence = f.kind === 'list' ? 'repeated' : requirement(f);
-    o.push(`| \`<${xml}>\` | ${content} | \`${key}\` | ${presence} | ${notes(f)} |`);
+    const [, el] = lastTwo(childPath.slice(0, childPath.lastIndexOf('/')));
+    o.push(`| \`<${xml}>\` | ${content} | \`${key}\` | ${presence} | ${notes(f, sinceNote(ctx.page, `${el}>${xml}`))} |`);
   }
   o.push('');
   const first = ctx.page.walkFirst ?? [];
