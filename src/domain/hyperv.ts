@@ -13,7 +13,7 @@ const whenOn = { omit: (_v: unknown, p: { state?: boolean }) => p.state !== true
 export const hyperv = element(
   'hyperv',
   {
-    mode: attr(oneOf('custom', 'passthrough'), { default: 'custom' }),
+    mode: attr(oneOf('custom', 'passthrough', 'host-model'), { default: 'custom' }),
     relaxed: child(stateFeature('relaxed')),
     vapic: child(stateFeature('vapic')),
     spinlocks: child(stateFeature('spinlocks', { retries: attr(uint(), whenOn) })),

@@ -11,7 +11,7 @@ export const lifecycleAction = oneOf('destroy', 'restart', 'rename-restart', 'pr
 export const lifecycleFields = {
   on_poweroff: value('on_poweroff', lifecycleAction),
   on_reboot: value('on_reboot', lifecycleAction),
-  on_crash: value('on_crash', lifecycleAction),
+  on_crash: value('on_crash', oneOf('destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'preserve-running')),
   on_lockfailure: value('on_lockfailure', oneOf('poweroff', 'restart', 'pause', 'ignore')),
 } as const;
 

@@ -134,7 +134,7 @@ export const osSmbios = element('smbios', {
 });
 
 export const acpiTable = element('table', {
-  type: attr(oneOf('slic', 'msdm', 'raw'), { required: true }),
+  type: attr(oneOf('slic', 'msdm', 'raw', 'rawset'), { required: true }),
   path: text(str, { required: true }),
 });
 

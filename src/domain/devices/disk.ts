@@ -20,7 +20,7 @@ import { backingChainField, mirror, storageCases } from './storage-source.js';
 /** `<target dev bus tray removable rotation_rate/>`; `tray='closed'` is the default and not written. */
 export const diskTarget = element('target', {
   dev: attr(str, { required: true, doc: 'Device name in the guest: hda, sdb, vdc, …' }),
-  bus: attr(oneOf('ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd')),
+  bus: attr(oneOf('ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd', 'nvme')),
   tray: attr(oneOf('open', 'closed'), { omit: (v: string) => v === 'closed' }),
   removable: attr(onOff),
   rotation_rate: attr(uint()),
@@ -55,7 +55,7 @@ const printable = (n: number) => pattern(`printable{0,${n}}`, new RegExp(`^[\\x2
 
 const diskHead = {
   device: attr(oneOf('floppy', 'disk', 'cdrom', 'lun'), { default: 'disk' as 'floppy' | 'disk' | 'cdrom' | 'lun', doc: 'How the guest sees it' }),
-  model: attr(oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional')),
+  model: attr(oneOf('virtio', 'virtio-transitional', 'virtio-non-transitional', 'usb-storage', 'usb-bot')),
   rawio: attr(yesNo, { doc: 'lun: allow raw SCSI commands' }),
   sgio: attr(oneOf('filtered', 'unfiltered'), { doc: 'lun: SG_IO filtering' }),
   snapshot: attr(oneOf('no', 'internal', 'external', 'manual'), {
