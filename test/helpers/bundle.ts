@@ -2,8 +2,8 @@
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 
-export function bundle(entry: string, outDir: string): string {
-  const outfile = join(outDir, 'child.cjs');
+export function bundle(entry: string, outDir: string, name = 'child.cjs'): string {
+  const outfile = join(outDir, name);
   buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
   return outfile;
 }

@@ -6,8 +6,10 @@
  *                              until time T (ms since the epoch), then takes that
  *                              store's lock: prints "held" (holds it) or "refused
  *                              REASON"; on "next" releases it and prints "ready"
- *   apply HOST STATE OP PAUSE  runs OP (prepare | reattach of the GPU group of vm1)
- *                              on the persistent host; before every state save and
+ *   apply HOST STATE OP PAUSE [ADDRESS]
+ *                              runs OP (prepare | reattach of the GPU group of vm1,
+ *                              or of ADDRESS) on HOST ('sysfs:ROOT' or a persistent
+ *                              host's JSON file); before every state save and
  *                              host write prints "event N"; at event PAUSE prints
  *                              "paused N" and blocks forever (the parent kills it);
  *                              prints "done EVENTS" at the end
@@ -19,7 +21,15 @@ import { FileStateStore } from '../../src/hostdev/file-store.js';
 import { HostdevError } from '../../src/hostdev/errors.js';
 import { HostdevManager } from '../../src/hostdev/manager.js';
 import type { StateStore } from '../../src/hostdev/store.js';
-import { GPU_HOSTDEV, persistentHost } from './persistent-host.js';
+import { GPU_HOSTDEV, persistentHost, withWriteHook } from './persistent-host.js';
+import { SysfsHost } from '../../src/pci/sysfs.js';
+import type { PciHost } from '../../src/pci/host.js';
+import { parsePciAddressName } from '../../src/common/basictypes.js';
+
+/** HOST: 'sysfs:ROOT' (a real sysfs) or a persistent host's JSON file. */
+function hostOf(spec: string, beforeWrite: () => void = () => {}): PciHost {
+  return spec.startsWith('sysfs:') ? withWriteHook(new SysfsHost({ root: spec.slice(6) }), beforeWrite) : persistentHost(spec, beforeWrite);
+}
 
 const say = (line: string) => writeSync(1, line + '\n');
 
@@ -58,7 +68,7 @@ function lockMode(): void {
   });
 }
 
-function applyMode(hostFile: string, state: string, op: string, pauseAt: number): void {
+function applyMode(hostFile: string, state: string, op: string, pauseAt: number, address?: string): void {
   let events = 0;
   const event = () => {
     const n = events++;
@@ -78,9 +88,11 @@ function applyMode(hostFile: string, state: string, op: string, pauseAt: number)
     },
     lock: () => inner.lock(),
   };
-  const mgr = new HostdevManager(persistentHost(hostFile, event), { store });
-  if (op === 'prepare') mgr.prepare('QEMU', 'vm1', [GPU_HOSTDEV()]);
-  else mgr.reattach('QEMU', 'vm1', [GPU_HOSTDEV()]);
+  const mgr = new HostdevManager(hostOf(hostFile, event), { store });
+  const def = GPU_HOSTDEV();
+  if (address !== undefined) def.source = { address: parsePciAddressName(address)! };
+  if (op === 'prepare') mgr.prepare('QEMU', 'vm1', [def]);
+  else mgr.reattach('QEMU', 'vm1', [def]);
   mgr.close();
   say(`done ${events}`);
 }
@@ -88,7 +100,7 @@ function applyMode(hostFile: string, state: string, op: string, pauseAt: number)
 /** Recovers each (host, state) pair in turn: a fresh process for every killed one. */
 function recoverMode(pairs: string[]): void {
   for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const mgr = new HostdevManager(persistentHost(pairs[i]!), { store: new FileStateStore(pairs[i + 1]!) });
+    const mgr = new HostdevManager(hostOf(pairs[i]!), { store: new FileStateStore(pairs[i + 1]!) });
     const report = mgr.recover();
     mgr.close();
     say(JSON.stringify(report));
@@ -97,7 +109,7 @@ function recoverMode(pairs: string[]): void {
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'lock') lockMode();
-else if (mode === 'apply') applyMode(args[0]!, args[1]!, args[2]!, Number(args[3]));
+else if (mode === 'apply') applyMode(args[0]!, args[1]!, args[2]!, Number(args[3]), args[4]);
 else if (mode === 'recover') recoverMode(args);
 else {
   say(`unknown mode ${mode}`);

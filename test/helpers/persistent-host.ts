@@ -34,12 +34,17 @@ export function loadHost(file: string): MemoryPciHost {
 /** The host in `file`; `beforeWrite` is called before each write (the test's event hook). */
 export function persistentHost(file: string, beforeWrite: () => void = () => {}): PciHost {
   const model = loadHost(file);
+  return withWriteHook(model, beforeWrite, () => saveHost(file, model));
+}
+
+/** `model` with `before` called before each write and `after` after it. */
+export function withWriteHook(model: PciHost, before: () => void, after: () => void = () => {}): PciHost {
   const write =
     <A extends unknown[]>(fn: (...a: A) => void) =>
     (...a: A) => {
-      beforeWrite();
+      before();
       fn(...a);
-      saveHost(file, model);
+      after();
     };
   return {
     listDevices: () => model.listDevices(),
