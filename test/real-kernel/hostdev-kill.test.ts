@@ -103,7 +103,7 @@ describe.skipIf(!requested)('hostdev apply killed mid-way in a real kernel, reco
 
     const status = await run(cli, ['hostdev', 'status', '--state', state]);
     expect(status.code, status.stderr).toBe(1);
-    expect(status.stdout).toContain(`run: virtxml hostdev recover --state ${state}`);
+    expect(status.stdout, status.stderr).toContain(`run: virtxml hostdev recover --state ${state}`);
 
     const recovered = await run(cli, ['hostdev', 'recover', '--state', state, '--sysfs', '/']);
     expect(recovered.stderr).toBe('');
