@@ -183,3 +183,10 @@ describe('lock: an unreadable lock is held, never stale', () => {
     expect(bindings(hostOf('gpu'))).toBeDefined();
   });
 });
+
+describe('lock holder for status', () => {
+  it('a state file that was never locked (no lock directory) has no holder', () => {
+    writeFileSync(file, '{}');
+    expect(new FileStateStore(file).lockHolder()).toBeUndefined();
+  });
+});

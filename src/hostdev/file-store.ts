@@ -151,6 +151,7 @@ export class FileStateStore implements StateStore {
         .map(Number)
         .sort((a, b) => a - b);
     } catch (e) {
+      if (errno(e) === 'ENOENT') return []; // never locked yet (lock() creates it)
       throw lockedError(`${this.lockPath} (cannot list it: ${why(e)}; treated as held)`);
     }
   }
