@@ -214,7 +214,10 @@ export class HostdevManager {
       this.setCommitted(applyPlan(this.host, this.store, this.committed, plan));
     } catch (e) {
       this.resync();
-      if (this.pending && !(e instanceof HostdevError && e.reason === 'needs-recovery')) {
+      if (e instanceof HostdevError && e.reason === 'needs-recovery') {
+        throw new HostdevError('needs-recovery', `${e.detail} (${recoverCommand(this.store.name)})`, { cause: (e as { cause?: unknown }).cause ?? e });
+      }
+      if (this.pending) {
         const msg = e instanceof Error ? e.message : String(e);
         throw new HostdevError('needs-recovery', `${msg}: the operation stays in the journal of ${this.stateName}, call recover() (${recoverCommand(this.store.name)})`, { cause: e });
       }
