@@ -39,6 +39,9 @@ export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, 
 export * from './pci/index.js';
 export * from './hostdev/index.js';
 
+/** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, device snippets, …). */
+export { parseXml, formatXml, KINDS, KIND_NAMES, isKind, kindOfRoot, type Kind, type KindDef, type KindEntry, type AnyDocument, type DocumentDefs, type ParseXmlOptions, type FormatXmlOptions } from './kinds.js';
+
 /** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */
 export * from './validate/index.js';
 /** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
