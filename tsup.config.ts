@@ -2,9 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // the core: pure, runs in a browser (no Node built-ins)
-    entry: { index: 'src/index.ts' },
+    // the core: pure, runs in a browser (no Node built-ins). `virtxml` (the root: what a user looks
+    // for) and `virtxml/model` (declarations and engine) share their code: one copy of each class
+    entry: { index: 'src/index.ts', model: 'src/model.ts' },
     format: ['esm', 'cjs'],
+    splitting: true,
     dts: true,
     sourcemap: true,
     clean: true,

@@ -10,7 +10,7 @@ import {
   formatDomainXml,
   VirtXmlError,
   type DeviceXml,
-} from '../src/index.js';
+} from '../src/model.js';
 import { resolveDecl } from '../src/xml/decl.js';
 import { originOf } from '../src/xml/codec.js';
 

@@ -17,7 +17,7 @@ import {
   parseDomainXml,
   parseNetworkXml,
   type NetworkInterface,
-} from '../src/index.js';
+} from '../src/model.js';
 import { HostdevManager } from '../src/hostdev/manager.js';
 import { writeOrigStates } from '../src/hostdev/origstates.js';
 import { MemoryStateStore } from '../src/hostdev/store.js';
