@@ -7,7 +7,8 @@ export default defineConfig([
     entry: { index: 'src/index.ts', model: 'src/model.ts' },
     format: ['esm', 'cjs'],
     splitting: true,
-    dts: true,
+    // the model's declarations only: the root's are a re-export list of them (scripts/root-dts.mjs)
+    dts: { entry: { model: 'src/model.ts' } },
     sourcemap: true,
     clean: true,
     target: 'es2022',
