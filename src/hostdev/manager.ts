@@ -40,8 +40,8 @@ export interface HostdevManagerOptions {
 /** A group-managed IOMMU group as the manager records it. */
 export interface ManagedGroup {
   group: number;
-  /** Members detached by group management, with their original driver (null: unbound). */
-  detached: Array<{ device: string; driver: string | null }>;
+  /** Members detached by group management, with their original driver (null: unbound; undefined: unknown). */
+  detached: Array<{ device: string; driver: string | null | undefined }>;
   /** Managed devices released by their domain, kept detached while the group is in use. */
   held: string[];
 }
