@@ -1,43 +1,23 @@
 /**
- * `validateXml`: libvirt's verdict on a domain, network or networkport
- * document (or a device snippet with an explicit kind), as diagnostics with a
- * place. Layers, by profile (see ./types.ts):
+ * `validateXml`: libvirt's verdict on any document kind of the registry
+ * (../kinds.ts: domain, network, networkport, domstatus, device snippets, …),
+ * as diagnostics with a place. Layers, by profile (see ./types.ts):
  *   xml      well-formedness (always)
  *   rng      the target libvirt release's RelaxNG schemas (./rng), as libxml2 decides
  *   libvirt  libvirt's parse-time rules (virtxml's parsers) and define-time checks
  *   virtxml  the same, with virtxml's extensions accepted and checked
  */
-import { domain } from '../domain/domain.js';
-import { DEVICE_KINDS, deviceDecl, devicesWith } from '../domain/device-xml.js';
-import { networkDef } from '../network/network.js';
-import { networkPort } from '../network/port.js';
-import { parseWith } from '../xml/codec.js';
-import type { Decl } from '../xml/decl.js';
+import { defOf, KINDS, kindOf, type Kind, type KindEntry } from '../kinds.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
 import { grammarsOf } from './rng/grammars.js';
 import { LATEST_LIBVIRT, LIBVIRT_RELEASES, isLibvirtRelease } from './rng/releases.js';
-import { newerThanTarget, type GrammarKind } from './rng/since.js';
+import { newerThanTarget } from './rng/since.js';
 import { validateRng } from './rng/validator.js';
-import { deviceSemanticDiagnostics } from './semantic-device.js';
-import { domainSemanticDiagnostics } from './semantic-domain.js';
-import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from './semantic-network.js';
-import type { DomainDef } from '../domain/domain.js';
-import type { NetworkDef } from '../network/network.js';
-import type { NetworkPortDef } from '../network/port.js';
-import type { Diagnostic, DiagnosticSource, DocumentKind, RootKind, ValidateOptions, ValidationResult } from './types.js';
+import type { Diagnostic, DiagnosticSource, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
 export { LATEST_LIBVIRT, LIBVIRT_RELEASES, isLibvirtRelease };
-
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['domain', 'network', 'networkport'];
-/** Every kind `validateXml` takes: the documents and the device snippets. */
-export const ROOT_KINDS: readonly RootKind[] = [...DOCUMENT_KINDS, ...DEVICE_KINDS];
-
-/** The document kind of a root element name, if it is one virtxml validates. */
-export function detectKind(rootName: string): DocumentKind | undefined {
-  return (DOCUMENT_KINDS as readonly string[]).includes(rootName) ? (rootName as DocumentKind) : undefined;
-}
 
 /** A diagnostic from a VirtXmlError (reader or parser failure). */
 export function errorDiagnostic(e: VirtXmlError, source: DiagnosticSource, file?: string): Diagnostic {
@@ -69,8 +49,8 @@ function internalDiagnostic(e: unknown, file: string | undefined): Diagnostic {
 }
 
 /**
- * Validates a libvirt XML document (or, with `kind`, a device snippet) and
- * returns every problem found as a diagnostic with its code, line, column and
+ * Validates a libvirt XML document of any kind the registry holds (its root
+ * element decides, or `options.kind`) and returns every problem found as a diagnostic with its code, line, column and
  * element path. Never throws for bad input: malformed XML is a diagnostic too.
  */
 export function validateXml(xml: string, options: ValidateOptions = {}): ValidationResult {
@@ -86,45 +66,41 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
     if (!(e instanceof VirtXmlError)) throw e;
     return { kind: options.kind, profile, libvirt, valid: false, diagnostics: [errorDiagnostic(e, 'xml', file)] };
   }
-  const kind: RootKind | undefined = options.kind ?? detectKind(doc.root.name);
-  if (kind === undefined) {
-    const p = doc.source.elementPlace(doc.root);
-    diagnostics.push({
-      severity: 'error',
-      code: 'xml-root',
-      message: `unknown root element <${doc.root.name}>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet)`,
-      line: p.line,
-      column: p.column,
-      path: '/' + doc.root.name,
-      source: 'xml',
-      ...(file !== undefined ? { file } : {}),
-    });
-    return { kind, profile, libvirt, valid: false, diagnostics };
+  let kind: Kind;
+  try {
+    kind = kindOf(doc, options.kind);
+  } catch (e) {
+    if (!(e instanceof VirtXmlError)) throw e;
+    return { kind: options.kind, profile, libvirt, valid: false, diagnostics: [errorDiagnostic(e, 'xml', file)] };
   }
+  const entry: KindEntry = KINDS[kind];
   const max = options.maxDiagnostics ?? 100;
-  const gkind: GrammarKind = kind === 'network' || kind === 'networkport' ? kind : 'domain';
-  const grammar = grammarsOf(libvirt)[gkind];
-  if (grammar.entries[kind] === undefined) {
-    // a device kind the target release does not have at all
-    const p = doc.source.elementPlace(doc.root);
-    const message = newerThanTarget(gkind, `>${kind}`, libvirt) ?? `libvirt ${libvirt} has no <${kind}> device`;
-    diagnostics.push({ severity: 'error', code: 'rng-newer-libvirt', message, line: p.line, column: p.column, path: '/' + doc.root.name, source: 'rng', ...(file !== undefined ? { file } : {}) });
-    return { kind, profile, libvirt, valid: false, diagnostics };
-  }
-  for (const { key, ...p } of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
-    const newer = key !== undefined ? newerThanTarget(gkind, key, libvirt) : undefined;
-    const d: Diagnostic = { severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) };
-    if (newer) {
-      d.code = 'rng-newer-libvirt';
-      d.message = newer;
+  // a kind libvirt has no schema for (<domstatus>): the rng layer has nothing to say
+  const rng = entry.grammar;
+  if (rng) {
+    const grammar = grammarsOf(libvirt)[rng.grammar];
+    if (grammar.entries[rng.entry] === undefined) {
+      // a device kind the target release does not have at all
+      const p = doc.source.elementPlace(doc.root);
+      const message = newerThanTarget(rng.grammar, `>${rng.entry}`, libvirt) ?? `libvirt ${libvirt} has no <${doc.root.name}>`;
+      diagnostics.push({ severity: 'error', code: 'rng-newer-libvirt', message, line: p.line, column: p.column, path: '/' + doc.root.name, source: 'rng', ...(file !== undefined ? { file } : {}) });
+      return { kind, profile, libvirt, valid: false, diagnostics };
     }
-    diagnostics.push(d);
+    for (const { key, ...p } of validateRng(doc.root, doc.source, grammar, rng.entry, { extensions: profile === 'virtxml', max })) {
+      const newer = key !== undefined ? newerThanTarget(rng.grammar, key, libvirt) : undefined;
+      const d: Diagnostic = { severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) };
+      if (newer) {
+        d.code = 'rng-newer-libvirt';
+        d.message = newer;
+      }
+      diagnostics.push(d);
+    }
   }
   // a root of another kind than asked for: nothing more to say about its content
   const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
   if (profile !== 'rng' && !wrongRoot && diagnostics.length < max) {
     const schema = diagnostics.filter((d) => d.severity === 'error');
-    for (const d of libvirtLayer(doc, kind, profile, file)) {
+    for (const d of libvirtLayer(doc, kind, entry, profile, file)) {
       // where the schema already refused a node, its word is the clearer one
       if (schema.some((x) => x.line === d.line && x.column === d.column)) continue;
       if (diagnostics.length >= max) break;
@@ -134,45 +110,21 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   return { kind, profile, libvirt, valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
 }
 
-function declOf(kind: RootKind): Decl {
-  switch (kind) {
-    case 'domain':
-      return domain;
-    case 'network':
-      return networkDef;
-    case 'networkport':
-      return networkPort;
-    default:
-      return deviceDecl(kind);
-  }
-}
-
 /**
  * libvirt's parse-time rules (virtxml's parsers enforce them and stop at the
  * first) and its define-time checks (all problems, with places).
  */
-function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
+function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
   let def: unknown;
   try {
-    def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true });
+    def = defOf(doc, kind, { keepOrigins: true });
   } catch (e) {
     if (e instanceof VirtXmlError) return [errorDiagnostic(e, 'libvirt', file)];
     // a bug of virtxml's, not of the input: still a diagnostic, never a crash
     return [internalDiagnostic(e, file)];
   }
-  const opts = file !== undefined ? { profile, file } : { profile };
   try {
-    switch (kind) {
-      case 'domain':
-        return domainSemanticDiagnostics(def as DomainDef, opts);
-      case 'network':
-        return networkSemanticDiagnostics(def as NetworkDef, opts);
-      case 'networkport':
-        return networkPortSemanticDiagnostics(def as NetworkPortDef, opts);
-      default:
-        // a device snippet: libvirt checks devices in the context of a domain
-        return deviceSemanticDiagnostics(devicesWith(kind, def), opts);
-    }
+    return entry.rules?.(def, file !== undefined ? { profile, file } : { profile }) ?? [];
   } catch (e) {
     return [internalDiagnostic(e, file)];
   }
