@@ -179,7 +179,9 @@ function miscAt(s: string, i: number, parent: XmlElement | undefined, cr: boolea
 
 /** Offset of the first non-space at or after i. */
 function skipSpaces(s: string, i: number): number {
-  while (isS(s.charCodeAt(i))) i++;
+  // bounded: reading past the end (NaN) deoptimizes the caller, and every document ends there
+  const n = s.length;
+  while (i < n && isS(s.charCodeAt(i))) i++;
   return i;
 }
 
