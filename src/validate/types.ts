@@ -1,3 +1,4 @@
+import type { InputLimits } from '../xml/reader.js';
 import type { DeviceKind } from '../domain/device-xml.js';
 
 /**
@@ -43,7 +44,7 @@ export type { DeviceKind };
 
 export type RootKind = DocumentKind | DeviceKind;
 
-export interface ValidateOptions {
+export interface ValidateOptions extends InputLimits {
   /** Default `virtxml`. */
   profile?: Profile;
   /** Root kind; detected from the root element when absent (documents only). */
