@@ -48,7 +48,8 @@ describe('virtxml hostdev plan', () => {
   it('a refused plan exits 1 with the reason; --force plans it', () => {
     const r = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[critical-group\]: Refusing to detach IOMMU group 6 of PCI device 0000:00:1f\.2/);
+    expect(r.stderr).toMatch(/: error: Refusing to detach IOMMU group 6 of PCI device 0000:00:1f\.2/);
+    expect(r.stderr).toMatch(/ \[critical-group\]\n$/);
     const forced = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json'), '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/detach\s+0000:00:1f\.0  lpc_ich -> vfio-pci/);

@@ -4,7 +4,7 @@
  * written). Node-only edge. Exit codes: 0 planned, 1 the manager refuses
  * (the error is printed), 2 usage or I/O error.
  */
-import { isUsageError, readInput as read, UsageError } from './usage.js';
+import { isUsageError, printError, readInput as read, UsageError } from './diagnostics.js';
 import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
@@ -91,10 +91,7 @@ function planCommand(args: string[]): number {
       for (const iface of dom.devices?.interfaces ?? []) if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
     }
   } catch (e) {
-    if (e instanceof VirtXmlError) {
-      process.stderr.write(`${file}${e.line !== undefined ? `:${e.line}:${e.column}` : ''}: error[${e.code}]: ${e.detail}${e.path ? ` (${e.path})` : ''}\n`);
-      return 1;
-    }
+    if (e instanceof VirtXmlError && printError(file, e)) return 1;
     throw e;
   }
   const hostdevs = domainHostdevs(dom);
@@ -108,7 +105,7 @@ function planCommand(args: string[]): number {
     if (!(e instanceof VirtXmlError)) throw e;
     const reason = e instanceof HostdevError ? e.reason : e.code;
     if (values.json) process.stdout.write(JSON.stringify({ domain: dom.name, error: { ...e.toJSON(), reason } }, null, 2) + '\n');
-    else process.stderr.write(`${file}: error[${reason}]: ${e.detail}\n`);
+    else printError(file, e);
     return 1;
   }
   if (values.json) {

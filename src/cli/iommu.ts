@@ -4,7 +4,7 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { isUsageError, readInput, UsageError } from './usage.js';
+import { isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PciHostError, type PciHost } from '../pci/host.js';
@@ -72,7 +72,7 @@ function formatText(groups: ReturnType<typeof report>, source: string): string {
   }
   const viable = groups.filter((g) => g.viable).length;
   const critical = groups.filter((g) => g.critical.length).length;
-  lines.push(`${groups.length} groups: ${viable} viable, ${critical} critical`);
+  lines.push(`${plural(groups.length, 'group')}: ${viable} viable, ${critical} critical`);
   return lines.join('\n') + '\n';
 }
 
@@ -98,10 +98,11 @@ export function cmdIommu(args: string[]): number {
     process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
     return 0;
   } catch (e) {
-    if (isUsageError(e) || e instanceof PciHostError) {
+    if (isUsageError(e)) {
       process.stderr.write(`virtxml iommu: ${(e as Error).message}\n`);
       return 2;
     }
+    if (e instanceof PciHostError && printError('virtxml iommu', e)) return 2;
     throw e;
   }
 }
