@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { diskBus, diskNameToIndex, libvirtDiskOrder } from '../src/validate/semantic/address.js';
 import { validateXml } from '../src/validate/index.js';
 
-type D = { obj: { target?: { dev: string; bus?: string } }; n: number };
+type D = { obj: { target?: { dev: string; bus?: string } }; n: number; path: string };
 
 /** libvirt's virDomainDiskInsert, as written there: the reference. */
 function insertionOrder(disks: D[]): D[] {
@@ -43,6 +43,7 @@ describe('libvirtDiskOrder', () => {
       fc.property(fc.array(disk, { maxLength: 40 }), (specs) => {
         const disks: D[] = specs.map((s, n) => ({
           n,
+          path: `/domain/devices/disk[${n + 1}]`,
           obj: s.noTarget && n % 7 === 0 ? {} : { target: { dev: s.prefix + s.letters, ...(s.bus ? { bus: s.bus } : {}) } },
         }));
         expect(libvirtDiskOrder(disks).map((d) => d.n)).toEqual(insertionOrder(disks).map((d) => d.n));
@@ -57,7 +58,7 @@ describe('libvirtDiskOrder', () => {
       for (let k = i + 1; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(97 + ((k - 1) % 26)) + s;
       return 'vd' + s;
     };
-    const disks: D[] = Array.from({ length: 20000 }, (_, k) => ({ n: k, obj: { target: { dev: name(19999 - k) } } }));
+    const disks: D[] = Array.from({ length: 20000 }, (_, k) => ({ n: k, path: '', obj: { target: { dev: name(19999 - k) } } }));
     const order = libvirtDiskOrder(disks).map((d) => d.n);
     expect(order).toEqual(Array.from({ length: 20000 }, (_, k) => 19999 - k));
   });
