@@ -1,13 +1,19 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig([
+// `npm run build` writes the JavaScript only (what the CLI, the examples and the tests of the
+// built package run); `npm run build:types` (VIRTXML_DTS=only) writes the type declarations,
+// which only a published package and `npm run check:package` need, and which take most of the
+// build's time and memory.
+const typesOnly = process.env.VIRTXML_DTS === 'only';
+
+const configs: Options[] = [
   {
     // the core: pure, runs in a browser (no Node built-ins)
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: typesOnly ? { only: true } : false,
     sourcemap: true,
-    clean: true,
+    clean: false,
     target: 'es2022',
     platform: 'neutral',
     external: ['saxes'],
@@ -16,7 +22,7 @@ export default defineConfig([
     // the Node entry: core + host adapters (sysfs, file store)
     entry: { node: 'src/node.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: typesOnly ? { only: true } : false,
     sourcemap: true,
     target: 'node20',
     platform: 'node',
@@ -31,4 +37,7 @@ export default defineConfig([
     platform: 'node',
     external: ['saxes'],
   },
-]);
+];
+
+// the CLI has no declarations
+export default defineConfig(typesOnly ? configs.slice(0, 2) : configs);
