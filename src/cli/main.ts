@@ -255,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'hostdev':
         return cmdHostdev(rest);
       case 'validate':
-        return cmdValidate(rest);
+        return await cmdValidate(rest);
       case 'convert':
         return cmdConvert(rest);
       default:

@@ -6,6 +6,8 @@
  */
 import { displayName, formatDiagnostic, ioMessage, isUsageError, plural, readBytes, STDIN, UsageError } from './diagnostics.js';
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
@@ -84,6 +86,49 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
     }
   }
   return { files, errors };
+}
+
+/** Below this many files, one thread: starting a worker (loading the validator again) costs more than it saves. */
+export const PARALLEL_MIN_FILES = 200;
+
+interface WorkerJob {
+  virtxmlValidate: { files: string[]; profile: Profile; kind: RootKind | undefined };
+}
+
+// a worker thread started by validateParallel (the built CLI loads itself as the worker)
+if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
+  const { files, profile, kind } = (workerData as WorkerJob).virtxmlValidate;
+  parentPort.postMessage(validateFiles(files, profile, kind));
+}
+
+/**
+ * Many files over the machine's cores: the list cut in contiguous chunks,
+ * one per core, the first validated on this thread while worker threads take
+ * the others; results in the order of `files`. One thread when there are few
+ * files or one core, or when this code is not the built CLI (a worker loads
+ * the CLI bundle itself), or when stdin is among the files.
+ */
+export async function validateParallel(files: string[], profile: Profile, kind: RootKind | undefined): Promise<FileResult[]> {
+  const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
+  const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, profile, kind);
+  const size = Math.ceil(files.length / cores);
+  const chunks: string[][] = [];
+  for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
+  const others = chunks.slice(1).map(
+    (chunk) =>
+      new Promise<FileResult[]>((resolve, reject) => {
+        const job: WorkerJob = { virtxmlValidate: { files: chunk, profile, kind } };
+        const w = new Worker(self, { workerData: job });
+        w.once('message', (r: FileResult[]) => {
+          resolve(r);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      }),
+  );
+  const first = validateFiles(chunks[0]!, profile, kind);
+  return [first, ...(await Promise.all(others))].flat();
 }
 
 export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined): FileResult[] {
@@ -199,7 +244,7 @@ function write(s: string): void {
   process.stdout.write(s);
 }
 
-export function cmdValidate(args: string[]): number {
+export async function cmdValidate(args: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args,
@@ -223,7 +268,7 @@ export function cmdValidate(args: string[]): number {
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = validateFiles(files, profile, kind);
+    const results = await validateParallel(files, profile, kind);
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {
