@@ -37,6 +37,9 @@ Commands:
   iommu [--sysfs ROOT | --topology FILE.json]
                               list IOMMU groups, their devices and drivers, and VFIO viability
   hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
+  hostdev status --state FILE what the hostdev manager's state file records; whether recovery is needed
+  hostdev recover --state FILE
+                              finish or undo an operation a killed process left in the journal
   validate [--profile P] [--format F] PATH...
                               validate files, directories or globs (text, json, github, junit)
   convert --to json|xml FILE  XML to the typed def as JSON, or JSON back to canonical XML
