@@ -1,6 +1,12 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig([
+// `npm run build` writes the JavaScript only (what the CLI, the examples and the tests of the
+// built package run); `npm run build:types` (VIRTXML_DTS=only) writes the type declarations,
+// which only a published package and `npm run check:package` need, and which take most of the
+// build's time and memory.
+const typesOnly = process.env.VIRTXML_DTS === 'only';
+
+const configs: Options[] = [
   {
     // the core: pure, runs in a browser (no Node built-ins). `virtxml` (the root: what a user looks
     // for) and `virtxml/model` (declarations and engine) share their code: one copy of each class
@@ -8,9 +14,9 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     splitting: true,
     // the model's declarations only: the root's are a re-export list of them (scripts/root-dts.mjs)
-    dts: { entry: { model: 'src/model.ts' } },
+    dts: typesOnly ? { only: true, entry: { model: 'src/model.ts' } } : false,
     sourcemap: true,
-    clean: true,
+    clean: false,
     target: 'es2022',
     platform: 'neutral',
     external: ['saxes'],
@@ -19,7 +25,7 @@ export default defineConfig([
     // the Node entry: core + host adapters (sysfs, file store)
     entry: { node: 'src/node.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: typesOnly ? { only: true } : false,
     sourcemap: true,
     target: 'node20',
     platform: 'node',
@@ -34,4 +40,7 @@ export default defineConfig([
     platform: 'node',
     external: ['saxes'],
   },
-]);
+];
+
+// the CLI has no declarations
+export default defineConfig(typesOnly ? configs.slice(0, 2) : configs);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Package quality gate (npm run check:package; run in CI after the build):
-//   1. `npm pack --dry-run --json`: what ships (dist, bin, schemas, README, package.json) and what
-//      must not (tests, fixtures, conformance, bench, scripts, docs, examples, sources, tarballs);
+//   1. `npm pack --dry-run --json`: what ships (dist, bin, schemas, README, package.json, the guides
+//      in docs/ the README links to) and what must not (tests, fixtures, conformance, bench, scripts,
+//      the generated API reference, examples, sources, tarballs);
 //   2. publint --strict (package.json fields, exports map);
 //   3. attw --pack (types for ESM and CJS consumers, node10/node16/bundler resolution);
 //   4. the core entry (dist/index.js) bundled by esbuild for the browser: no `node:` import and no
@@ -15,7 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,9 @@ const MUST_SHIP = [
   'schemas/domain.schema.json',
   'schemas/network.schema.json',
   'schemas/networkport.schema.json',
+  'docs/quickstart.md',
+  'docs/ci-validation.md',
+  'docs/reference/domain.md',
 ];
 const MUST_NOT_SHIP = [
   [/^test\//, 'tests'],
@@ -48,13 +52,33 @@ const MUST_NOT_SHIP = [
   [/^conformance\//, 'conformance suite'],
   [/^bench\//, 'benchmarks'],
   [/^scripts\//, 'build scripts'],
-  [/^docs\//, 'docs sources'],
+  [/^docs\/api\//, 'the generated API reference'],
+  [/^docs\/.*\.(?!md$)[^./]+$/, 'docs other than the guides (*.md)'],
   [/^examples\//, 'examples'],
   [/^src\//, 'TypeScript sources'],
   [/\.tgz$/, 'tarballs'],
   [/(^|\/)\.virtxml-tmp\//, 'scratch files'],
   [/libvirt-corpus/, "libvirt's test data"],
 ];
+
+/**
+ * Relative links in the shipped Markdown files (README.md, docs/**.md) that name a file the
+ * package does not ship: `file → target` for each.
+ */
+export function deadLinks(files) {
+  const shipped = new Set(files);
+  const dead = [];
+  for (const f of files.filter((x) => x.endsWith('.md'))) {
+    const text = readFileSync(join(root, f), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1];
+      if (/^[a-z]+:/i.test(target)) continue;
+      const resolved = posix.normalize(posix.join(posix.dirname(f), target));
+      if (!shipped.has(resolved) && !files.some((x) => x.startsWith(resolved.replace(/\/$/, '') + '/'))) dead.push(`${f} → ${target}`);
+    }
+  }
+  return dead;
+}
 
 /** The files `npm pack` would ship. */
 export function packFiles() {
@@ -185,6 +209,7 @@ async function main() {
   const pack = packFiles();
   for (const f of MUST_SHIP) if (!pack.files.includes(f)) problems.push(`npm pack: ${f} is not shipped`);
   for (const f of pack.files) for (const [re, what] of MUST_NOT_SHIP) if (re.test(f)) problems.push(`npm pack: ${f} ships ${what}`);
+  for (const link of deadLinks(pack.files)) problems.push(`npm pack: ${link} (the link is dead in an installed copy)`);
   if (!pack.files.some((f) => /^LICEN[CS]E/i.test(f))) problems.push('npm pack: no LICENSE file is shipped (package.json says LGPL-2.1-or-later)');
   console.log(`npm pack: ${pack.files.length} files, ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
 

@@ -25,6 +25,10 @@ export {
   type FormatXmlOptions,
 } from './kinds.js';
 
+// ---------------------------------------------------------------- input: bytes in any encoding libxml2 reads, limits a caller sets
+export { decodeXmlBytes, type DecodeOptions, type DecodedXml } from './xml/encoding.js';
+export type { InputLimits } from './xml/reader.js';
+
 // ---------------------------------------------------------------- domains
 export { parseDomainXml, formatDomainXml, type ParseDomainOptions, type FormatDomainOptions } from './domain/index.js';
 export { parseDomainStatusXml, formatDomainStatusXml, type DomainStatusDef } from './domain/domstatus.js';

@@ -11,7 +11,17 @@ export {
   type VirtXmlErrorCode,
   type SourcePlace,
 } from './xml/errors.js';
-export { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
+export {
+  readXml,
+  DEFAULT_MAX_SIZE,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ATTRIBUTES,
+  DEFAULT_MAX_ELEMENTS,
+  type InputLimits,
+  type ReadOptions,
+  type XmlDocument,
+} from './xml/reader.js';
+export { decodeXmlBytes, type DecodeOptions, type DecodedXml } from './xml/encoding.js';
 export type { XmlElement, XmlNode, XmlAttribute, XmlText, XmlComment, XmlProcessingInstruction } from './xml/tree.js';
 export { XmlSource, type Place } from './xml/source.js';
 export type { Extra, FormatContext, Infer, Decl, ElementDecl, UnionDecl } from './xml/decl.js';

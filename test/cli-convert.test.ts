@@ -115,8 +115,8 @@ describe('virtxml convert --to xml', () => {
     expect(out).toBe('');
     const f = fx('network-def-bad.json');
     expect(err.split('\n')).toEqual([
-      `${f}: error: "natt" is not one of "nat", "route", "open", "bridge", "passthrough", "private", "vepa", "hostdev" [json-schema-enum] (/network/forward/@mode) at JSON pointer '/forward/mode'`,
-      `${f}: error: must be boolean, not string [json-schema-type] (/network/bridge/@stp) at JSON pointer '/bridge/stp'`,
+      `${f}: error: "natt" is not one of "nat", "route", "open", "bridge", "passthrough", "private", "vepa", "hostdev" (at JSON pointer '/forward/mode') [json-schema-enum] (/network/forward/@mode)`,
+      `${f}: error: must be boolean, not string (at JSON pointer '/bridge/stp') [json-schema-type] (/network/bridge/@stp)`,
       '',
     ]);
     expect(await convert('--to', 'xml', '--kind', 'network', tmp('syntax.json', '{"name": '))).toBe(1);

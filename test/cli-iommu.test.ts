@@ -75,7 +75,7 @@ describe('virtxml iommu', () => {
 
   it('a --sysfs root that is not a sysfs tree is an error (exit 2), not "no IOMMU groups"', () => {
     expect(cmdIommu(['--sysfs', '/nonexistent'])).toBe(2);
-    expect(err).toBe('virtxml iommu: error[read-failed]: cannot read /nonexistent/sys/bus/pci: ENOENT (is /nonexistent the root of a sysfs tree?)\n');
+    expect(err).toBe('virtxml iommu: error: cannot read /nonexistent/sys/bus/pci: ENOENT (is /nonexistent the root of a sysfs tree?) [read-failed]\n');
     expect(out).toBe('');
   });
 

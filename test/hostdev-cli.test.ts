@@ -55,9 +55,9 @@ describe('virtxml hostdev plan', () => {
   it('a refused plan exits 1 with the reason; --force plans it', () => {
     const r = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[critical-group\]: Refusing to detach IOMMU group 6 of PCI device 0000:00:1f\.2/);
+    expect(r.stderr).toMatch(/: error: Refusing to detach IOMMU group 6 of PCI device 0000:00:1f\.2/);
     // the command line's way to force it
-    expect(r.stderr).toMatch(/Pass --force to detach it anyway\n$/);
+    expect(r.stderr).toMatch(/Pass --force to detach it anyway \[critical-group\]/);
     const forced = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json'), '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/detach\s+0000:00:1f\.0  lpc_ich -> vfio-pci/);
@@ -66,7 +66,7 @@ describe('virtxml hostdev plan', () => {
   it('a device the host does not have is an error (exit 1) unless --allow-missing', () => {
     const r = run(['plan', fx('vm-group-auto.xml'), '--topology', fx('gpu-topology.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`${fx('vm-group-auto.xml')}: error[no-device]: PCI device 0000:05:00.0 is not on the host (pass --allow-missing to plan without it)\n`);
+    expect(r.stderr).toBe(`${fx('vm-group-auto.xml')}: error: PCI device 0000:05:00.0 is not on the host (pass --allow-missing to plan without it) [no-device]\n`);
     expect(r.stdout).toBe('');
   });
 
@@ -137,9 +137,9 @@ describe('virtxml hostdev status and recover', () => {
   });
 
   it.each([
-    ['a missing state file', (f: string) => void f, /^virtxml hostdev: error\[state-io\]: hostdev state file .*state\.json does not exist\n$/],
-    ['an empty state file', (f: string) => writeFileSync(f, ''), /^virtxml hostdev: error\[bad-state\]: .*state\.json is empty \(0 bytes\): refusing to read it as a fresh state\n$/],
-    ['a corrupt state file', (f: string) => writeFileSync(f, '{"format":"virtxml-hostdev/1","generation":0,"lists":{"active":7,"inactive":[],"groups":[]},"journal":null}'), /^virtxml hostdev: error\[bad-state\]: .*state\.json is not a valid virtxml-hostdev\/1 state: \/lists\/active must be array\n$/],
+    ['a missing state file', (f: string) => void f, /^virtxml hostdev: error: hostdev state file .*state\.json does not exist \[state-io\]\n$/],
+    ['an empty state file', (f: string) => writeFileSync(f, ''), /^virtxml hostdev: error: .*state\.json is empty \(0 bytes\): refusing to read it as a fresh state \[bad-state\]\n$/],
+    ['a corrupt state file', (f: string) => writeFileSync(f, '{"format":"virtxml-hostdev/1","generation":0,"lists":{"active":7,"inactive":[],"groups":[]},"journal":null}'), /^virtxml hostdev: error: .*state\.json is not a valid virtxml-hostdev\/1 state: \/lists\/active must be array \[bad-state\]\n$/],
   ])('%s: one line with its code, exit 2, for status, plan and recover', (_what, make, message) => {
     const file = join(dir, 'state.json');
     make(file);
@@ -160,12 +160,12 @@ describe('virtxml hostdev status and recover', () => {
     const held = new FileStateStore(file).lock();
     const r = run(['recover', '--state', file, '--sysfs', '/']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^virtxml hostdev: error\\[locked\\]: hostdev state is locked by process ${process.pid} on \\S+ since \\S+ \\(.*\\): another hostdev manager is running\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^virtxml hostdev: error: hostdev state is locked by process ${process.pid} on \\S+ since \\S+ \\(.*\\): another hostdev manager is running \\[locked\\]\\n$`));
     held();
-    expect(run(['recover', '--state', file, '--sysfs', '/nonexistent']).stderr).toBe('virtxml hostdev: error[read-failed]: cannot read /nonexistent/sys/bus/pci: ENOENT (is /nonexistent the root of a sysfs tree?)\n');
+    expect(run(['recover', '--state', file, '--sysfs', '/nonexistent']).stderr).toBe('virtxml hostdev: error: cannot read /nonexistent/sys/bus/pci: ENOENT (is /nonexistent the root of a sysfs tree?) [read-failed]\n');
     const nodir = run(['status', '--state', join(dir, 'nope', 'state.json')]);
     expect(nodir.code).toBe(2);
-    expect(nodir.stderr).toMatch(/^virtxml hostdev: error\[state-io\]: cannot use hostdev state file .*nope\/state\.json: directory .*nope: ENOENT\n$/);
+    expect(nodir.stderr).toMatch(/^virtxml hostdev: error: cannot use hostdev state file .*nope\/state\.json: directory .*nope: ENOENT \[state-io\]\n$/);
   });
 
   it('an empty or corrupt file is kept aside by recover, and then refused by every command', () => {
@@ -175,7 +175,7 @@ describe('virtxml hostdev status and recover', () => {
     writeSysfsTree(sys, loadFixtureTopology('gpu-topology.json'));
     const r = run(['recover', '--state', file, '--sysfs', sys]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[bad-state\]: .* is empty .*; kept aside as .*state\.json\.corrupt-/);
+    expect(r.stderr).toMatch(/error: .* is empty .*; kept aside as .*state\.json\.corrupt-.* \[bad-state\]/);
     const s = run(['status', '--state', file]);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/does not exist but an invalid state was kept aside as/);

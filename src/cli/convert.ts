@@ -5,7 +5,7 @@
  * parse-time rules apply to it too. Exit codes: 0 converted, 1 the input is
  * not a valid def (diagnostics on stderr), 2 usage or I/O error.
  */
-import { isUsageError, readInput, UsageError } from './usage.js';
+import { displayName, formatDiagnostic, isUsageError, readInput, readText, UsageError } from './diagnostics.js';
 import { parseArgs } from 'node:util';
 import { formatXml, isKind, KIND_NAMES, KINDS, kindOf, kindOfSchemaId, defOf, schemaId, type AnyDocument, type Kind } from '../kinds.js';
 import { checkDef, type DefDiagnostic } from '../validate/defs.js';
@@ -29,6 +29,7 @@ export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind KIND] 
   --status             (--to xml) status XML: keep <actual>, <origstates>
   --inactive           (--to xml) inactive XML: no live-only data
   --strip-extensions   (--to xml) leave out virtxml's extensions (group='auto')
+FILE may be '-' for stdin. JSON nesting deeper than 256 levels is refused.
 Exit status: 0 converted, 1 the input is not a valid def (diagnostics on stderr), 2 usage or I/O error.`;
 
 /** The converter said no: diagnostics for stderr, exit 1. */
@@ -62,12 +63,43 @@ export function orderDef(decl: Decl, value: unknown): unknown {
 }
 
 function describeXmlError(file: string, e: VirtXmlError): string {
-  const at = e.line !== undefined ? `${file}:${e.line}:${e.column}` : file;
-  return `${at}: error: ${e.detail} [${e.code}]${e.path ? ` (${e.path})` : ''}`;
+  return formatDiagnostic({ file, line: e.line, column: e.column, severity: 'error', message: e.detail, code: e.code, path: e.path });
 }
 
 function describeDefDiagnostic(file: string, d: DefDiagnostic): string {
-  return `${file}: ${d.severity}: ${d.message} [${d.code}] (${d.path}) at JSON pointer '${d.pointer}'`;
+  return formatDiagnostic({ file, severity: d.severity, message: `${d.message} (at JSON pointer '${d.pointer}')`, code: d.code, path: d.path });
+}
+
+/** JSON nesting deeper than this is refused before it is parsed (a def nests a few dozen levels). */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * The line and column where JSON text first nests deeper than `max` arrays
+ * and objects, or undefined: one pass over the text, no recursion, so
+ * nesting that would overflow the stack of a recursive walk is an error with
+ * a place, not a crash.
+ */
+export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): { line: number; column: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return { line, column: i - lineStart + 1 };
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
 }
 
 /** Reads XML of `kind` (or of the kind its root names) into its kind and def. */
@@ -98,10 +130,16 @@ export interface ToXmlOptions {
 /** A def's JSON text → libvirt's canonical XML. */
 export function jsonToXml(text: string, file: string, kind: Kind | undefined, options: ToXmlOptions = {}): string {
   let value: unknown;
+  const deep = jsonTooDeep(text);
+  if (deep) {
+    throw new Refused([
+      formatDiagnostic({ file, ...deep, severity: 'error', message: `JSON nests deeper than ${MAX_JSON_DEPTH} arrays and objects: expected a def (a few dozen levels)`, code: 'json-too-deep' }),
+    ]);
+  }
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Refused([`${file}: error: invalid JSON: ${(e as Error).message} [json-syntax]`]);
+    throw new Refused([formatDiagnostic({ file, severity: 'error', message: `invalid JSON: ${(e as Error).message}`, code: 'json-syntax' })]);
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$schema' in value) {
     const { $schema, ...rest } = value as Record<string, unknown>;
@@ -119,7 +157,7 @@ export function jsonToXml(text: string, file: string, kind: Kind | undefined, op
     // checkDef said it is a def of this kind
     xml = formatXml({ kind, def: value } as AnyDocument, options);
   } catch (e) {
-    if (e instanceof VirtXmlError) throw new Refused([`${file}: error: ${e.detail} [${e.code}]`]);
+    if (e instanceof VirtXmlError) throw new Refused([describeXmlError(file, e)]);
     throw e;
   }
   // libvirt's parse-time rules (which no JSON Schema states) apply to the XML written
@@ -158,9 +196,15 @@ export function cmdConvert(args: string[]): number {
     if (values.to === 'json' && (values.status || values.inactive || values['strip-extensions'])) {
       throw new UsageError('--status, --inactive and --strip-extensions apply to --to xml');
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one FILE' : 'no FILE given');
-    const file = positionals[0]!;
-    const text = readInput(file);
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `give one FILE (got ${positionals.length})` : 'no FILE given (a file, or - for stdin)');
+    const file = displayName(positionals[0]!);
+    let text: string;
+    try {
+      text = values.to === 'json' ? readInput(positionals[0]!) : readText(positionals[0]!);
+    } catch (e) {
+      if (e instanceof VirtXmlError) throw new Refused([describeXmlError(file, e)]);
+      throw e;
+    }
     const kind = values.kind as Kind | undefined;
     const out =
       values.to === 'json'

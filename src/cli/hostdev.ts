@@ -6,14 +6,14 @@
  * error is printed) or recovery is needed (status), 2 usage, I/O, host or
  * state error (one line with its code).
  */
-import { isUsageError, readInput as read, UsageError } from './usage.js';
+import { formatDiagnostic, isUsageError, plural, printError, readInput as read, UsageError } from './diagnostics.js';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
 import { MemoryPciHost, PciHostError, PciTopologyError, type PciHost } from '../pci/index.js';
-import { plural, sysfsHost, topologyFromFile } from './iommu.js';
+import { sysfsHost, topologyFromFile } from './iommu.js';
 
 export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json] [options]
        virtxml hostdev status --state FILE [--json]
@@ -113,10 +113,7 @@ function planCommand(args: string[]): number {
       for (const iface of dom.devices?.interfaces ?? []) if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
     }
   } catch (e) {
-    if (e instanceof VirtXmlError) {
-      process.stderr.write(`${file}${e.line !== undefined ? `:${e.line}:${e.column}` : ''}: error[${e.code}]: ${e.detail}${e.path ? ` (${e.path})` : ''}\n`);
-      return 1;
-    }
+    if (e instanceof VirtXmlError && printError(file, e)) return 1;
     throw e;
   }
   const hostdevs = domainHostdevs(dom);
@@ -139,7 +136,7 @@ function planCommand(args: string[]): number {
     // the library says "Use force"; on the command line that is --force
     const detail = reason === 'critical-group' ? e.detail.replace(/Use force to detach it anyway$/, 'Pass --force to detach it anyway') : e.detail;
     if (values.json) process.stdout.write(JSON.stringify({ domain: dom.name, error: { ...e.toJSON(), message: detail, reason } }, null, 2) + '\n');
-    else process.stderr.write(`${file}: error[${reason}]: ${detail}\n`);
+    else process.stderr.write(formatDiagnostic({ file, line: e.line, column: e.column, severity: 'error', message: detail, code: reason, path: e.path }) + '\n');
     return 1;
   } finally {
     mgr.close();
@@ -224,12 +221,6 @@ function recoverCommand(args: string[]): number {
   }
 }
 
-/** A host or state error as one line with its code. */
-function hostOrStateError(e: unknown): string | undefined {
-  if (e instanceof HostdevError) return `error[${e.reason}]: ${e.detail}`;
-  if (e instanceof PciHostError) return `error[${e.code}]: ${e.message}`;
-  return undefined;
-}
 
 export function cmdHostdev(args: string[]): number {
   const [sub, ...rest] = args;
@@ -255,11 +246,8 @@ export function cmdHostdev(args: string[]): number {
       process.stderr.write(`virtxml: ${e.message}\nRun 'virtxml hostdev --help' for usage.\n`);
       return 2;
     }
-    const line = hostOrStateError(e);
-    if (line !== undefined) {
-      process.stderr.write(`virtxml hostdev: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
-      return 2;
-    }
+    // a host or state error: one line in the one diagnostic format, exit 2
+    if ((e instanceof HostdevError || e instanceof PciHostError) && printError('virtxml hostdev', e)) return 2;
     throw e;
   }
 }

@@ -4,7 +4,7 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { isUsageError, readInput, UsageError } from './usage.js';
+import { isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,11 +30,6 @@ export function sysfsHost(root: string): SysfsHost {
   const bus = join(root, 'sys/bus/pci');
   if (!existsSync(bus)) throw new PciHostError('read-failed', `cannot read ${bus}: ENOENT (is ${root} the root of a sysfs tree?)`);
   return new SysfsHost({ root });
-}
-
-/** "1 group", "2 groups". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -161,10 +156,7 @@ export function cmdIommu(args: string[]): number {
       process.stderr.write(`virtxml iommu: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof PciHostError) {
-      process.stderr.write(`virtxml iommu: error[${e.code}]: ${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof PciHostError && printError('virtxml iommu', e)) return 2;
     throw e;
   }
 }

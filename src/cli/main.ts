@@ -3,9 +3,10 @@
  * Exit codes: 0 success, 1 a check failed (invalid or non-canonical input),
  * 2 usage or I/O error. User errors never print a stack trace.
  */
-import { isUsageError, readInput as read, UsageError } from './usage.js';
-import { writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { displayName, isIoError, isUsageError, plural, printError, readInput as read, STDIN, UsageError } from './diagnostics.js';
 import {
   NetworkAllocator,
   VirtXmlError,
@@ -36,11 +37,16 @@ Commands:
   iommu [--sysfs ROOT | --topology FILE.json]
                               list IOMMU groups, their devices and drivers, and VFIO viability
   hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
+  hostdev status --state FILE what the hostdev manager's state file records; whether recovery is needed
+  hostdev recover --state FILE
+                              finish or undo an operation a killed process left in the journal
   validate [--profile P] [--format F] PATH...
                               validate files, directories or globs (text, json, github, junit)
   convert --to json|xml FILE  XML to the typed def as JSON, or JSON back to canonical XML
   help [COMMAND]              show help
+  --version                   print virtxml's version
 
+FILE may be '-' for stdin. Errors: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] (PATH).
 Run 'virtxml COMMAND --help' for a command's options.`,
   fmt: `Usage: virtxml fmt [--check | --write] [--status] [--inactive] [--strip-extensions] [--kind KIND] FILE...
 
@@ -76,12 +82,51 @@ function err(s: string): void {
   process.stderr.write(s.endsWith('\n') ? s : s + '\n');
 }
 
-function describe(file: string, e: unknown): string {
-  if (e instanceof VirtXmlError) {
-    const at = e.line !== undefined ? `${file}:${e.line}:${e.column}` : file;
-    return `${at}: error[${e.code}]: ${e.detail}${e.path ? ` (${e.path})` : ''}`;
+/** Prints a document's error in the one diagnostic format; rethrows what is not a document error. */
+function reportError(file: string, e: unknown): void {
+  if (e instanceof UsageError || !printError(file, e)) throw e;
+}
+
+/**
+ * Replaces a file's content atomically: the new bytes go to a temporary file
+ * beside it (same directory, so the same file system), flushed, given the
+ * original's mode, then renamed over it. A crash or kill leaves the old file
+ * or the new one, never a truncated one.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const mode = statSync(file).mode & 0o7777;
+  const tmp = join(dirname(file), `.${basename(file)}.virtxml-${process.pid}-${Date.now().toString(36)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+    writeSync(fd, text, null, 'utf8');
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    chmodSync(tmp, mode);
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw e;
   }
-  throw e;
+}
+
+/** The package's version (package.json beside dist/ or two levels above src/cli/). */
+export function version(): string {
+  for (const rel of ['..', '../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(__dirname, rel, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'virtxml' && pkg.version) return pkg.version;
+    } catch {
+      // not there: the other layout
+    }
+  }
+  return 'unknown';
 }
 
 function formatFile(file: string, text: string, opts: FormatXmlOptions, kind: Kind | undefined): string {
@@ -109,24 +154,26 @@ function cmdFmt(args: string[]): number {
   if (values.check && values.write) throw new UsageError('fmt: --check and --write exclude each other');
   // flags left out stay undefined: a kind's own form (status XML for <domstatus>) then applies
   const opts: FormatXmlOptions = { status: values.status, inactive: values.inactive, stripExtensions: values['strip-extensions'] };
+  if (values.write && positionals.includes(STDIN)) throw new UsageError('fmt: --write cannot rewrite stdin (-); leave out --write to print the result');
   let failed = 0;
   for (const file of positionals) {
-    const text = read(file);
+    let text: string;
     let formatted: string;
     try {
-      formatted = formatFile(file, text, opts, kind);
+      text = read(file);
+      formatted = formatFile(displayName(file), text, opts, kind);
     } catch (e) {
-      err(describe(file, e));
+      reportError(file, e);
       failed++;
       continue;
     }
     if (values.check) {
       if (formatted !== text) {
-        out(file + '\n');
+        out(displayName(file) + '\n');
         failed++;
       }
     } else if (values.write) {
-      if (formatted !== text) writeFileSync(file, formatted);
+      if (formatted !== text) writeFileAtomic(file, formatted);
     } else out(formatted);
   }
   return failed ? 1 : 0;
@@ -146,46 +193,44 @@ function cmdAllocate(args: string[]): number {
   let failed = 0;
   for (const file of values.network) {
     try {
-      const def = parseNetworkXml(read(file), { file });
+      const def = parseNetworkXml(read(file), { file: displayName(file) });
       allocator.addNetwork(def);
       networks.push(def.name);
     } catch (e) {
-      if (e instanceof UsageError) throw e;
-      err(describe(file, e));
+      reportError(file, e);
       failed++;
     }
   }
   const report: unknown[] = [];
   for (const file of positionals) {
     try {
-      const dom = parseDomainXml(read(file), { file });
+      const dom = parseDomainXml(read(file), { file: displayName(file) });
       for (const iface of dom.devices?.interfaces ?? []) {
         if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
       }
       const devices = buildPciDeviceList(domainHostdevs(dom));
       if (values.json) {
         report.push({
-          file,
+          file: displayName(file),
           domain: dom.name,
           pciDevices: devices.map((d) => ({ name: d.name, managed: d.managed, stubDriver: d.stubDriver, attachGroup: d.attachGroup })),
           statusXml: formatDomainXml(dom, { status: true }),
         });
       } else {
-        out(`# ${file}: domain '${dom.name}' status XML\n${formatDomainXml(dom, { status: true })}\n`);
+        out(`# ${displayName(file)}: domain '${dom.name}' status XML\n${formatDomainXml(dom, { status: true })}\n`);
         out(`# PCI devices of '${dom.name}'\n`);
         out(devices.length ? devices.map((d) => `${d.name}  managed=${d.managed ? 'yes' : 'no'}  stubDriver=${d.stubDriver}  attachGroup=${d.attachGroup}\n`).join('') : '(none)\n');
         out('\n');
       }
     } catch (e) {
-      if (e instanceof UsageError) throw e;
-      err(describe(file, e));
+      reportError(file, e);
       failed++;
     }
   }
   if (values.json) {
     out(JSON.stringify({ domains: report, networks: networks.map((n) => ({ name: n, connections: allocator.connections(n) })) }, null, 2) + '\n');
   } else {
-    for (const n of networks) out(`# network '${n}' live XML (${allocator.connections(n)} connections)\n${formatNetworkXml(allocator.liveNetwork(n))}\n`);
+    for (const n of networks) out(`# network '${n}' live XML (${plural(allocator.connections(n), 'connection')})\n${formatNetworkXml(allocator.liveNetwork(n))}\n`);
   }
   return failed ? 1 : 0;
 }
@@ -203,6 +248,11 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP[topic] + '\n');
         return 0;
       }
+      case '--version':
+      case '-V':
+      case 'version':
+        out(`virtxml ${version()}\n`);
+        return 0;
       case 'fmt':
         return cmdFmt(rest);
       case 'allocate':
@@ -212,22 +262,38 @@ export async function main(argv: string[]): Promise<number> {
       case 'hostdev':
         return cmdHostdev(rest);
       case 'validate':
-        return cmdValidate(rest);
+        return await cmdValidate(rest);
       case 'convert':
         return cmdConvert(rest);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
   } catch (e) {
-    if (isUsageError(e)) {
-      err(`virtxml: ${e.message}\nRun 'virtxml --help' for usage.`);
-      return 2;
-    }
-    // a file the user named that cannot be written (fmt --write): no stack trace
-    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
-      err(`virtxml: ${e.message}`);
-      return 2;
-    }
-    throw e;
+    return exitFor(e);
   }
+}
+
+/**
+ * What every command's error ends as: a usage error (exit 2, with where to
+ * find usage), an I/O error on a path the user named (exit 2), a document or
+ * host error in the one diagnostic format (exit 1), and anything else — a
+ * bug — one line saying so (exit 2; the stack only with VIRTXML_DEBUG=1).
+ */
+export function exitFor(e: unknown): number {
+  if (isUsageError(e)) {
+    err(`virtxml: ${e.message}\nRun 'virtxml --help' for usage.`);
+    return 2;
+  }
+  if (isIoError(e)) {
+    err(`virtxml: ${e.code}: ${e.path ?? e.message}`);
+    return 2;
+  }
+  if (printError(undefined, e)) return 1;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    err('virtxml: error: the input nests too deeply to process [too-deep]');
+    return 1;
+  }
+  err(`virtxml: internal error: ${e instanceof Error ? e.message : String(e)} (a bug: please report it with the input)`);
+  if (process.env.VIRTXML_DEBUG && e instanceof Error && e.stack) err(e.stack);
+  return 2;
 }

@@ -4,19 +4,23 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
-import { ioMessage, isUsageError, UsageError } from './usage.js';
-import { readFileSync, statSync } from 'node:fs';
+import { displayName, formatDiagnostic, ioMessage, isUsageError, plural, readBytes, STDIN, UsageError } from './diagnostics.js';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { isKind, KIND_NAMES } from '../kinds.js';
+import { decodeXmlBytes } from '../xml/encoding.js';
+import { VirtXmlError } from '../xml/errors.js';
 import { LIBVIRT_RELEASES, PROFILES, isLibvirtRelease, validateXml, type Diagnostic, type LibvirtRelease, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
 export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--libvirt VERSION] [--kind KIND] [--format text|json|github|junit] PATH...
 
 Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element:
 domain, domstatus, network, networkport, and device snippets (disk, interface, hostdev, ...).
-PATH is a file, a directory (every *.xml below it; hidden directories and node_modules are
+PATH is a file, '-' for stdin, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      the target libvirt's RelaxNG schemas, as its virt-xml-validate says
                  libvirt  rng plus the checks libvirt's parser and define make
@@ -58,6 +62,10 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
     }
   };
   for (const p of paths) {
+    if (p === STDIN) {
+      add(p);
+      continue;
+    }
     let isDir = false;
     let exists = true;
     try {
@@ -83,25 +91,79 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
   return { files, errors };
 }
 
+/** Below this many files, one thread: starting a worker (loading the validator again) costs more than it saves. */
+export const PARALLEL_MIN_FILES = 200;
+
+interface WorkerJob {
+  virtxmlValidate: { files: string[]; profile: Profile; kind: RootKind | undefined; libvirt?: LibvirtRelease | undefined };
+}
+
+// a worker thread started by validateParallel (the built CLI loads itself as the worker)
+if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
+  const { files, profile, kind, libvirt } = (workerData as WorkerJob).virtxmlValidate;
+  parentPort.postMessage(validateFiles(files, profile, kind, libvirt));
+}
+
+/**
+ * Many files over the machine's cores: the list cut in contiguous chunks,
+ * one per core, the first validated on this thread while worker threads take
+ * the others; results in the order of `files`. One thread when there are few
+ * files or one core, or when this code is not the built CLI (a worker loads
+ * the CLI bundle itself), or when stdin is among the files.
+ */
+export async function validateParallel(files: string[], profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): Promise<FileResult[]> {
+  const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
+  const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, profile, kind, libvirt);
+  const size = Math.ceil(files.length / cores);
+  const chunks: string[][] = [];
+  for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
+  const others = chunks.slice(1).map(
+    (chunk) =>
+      new Promise<FileResult[]>((resolve, reject) => {
+        const job: WorkerJob = { virtxmlValidate: { files: chunk, profile, kind, libvirt } };
+        const w = new Worker(self, { workerData: job });
+        w.once('message', (r: FileResult[]) => {
+          resolve(r);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      }),
+  );
+  const first = validateFiles(chunks[0]!, profile, kind, libvirt);
+  return [first, ...(await Promise.all(others))].flat();
+}
+
 export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): FileResult[] {
-  return files.map((file): FileResult => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      return { file, valid: false, diagnostics: [], ioError: `cannot read ${file}: ${ioMessage(e)}` };
-    }
-    const r = validateXml(text, { profile, file, ...(kind !== undefined ? { kind } : {}), ...(libvirt !== undefined ? { libvirt } : {}) });
-    return { file, ...r };
-  });
+  return files.map((file) => validateFile(file, profile, kind, libvirt));
+}
+
+/** One file (or `-`, stdin): read, decoded as libxml2 does, validated. */
+export function validateFile(file: string, profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): FileResult {
+  const name = displayName(file);
+  let bytes: Uint8Array;
+  try {
+    bytes = readBytes(file);
+  } catch (e) {
+    return { file: name, valid: false, diagnostics: [], ioError: (e as Error).message };
+  }
+  let text: string;
+  try {
+    text = decodeXmlBytes(bytes).text;
+  } catch (e) {
+    if (!(e instanceof VirtXmlError)) throw e;
+    const d: Diagnostic = { severity: 'error', code: e.code, message: e.detail, line: e.line ?? 0, column: e.column ?? 0, path: e.path ?? '/', source: 'xml' };
+    return { file: name, kind, profile, valid: false, diagnostics: [d] };
+  }
+  const r = validateXml(text, { profile, file: name, ...(kind !== undefined ? { kind } : {}), ...(libvirt !== undefined ? { libvirt } : {}) });
+  return { file: name, ...r };
 }
 
 // ---------------------------------------------------------------- formats
 
 /** `file:line:col: severity: message [code] (path)`; the place is left out when it is unknown. */
 export function textLine(file: string, d: Diagnostic): string {
-  const at = d.line > 0 ? `${file}:${d.line}:${d.column}` : file;
-  return `${at}: ${d.severity}: ${d.message} [${d.code}] (${d.path})`;
+  return formatDiagnostic({ file, line: d.line, column: d.column, severity: d.severity, message: d.message, code: d.code, path: d.path });
 }
 
 /** GitHub's escaping of an annotation's message. */
@@ -174,11 +236,10 @@ function summary(results: FileResult[]): string {
   const invalid = results.filter((r) => !r.valid && !r.ioError).length;
   const unreadable = results.filter((r) => r.ioError).length;
   const count = (s: string) => results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === s).length, 0);
-  const files = `${results.length} file${results.length === 1 ? '' : 's'}`;
   return (
-    `${files}: ${results.length - invalid - unreadable} valid, ${invalid} invalid` +
+    `${plural(results.length, 'file')}: ${results.length - invalid - unreadable} valid, ${invalid} invalid` +
     (unreadable ? `, ${unreadable} unreadable` : '') +
-    ` (${count('error')} errors, ${count('warning')} warnings)`
+    ` (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')})`
   );
 }
 
@@ -186,7 +247,7 @@ function write(s: string): void {
   process.stdout.write(s);
 }
 
-export function cmdValidate(args: string[]): number {
+export async function cmdValidate(args: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args,
@@ -210,12 +271,12 @@ export function cmdValidate(args: string[]): number {
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (text, json, github or junit)`);
     if (values.kind !== undefined && !isKind(values.kind)) throw new UsageError(`unknown kind '${values.kind}' (${KIND_NAMES.join(', ')})`);
     const kind = values.kind as RootKind | undefined;
-    if (positionals.length === 0) throw new UsageError('no PATH given');
+    if (positionals.length === 0) throw new UsageError('no PATH given (a file, a directory, a quoted glob, or - for stdin)');
 
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = validateFiles(files, profile, kind, libvirt);
+    const results = await validateParallel(files, profile, kind, libvirt);
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {

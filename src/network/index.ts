@@ -4,6 +4,7 @@
  * writes libvirt's canonical form (`virsh net-dumpxml [--inactive]`).
  */
 import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
+import type { InputLimits } from '../xml/reader.js';
 import { networkDef, type NetworkDef } from './network.js';
 import { networkPort, type NetworkPortDef } from './port.js';
 
@@ -23,13 +24,9 @@ export { NetworkAllocator, type NetworkAllocatorOptions, type NetworkHook, type 
 export { mergeVirtualPorts, completeVirtualPort } from './virtualport.js';
 export { ipRoute as networkRoute, type IpRoute as NetworkRoute } from '../common/networkcommon.js';
 
-export interface ParseNetworkOptions {
+export interface ParseNetworkOptions extends InputLimits {
   /** File name, carried into error messages. */
   file?: string;
-  /** Maximum input length in UTF-16 units. */
-  maxSize?: number;
-  /** Maximum element nesting depth. */
-  maxDepth?: number;
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
 }

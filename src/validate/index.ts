@@ -61,7 +61,8 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   const diagnostics: Diagnostic[] = [];
   let doc: XmlDocument;
   try {
-    doc = readXml(xml, file !== undefined ? { file } : {});
+    const { maxSize, maxDepth, maxAttributes, maxElements } = options;
+    doc = readXml(xml, { ...(file !== undefined ? { file } : {}), ...definedOf({ maxSize, maxDepth, maxAttributes, maxElements }) });
   } catch (e) {
     if (!(e instanceof VirtXmlError)) throw e;
     return { kind: options.kind, profile, libvirt, valid: false, diagnostics: [errorDiagnostic(e, 'xml', file)] };
@@ -131,3 +132,8 @@ function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, profile: '
 }
 
 export * from './defs.js';
+
+/** The options that are set (exactOptionalPropertyTypes: no `key: undefined`). */
+function definedOf<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

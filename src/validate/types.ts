@@ -1,4 +1,5 @@
 import type { Kind } from '../kinds.js';
+import type { InputLimits } from '../xml/reader.js';
 import type { LibvirtRelease } from './rng/releases.js';
 
 export type { LibvirtRelease };
@@ -42,7 +43,7 @@ export const PROFILES: readonly Profile[] = ['rng', 'libvirt', 'virtxml'];
 /** A kind `validateXml` takes: any kind of the registry (../kinds.ts). */
 export type RootKind = Kind;
 
-export interface ValidateOptions {
+export interface ValidateOptions extends InputLimits {
   /** Default `virtxml`. */
   profile?: Profile;
   /** The document kind; by default the root element decides (see `KINDS`). */

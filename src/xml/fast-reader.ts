@@ -179,7 +179,9 @@ function miscAt(s: string, i: number, parent: XmlElement | undefined, cr: boolea
 
 /** Offset of the first non-space at or after i. */
 function skipSpaces(s: string, i: number): number {
-  while (isS(s.charCodeAt(i))) i++;
+  // bounded: reading past the end (NaN) deoptimizes the caller, and every document ends there
+  const n = s.length;
+  while (i < n && isS(s.charCodeAt(i))) i++;
   return i;
 }
 
@@ -187,7 +189,8 @@ function skipSpaces(s: string, i: number): number {
  * The root element of `s` as the saxes path would build it, or undefined
  * when the input is outside the fast path's subset (or wrong in any way).
  */
-export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined {
+export function fastReadXml(s: string, maxDepth: number, maxAttributes = Infinity, maxElements = Infinity): XmlElement | undefined {
+  let elements = 0;
   const n = s.length;
   if (SUSPECT.test(s) && FORBIDDEN.test(s)) return undefined;
   const cr = s.indexOf('\r') >= 0;
@@ -319,7 +322,7 @@ export function fastReadXml(s: string, maxDepth: number): XmlElement | undefined
         c = s.charCodeAt(j);
       }
       i = j;
-      if (stack.length >= maxDepth) return undefined;
+      if (stack.length >= maxDepth || attributes.length > maxAttributes || ++elements > maxElements) return undefined;
       if (declared) {
         scopes.push(declared);
         scopeDepth.push(stack.length);

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './tree.js';
 export * from './source.js';
 export * from './reader.js';
+export * from './encoding.js';
 export * from './values.js';
 export * from './decl.js';
 export * from './codec.js';

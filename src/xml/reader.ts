@@ -11,15 +11,30 @@
  */
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
+import { loneSurrogate } from './encoding.js';
 import { fastReadXml } from './fast-reader.js';
 import { XmlSource } from './source.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './tree.js';
 
-export interface ReadOptions {
-  /** Maximum input length in UTF-16 units. Default 64 MiB. */
+/**
+ * Limits on the input a reader accepts, each refused with its own error code
+ * and the place where the limit was passed. Reading and validating cost time
+ * linear in the input, so these bound the work (and memory) a document sent
+ * by someone else can cause; a caller that reads trusted, larger documents
+ * raises them.
+ */
+export interface InputLimits {
+  /** Maximum input length in UTF-16 units (`xml-too-large`). Default 64 Mi ({@link DEFAULT_MAX_SIZE}). */
   maxSize?: number;
-  /** Maximum element nesting depth. Default 256. */
+  /** Maximum element nesting depth (`xml-too-deep`). Default 256 ({@link DEFAULT_MAX_DEPTH}). */
   maxDepth?: number;
+  /** Maximum attributes on one element (`xml-too-many-attributes`). Default 100,000 ({@link DEFAULT_MAX_ATTRIBUTES}). */
+  maxAttributes?: number;
+  /** Maximum elements in the document — devices and everything else (`xml-too-many-elements`). Default 1,000,000 ({@link DEFAULT_MAX_ELEMENTS}). */
+  maxElements?: number;
+}
+
+export interface ReadOptions extends InputLimits {
   /** File name, carried into error messages. */
   file?: string;
 }
@@ -31,6 +46,8 @@ export interface XmlDocument {
 
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 256;
+export const DEFAULT_MAX_ATTRIBUTES = 100_000;
+export const DEFAULT_MAX_ELEMENTS = 1_000_000;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
@@ -81,7 +98,7 @@ class Abort {
  */
 export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
   if (typeof text === 'string' && text.length <= (options.maxSize ?? DEFAULT_MAX_SIZE)) {
-    const root = fastReadXml(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+    const root = fastReadXml(text, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
     if (root) return { root, source: new XmlSource(text, options.file) };
   }
   return readXmlSaxes(text, options);
@@ -95,6 +112,9 @@ export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
 export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocument {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAttributes = options.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  let elements = 0;
   const source = new XmlSource(text, options.file);
   if (typeof text !== 'string') {
     throw new VirtXmlError('xml-malformed', 'XML input must be a string');
@@ -103,6 +123,16 @@ export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocume
     throw new VirtXmlError('xml-too-large', `XML document is ${text.length} characters, more than the limit of ${maxSize}`, {
       line: 1,
       column: 1,
+      path: '/',
+    });
+  }
+
+  // saxes reads a lone surrogate (not a character) as if it were one
+  const lone = loneSurrogate(text);
+  if (lone) {
+    throw new VirtXmlError('xml-malformed', `a lone surrogate 0x${text.charCodeAt(lone.index).toString(16)} is not a character`, {
+      line: lone.line,
+      column: lone.column,
       path: '/',
     });
   }
@@ -142,6 +172,7 @@ export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocume
   parser.on('attribute', (a) => {
     const { name, value } = a;
     attributes.push({ name, value });
+    if (attributes.length > maxAttributes) fail('xml-too-many-attributes', `an element has more than the limit of ${maxAttributes} attributes`);
     if (name.charCodeAt(0) === 120 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'))) {
       declared ??= new Map(scopes[scopes.length - 1]);
       declared.set(name === 'xmlns' ? '' : name.slice(6), value);
@@ -149,6 +180,7 @@ export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocume
   });
   parser.on('opentag', (tag: SaxesTag) => {
     if (stack.length >= maxDepth) fail('xml-too-deep', `XML elements nest deeper than the limit of ${maxDepth}`);
+    if (++elements > maxElements) fail('xml-too-many-elements', `the document has more than the limit of ${maxElements} elements`);
     if (declared) {
       scopes.push(declared);
       scopeDepth.push(stack.length);

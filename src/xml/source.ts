@@ -14,6 +14,7 @@ export class XmlSource {
   readonly text: string;
   readonly file: string | undefined;
   private lineStarts: number[] | undefined;
+  private attributeOffsets: WeakMap<XmlElement, Map<string, number>> | undefined;
 
   constructor(text: string, file?: string) {
     this.text = text;
@@ -45,7 +46,13 @@ export class XmlSource {
    * positions). Falls back to the element's place.
    */
   attributePlace(el: XmlElement, name: string): Place {
-    const off = findAttributeOffset(this.text, el.start, name);
+    // a tag with many attributes is scanned once, not once per attribute asked about
+    let offsets: Map<string, number> | undefined;
+    if (el.attributes.length > 8) {
+      offsets = (this.attributeOffsets ??= new WeakMap()).get(el);
+      if (!offsets) this.attributeOffsets.set(el, (offsets = attributeOffsets(this.text, el.start)));
+    }
+    const off = offsets ? (offsets.get(name) ?? -1) : findAttributeOffset(this.text, el.start, name);
     return this.placeOf(off < 0 ? el.start : off);
   }
 }
@@ -64,6 +71,17 @@ function isSpace(c: number): boolean {
 
 /** Offset of attribute `name` inside the start tag that begins at `tagStart`. */
 export function findAttributeOffset(text: string, tagStart: number, name: string): number {
+  return scanAttributes(text, tagStart, name, undefined);
+}
+
+/** The offset of every attribute in the start tag that begins at `tagStart`. */
+function attributeOffsets(text: string, tagStart: number): Map<string, number> {
+  const out = new Map<string, number>();
+  scanAttributes(text, tagStart, undefined, out);
+  return out;
+}
+
+function scanAttributes(text: string, tagStart: number, name: string | undefined, all: Map<string, number> | undefined): number {
   if (tagStart < 0 || text.charCodeAt(tagStart) !== 0x3c) return -1;
   let i = tagStart + 1;
   const n = text.length;
@@ -84,6 +102,7 @@ export function findAttributeOffset(text: string, tagStart: number, name: string
     const close = text.indexOf(q, i + 1);
     if (close < 0) return -1;
     if (attrName === name) return nameStart;
+    if (all && !all.has(attrName)) all.set(attrName, nameStart);
     i = close + 1;
   }
 }

@@ -53,7 +53,7 @@ function universe(g: CompiledGrammar, extensions: boolean): Patterns {
 }
 
 /** Where the walk is: an element and its ancestors (a path reference, text made on demand). */
-type Frame = PathRef;
+type Frame = PathRef & { names?: Set<string> };
 
 const LIST_LIMIT = 12;
 
@@ -71,6 +71,11 @@ function ncNames(nc: NameClass, out: Set<string>): void {
     } else out.add(x.k === 'any' ? '*' : '*');
   };
   walk(j);
+}
+
+/** The names of an element's attributes, as a set built once per element (not a scan per question). */
+function attributeNames(f: Frame): Set<string> {
+  return (f.names ??= new Set(f.el.attributes.map((a) => a.name)));
 }
 
 function quoteList(names: Iterable<string>, open: string, close: string): string {
@@ -155,7 +160,8 @@ class Walk {
         const next = P.attribute(q, ans, alocal, a.value, ans + '|' + alocal);
         if (next.k === K.NotAllowed) {
           attributeErrors++;
-          this.attributeProblem(q, f, name, ans, alocal, a.value);
+          // past the diagnostic cap, nothing more is described (describing costs a scan of the pattern)
+          if (!this.full()) this.attributeProblem(q, f, name, ans, alocal, a.value);
           continue;
         }
         q = next;
@@ -387,7 +393,8 @@ class Walk {
       const want = this.wants(candidates.map((a) => a.a!));
       this.report('rng-invalid-value', `invalid value '${value}' for attribute '${name}' of <${f.el.name}>` + (want ? `: expected ${want}` : ''), f, name, `${key}=${value}`);
     } else {
-      const allowed = [...all.keys()].filter((n) => !f.el.attributes.some((a) => a.name === n));
+      const present = attributeNames(f);
+      const allowed = [...all.keys()].filter((n) => !present.has(n));
       this.report(
         'rng-unknown-attribute',
         `attribute '${name}' is not allowed on <${f.el.name}>` + (allowed.length ? ` here (allowed: ${quoteList(allowed, "'", "'")})` : ''),
@@ -401,7 +408,8 @@ class Walk {
   private missingAttributes(q: Pattern, f: Frame, forContent = false): void {
     if (forContent) {
       const all = this.attributesOf(q);
-      const absent = [...all.keys()].filter((n) => !f.el.attributes.some((a) => a.name === n));
+      const present = attributeNames(f);
+      const absent = [...all.keys()].filter((n) => !present.has(n));
       this.report('rng-missing-attribute', `<${f.el.name}> lacks an attribute its content needs` + (absent.length ? ` (one of ${quoteList(absent, "'", "'")})` : ''), f);
       return;
     }
