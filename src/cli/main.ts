@@ -15,11 +15,12 @@ import {
   formatNetworkXml,
   parseDomainXml,
   parseNetworkXml,
+  pciNetworkHost,
   readXml,
   type NetworkInterface,
 } from '../index.js';
 import { cmdConvert, CONVERT_HELP } from './convert.js';
-import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
+import { cmdHostdev, HOSTDEV_HELP, hostOf } from './hostdev.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
 import { cmdValidate, VALIDATE_HELP } from './validate.js';
 
@@ -50,11 +51,14 @@ Prints each file in libvirt's canonical form (as virsh dumpxml prints it).
   --status             status XML (keep <actual>, <origstates>)
   --inactive           inactive XML (no live-only data)
   --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt`,
-  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] DOMAIN.xml...
+  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] [--sysfs ROOT | --topology FILE.json] DOMAIN.xml...
 
 Allocates a device or connection for every <interface type='network'> of each domain, as
 libvirt's network driver would, then prints each domain's status XML and the PCI devices
 its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
+A <pf dev='ethN'/> pool is the virtual functions of that PF, read from the host:
+  --sysfs ROOT         read ROOT/sys (default /: this machine)
+  --topology FILE      read a PCI topology JSON file instead
   --json               print a JSON report instead`,
 };
 
@@ -132,12 +136,18 @@ function cmdAllocate(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { network: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      network: { type: 'string', multiple: true },
+      sysfs: { type: 'string' },
+      topology: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return out(HELP.allocate + '\n'), 0;
   if (!values.network?.length) throw new UsageError('allocate: give at least one --network NET.xml');
   if (positionals.length === 0) throw new UsageError('allocate: no domain files given');
-  const allocator = new NetworkAllocator();
+  const allocator = new NetworkAllocator({ host: pciNetworkHost(hostOf(values, 'allocate')) });
   const networks: string[] = [];
   let failed = 0;
   for (const file of values.network) {

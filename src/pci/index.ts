@@ -31,3 +31,4 @@ export {
   type IommuGroupInfo,
   type IommuGroupMember,
 } from './groups.js';
+export { listSriov, type SriovPf, type SriovVf } from './sriov.js';
