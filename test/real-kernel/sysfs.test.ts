@@ -50,7 +50,7 @@ describe.skipIf(!requested)('SysfsHost in a real kernel', () => {
     expect(host.iommuGroups().length, 'no IOMMU groups: is the IOMMU enabled?').toBeGreaterThan(0);
   });
 
-  it('lists the groups and devices the shell sees, with ids matching the kernel's text files', () => {
+  it('lists the groups and devices the shell sees, with ids matching the kernel text files', () => {
     expect(host.iommuGroups()).toEqual(readdirSync('/sys/kernel/iommu_groups').map(Number).sort((a, b) => a - b));
     expect(host.listDevices()).toEqual(readdirSync(SYS).sort());
     for (const a of host.listDevices()) {
