@@ -103,7 +103,7 @@ console.log(`virtxml bench — node ${process.version}, ${new Date().toISOString
 console.table(rows);
 
 // scale and scenario benchmarks registered by other modules (VIRTXML_BENCH_CORPUS_ONLY=1: the table above only)
-for (const extra of process.env.VIRTXML_BENCH_CORPUS_ONLY ? [] : ['scale.mjs', 'allocator.mjs', 'hostdev.mjs']) {
+for (const extra of process.env.VIRTXML_BENCH_CORPUS_ONLY ? [] : ['scale.mjs', 'reader-attributes.mjs', 'allocator.mjs', 'hostdev.mjs']) {
   const p = join(here, extra);
   if (existsSync(p)) await import(p);
 }

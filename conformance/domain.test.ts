@@ -4,7 +4,7 @@
  * round-tripped. Floors are recorded below: a drop fails the test.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDeviceXml, formatDomainXml, parseDeviceXml, parseDomainXml } from '../src/index.js';
+import { formatDeviceXml, formatDomainXml, parseDeviceXml, parseDomainXml } from '../src/model.js';
 import { domain } from '../src/domain/domain.js';
 import { readXml } from '../src/xml/reader.js';
 import { corpusFiles, HAVE_CORPUS, printTable, schemaPath } from './corpus.js';

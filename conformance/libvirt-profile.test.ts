@@ -8,7 +8,7 @@
  * with its reason category.
  */
 import { describe, expect, it } from 'vitest';
-import { parseDomainXml, parseNetworkXml } from '../src/index.js';
+import { parseDomainXml, parseNetworkXml } from '../src/model.js';
 import { domainSemanticDiagnostics } from '../src/validate/semantic-domain.js';
 import { networkSemanticDiagnostics } from '../src/validate/semantic-network.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';

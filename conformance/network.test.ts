@@ -4,7 +4,7 @@
  * the test. Schema coverage must stay complete (no undeclared name).
  */
 import { describe, expect, it } from 'vitest';
-import * as vx from '../src/index.js';
+import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
 import { run } from './network.mjs';
 

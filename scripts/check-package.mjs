@@ -13,7 +13,7 @@
 // Exits 1 on any problem; prints what it checked.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +28,10 @@ const MUST_SHIP = [
   'dist/index.cjs',
   'dist/index.d.ts',
   'dist/index.d.cts',
+  'dist/model.js',
+  'dist/model.cjs',
+  'dist/model.d.ts',
+  'dist/model.d.cts',
   'dist/node.js',
   'dist/node.cjs',
   'dist/node.d.ts',
@@ -141,17 +145,23 @@ function run(cmd, args) {
 
 /** Step 6: tsc over a file that assigns each exported def type of one .d.ts to the other's, both ways. */
 function sameTypes() {
-  const original = join(root, '.virtxml-tmp', 'dts-original', 'index.d.ts');
-  if (!existsSync(original)) return ['types: no unshrunk declarations in .virtxml-tmp/dts-original (run npm run build)'];
+  const originalDir = join(root, '.virtxml-tmp', 'dts-original');
+  if (!existsSync(join(originalDir, 'model.d.ts'))) return ['types: no unshrunk declarations in .virtxml-tmp/dts-original (run npm run build)'];
   const shrunk = readFileSync(join(root, 'dist', 'index.d.ts'), 'utf8');
-  const names = [...new Set([...shrunk.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/type (\w+Def)\b/g)].map((x) => x[1])))];
+  // `export { type DomainDef, … }` or, with shared chunks, `export { _ as DomainDef, … } from './chunk.js'`
+  // (KindDef<K> is generic: its cases are the other *Def types)
+  const names = [...new Set([...shrunk.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(?:type|as) (\w+Def)\b/g)].map((x) => x[1])))].filter((n) => n !== 'KindDef');
   if (names.length < 20) return [`types: only ${names.length} exported def types found in dist/index.d.ts`];
   const dir = join(root, '.virtxml-tmp', 'dts-check');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'orig'), { recursive: true });
   mkdirSync(join(dir, 'shrunk'), { recursive: true });
-  writeFileSync(join(dir, 'orig', 'index.d.ts'), readFileSync(original, 'utf8'));
-  writeFileSync(join(dir, 'shrunk', 'index.d.ts'), shrunk);
+  // every declaration file of the build (an entry may re-export from a shared chunk)
+  // (dist/index.d.ts is a re-export list from model.d.ts, written by scripts/root-dts.mjs in both places)
+  for (const f of readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.d.ts'))) {
+    writeFileSync(join(dir, 'orig', f), readFileSync(join(originalDir, f), 'utf8'));
+    writeFileSync(join(dir, 'shrunk', f), readFileSync(join(root, 'dist', f), 'utf8'));
+  }
   let src = "import type * as O from './orig/index.js';\nimport type * as S from './shrunk/index.js';\n";
   for (const n of names) src += `export const a_${n}: O.${n} = null as unknown as S.${n};\nexport const b_${n}: S.${n} = null as unknown as O.${n};\n`;
   writeFileSync(join(dir, 'check.ts'), src);

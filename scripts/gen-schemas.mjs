@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run gen:schemas — writes schemas/{domain,network,networkport}.schema.json
+ * npm run gen:schemas — writes schemas/KIND.schema.json for every kind the registry
+ * (src/kinds.ts) publishes (`schemaFile: true`)
  * (JSON Schema draft 2020-12) from the declarations, through `defJsonSchema`
  * of src/validate/defs.ts (the same schemas `checkDomainDef` & co. compile).
  * The TypeScript sources are loaded with vite's module runner (vite comes
@@ -21,7 +22,8 @@ const { module: defs } = await runnerImport(join(root, 'src/validate/defs.ts'), 
 });
 
 let stale = 0;
-for (const [kind, info] of Object.entries(defs.DEF_SCHEMAS)) {
+for (const info of defs.schemaFiles()) {
+  const kind = info.kind;
   const file = join(root, info.file);
   const text = defs.schemaFileText(kind);
   let old = '';

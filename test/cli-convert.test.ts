@@ -44,7 +44,10 @@ describe('virtxml convert --to json', () => {
     expect(await convert('--to', 'json', fx('domain-ok.xml'))).toBe(0);
     expect(err).toBe('');
     expect(out.endsWith('}\n')).toBe(true);
-    const def = JSON.parse(out);
+    // "$schema" first: the kind, so that convert --to xml reads it back without --kind
+    const { $schema, ...def } = JSON.parse(out);
+    expect($schema).toBe('https://virtxml.dev/schemas/domain.schema.json');
+    expect(out.startsWith('{\n  "$schema": ')).toBe(true);
     expect(checkDomainDef(def)).toEqual([]);
     expect(Object.keys(def)).toEqual(['type', 'name', 'uuid', 'memory', 'currentMemory', 'vcpu', 'os', 'devices']);
     expect(def.devices.hostdevs[0]).toEqual({ mode: 'subsystem', type: 'pci', managed: true, driver: { name: 'vfio' }, source: { address: { domain: 0, bus: 6, slot: 18, function: 2 } } });
@@ -66,7 +69,7 @@ describe('virtxml convert --to json', () => {
     expect(out).toBe('');
     expect(err).toBe(`${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)\n`);
     expect(await convert('--to', 'json', fx('unknown-root.xml'))).toBe(1);
-    expect(err).toBe(`${fx('unknown-root.xml')}:1:1: error: unknown root element <pool>: expected <domain>, <network> or <networkport> [xml-root] (/pool)\n`);
+    expect(err).toBe(`${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)\n`);
     expect(await convert('--to', 'json', '--kind', 'network', fx('domain-ok.xml'))).toBe(1);
     expect(err).toMatch(/:1:1: error: .*<domain>.* \[xml-root\] \(\/domain\)\n$/);
   });
@@ -140,7 +143,7 @@ describe('virtxml convert --to xml', () => {
       ['--to', 'xml', tmp('foreign.json', '{"$schema": "https://json-schema.org/draft/2020-12/schema"}')],
       ['--to', 'xml', '--kind', 'domain', fx('network-def.json')],
       ['--to', 'json', '--status', fx('domain-ok.xml')],
-      ['--to', 'json', '--kind', 'hostdev', fx('domain-ok.xml')],
+      ['--to', 'json', '--kind', 'frobnicator', fx('domain-ok.xml')],
       ['--to', 'json', fx('domain-ok.xml'), fx('malformed.xml')],
       ['--to', 'json', fx('no-such.xml')],
     ];

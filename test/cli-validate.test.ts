@@ -37,12 +37,11 @@ describe('virtxml validate: paths and exit codes', () => {
   it('a directory is walked for *.xml (sorted, other files skipped); an invalid file makes exit 1', async () => {
     expect(await run('validate', FX)).toBe(1);
     expect(out.split('\n')).toEqual([
-      `${fx('hostdev-snippet.xml')}:1:1: error: unknown root element <hostdev>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet) [xml-root] (/hostdev)`,
       `${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)`,
-      `${fx('unknown-root.xml')}:1:1: error: unknown root element <pool>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet) [xml-root] (/pool)`,
+      `${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)`,
       '',
     ]);
-    expect(err).toBe('6 files: 3 valid, 3 invalid (3 errors, 0 warnings)\n');
+    expect(err).toBe('6 files: 4 valid, 2 invalid (2 errors, 0 warnings)\n');
   });
 
   it('expands globs and directories to files, each once', () => {
@@ -84,7 +83,7 @@ describe('virtxml validate: paths and exit codes', () => {
     err = '';
     expect(await run('validate', `${FX}/**/*.nothing`)).toBe(2);
     expect(err).toBe(`virtxml validate: no files match ${FX}/**/*.nothing\n`);
-    for (const args of [[], ['--profile', 'strict', FX], ['--format', 'xml', FX], ['--kind', 'pool', FX], ['--bogus', FX]]) {
+    for (const args of [[], ['--profile', 'strict', FX], ['--format', 'xml', FX], ['--kind', 'frobnicator', FX], ['--bogus', FX]]) {
       err = '';
       expect(await run('validate', ...args), args.join(' ')).toBe(2);
       expect(err).toMatch(/^virtxml validate: .+\nRun 'virtxml validate --help' for usage\.\n$/);
@@ -157,8 +156,8 @@ describe('virtxml validate: formats', () => {
     const [failure] = childElements(cases[1]!);
     expect([failure!.name, getAttribute(failure!, 'type'), getAttribute(failure!, 'message')]).toEqual(['failure', 'xml-malformed', 'unexpected close tag.']);
     expect(ownText(failure!)).toBe(`${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)`);
-    // XML-escaped: the <pool> of the message comes back as text
-    expect(getAttribute(childElements(cases[2]!)[0]!, 'message')).toContain('unknown root element <pool>');
+    // XML-escaped: the <frobnicator> of the message comes back as text
+    expect(getAttribute(childElements(cases[2]!)[0]!, 'message')).toContain('unexpected root element <frobnicator>');
     expect(err).toBe(`virtxml validate: cannot read ${fx('no-such.xml')}: ENOENT\n`);
   });
 });

@@ -4,7 +4,7 @@
  * executed in order (they check their own claims with node:assert);
  * ```ts typecheck blocks (they need a real host) are only type-checked. A
  * plain ```ts block fails the test: say which it is. `virtxml` imports are
- * pointed at src/index.ts (`virtxml/node` at src/node.ts).
+ * pointed at src/index.ts (`virtxml/model` at src/model.ts, `virtxml/node` at src/node.ts).
  *
  * Shell lines that call `virtxml validate` must use options the CLI has.
  */
@@ -64,7 +64,8 @@ function localise(s: Snippet): string {
     const r = relative(outDir, join(root, p)).replace(/\\/g, '/');
     return r.startsWith('.') ? r : './' + r;
   };
-  return s.code.replace(/from (['"])virtxml(\/node)?\1/g, (_m, q: string, sub: string | undefined) => `from ${q}${rel(sub ? 'src/node.js' : 'src/index.js')}${q}`) + '\nexport {};\n';
+  const target: Record<string, string> = { '': 'src/index.js', '/model': 'src/model.js', '/node': 'src/node.js' };
+  return s.code.replace(/from (['"])virtxml(\/node|\/model)?\1/g, (_m, q: string, sub: string | undefined) => `from ${q}${rel(target[sub ?? '']!)}${q}`) + '\nexport {};\n';
 }
 
 const docs = readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort();

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { useCodegen } from '../src/xml/codec.js';
 
 useCodegen(false);
-const { formatDomainXml, parseDomainXml, domain } = await import('../src/index.js');
+const { formatDomainXml, parseDomainXml, domain } = await import('../src/model.js');
 const { compile } = await import('../src/xml/decl.js');
 
 const DIR = join(process.env.VIRTXML_CORPUS ?? join(__dirname, '..', '..', 'shared', 'libvirt-corpus'), 'tests', 'qemuxmlconfdata');

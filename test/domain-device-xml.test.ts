@@ -10,7 +10,7 @@ import {
   formatDomainXml,
   VirtXmlError,
   type DeviceXml,
-} from '../src/index.js';
+} from '../src/model.js';
 import { resolveDecl } from '../src/xml/decl.js';
 import { originOf } from '../src/xml/codec.js';
 
@@ -62,7 +62,7 @@ describe('parseDeviceXml / formatDeviceXml', () => {
   it('checks the kind asked for, and refuses a root that is not a device', () => {
     const e = rejects(`<disk type='file' device='disk'><target dev='vda'/></disk>`, { kind: 'interface' });
     expect(e.code).toBe('xml-root');
-    expect(e.message).toMatch(/expected <interface>, found <disk>/);
+    expect(e.message).toMatch(/unexpected root element <disk>: expected <interface>/);
     expect(rejects('<domain/>').code).toBe('xml-root');
     expect(rejects('<devices/>').code).toBe('xml-root');
   });

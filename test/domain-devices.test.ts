@@ -7,7 +7,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { formatDomainXml, parseDomainXml, VirtXmlError } from '../src/index.js';
+import { formatDomainXml, parseDomainXml, VirtXmlError } from '../src/model.js';
 import { devices } from '../src/domain/devices/devices.js';
 import { toJsonSchema } from '../src/xml/jsonschema.js';
 import type { AudioDef } from '../src/domain/devices/audio.js';

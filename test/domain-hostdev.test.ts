@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDomainXml, parseDomainXml, VirtXmlError, type PciHostdev } from '../src/index.js';
+import { formatDomainXml, parseDomainXml, VirtXmlError, type PciHostdev } from '../src/model.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDomainStatusXml, parseDomainStatusXml, VirtXmlError, type PciHostdev } from '../src/index.js';
+import { formatDomainStatusXml, parseDomainStatusXml, VirtXmlError, type PciHostdev } from '../src/model.js';
 
 /** A status file as libvirt's QEMU driver writes it (our own example, shaped after virDomainObjFormat). */
 const STATUS = `<domstatus state='running' reason='booted' pid='3803518'>

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { formatDomainXml, parseDomainXml, VirtXmlError, type DomainDef } from '../src/index.js';
+import { formatDomainXml, parseDomainXml, VirtXmlError, type DomainDef } from '../src/model.js';
 import { controller, type ControllerDef } from '../src/domain/devices/controller.js';
 import { disk, type DiskDef } from '../src/domain/devices/disk.js';
 import { filesystem, type FilesystemDef } from '../src/domain/devices/filesystem.js';

@@ -35,7 +35,7 @@ import {
   type Seclabel,
   type Sysinfo,
   type Vcpusched,
-} from '../src/index.js';
+} from '../src/model.js';
 
 /** A domain around some top-level elements (in canonical order), optionally with root attributes. */
 const dom = (inner: string, rootAttrs = '') => `<domain type='kvm'${rootAttrs}>

@@ -10,21 +10,23 @@ import { describe, expect, it } from 'vitest';
 import { corpusFiles, CORPUS, HAVE_CORPUS } from '../conformance/corpus.js';
 import { parseDomainXml, type DomainDef } from '../src/domain/index.js';
 import { parseNetworkPortXml, parseNetworkXml } from '../src/network/index.js';
-import { checkDef, checkDomainDef, checkNetworkDef, checkNetworkPortDef, defJsonSchema, DEF_SCHEMAS, pointerToElementPath, schemaFileText } from '../src/validate/defs.js';
+import { checkDef, checkDomainDef, checkNetworkDef, checkNetworkPortDef, defJsonSchema, pointerToElementPath, schemaFileText, schemaFiles } from '../src/validate/defs.js';
 import { element, attr, child, list, union, tag, lazy, type ElementDecl } from '../src/xml/decl.js';
 import { toJsonSchema } from '../src/xml/jsonschema.js';
 import { literal, str, uint } from '../src/xml/values.js';
-import type { DocumentKind } from '../src/validate/types.js';
+import { KINDS as REGISTRY, type Kind } from '../src/kinds.js';
 
 const ROOT = join(__dirname, '..');
-const KINDS = Object.keys(DEF_SCHEMAS) as DocumentKind[];
+const FILES = schemaFiles();
+const KINDS = FILES.map((f) => f.kind);
+const fileOf = (kind: Kind) => FILES.find((f) => f.kind === kind)!.file;
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', 'validate', name), 'utf8');
 const domainOk = (): DomainDef => parseDomainXml(fixture('domain-ok.xml'));
 
 describe('schemas/*.schema.json', () => {
   it.each(KINDS)('%s: the committed file is what the declarations give (npm run gen:schemas)', (kind) => {
-    const committed = readFileSync(join(ROOT, DEF_SCHEMAS[kind].file), 'utf8');
-    expect(committed === schemaFileText(kind), `${DEF_SCHEMAS[kind].file} is stale: run npm run gen:schemas`).toBe(true);
+    const committed = readFileSync(join(ROOT, fileOf(kind)), 'utf8');
+    expect(committed === schemaFileText(kind), `${fileOf(kind)} is stale: run npm run gen:schemas`).toBe(true);
   });
 
   it.each(KINDS)('%s: draft 2020-12 with $id, a $ref to its root and $defs; ajv compiles it in strict mode', (kind) => {
@@ -87,7 +89,7 @@ describe('schemas/*.schema.json', () => {
 });
 
 describe.skipIf(!HAVE_CORPUS)(`every def parsed from the libvirt corpus (${CORPUS}) satisfies its schema`, () => {
-  const sets: Array<[DocumentKind, string[], (xml: string) => unknown, number]> = [
+  const sets: Array<[Kind, string[], (xml: string) => unknown, number]> = [
     ['domain', ['qemuxmlconfdata'], (x) => parseDomainXml(x), 1900],
     ['network', ['networkxml2xmlin', 'networkxml2xmlout'], (x) => parseNetworkXml(x), 70],
     ['networkport', ['virnetworkportxml2xmldata'], (x) => parseNetworkPortXml(x), 9],
@@ -197,8 +199,8 @@ describe('broken defs are refused at the right place', () => {
 
   it('element paths follow the declarations (lists, unions, renamed attributes)', () => {
     const d = domainOk();
-    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/source/address/bus')).toBe('/domain/devices/hostdev/source/address/@bus');
-    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/driver/groupMgmt')).toBe('/domain/devices/hostdev/driver/@group');
-    expect(pointerToElementPath(DEF_SCHEMAS.domain.decl, d, '/devices/hostdevs/0/$extra/attrs/0')).toBe('/domain/devices/hostdev/$extra/attrs/0');
+    expect(pointerToElementPath(REGISTRY.domain.decl, d, '/devices/hostdevs/0/source/address/bus')).toBe('/domain/devices/hostdev/source/address/@bus');
+    expect(pointerToElementPath(REGISTRY.domain.decl, d, '/devices/hostdevs/0/driver/groupMgmt')).toBe('/domain/devices/hostdev/driver/@group');
+    expect(pointerToElementPath(REGISTRY.domain.decl, d, '/devices/hostdevs/0/$extra/attrs/0')).toBe('/domain/devices/hostdev/$extra/attrs/0');
   });
 });

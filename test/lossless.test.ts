@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDomainXml, parseDomainXml, readXml, VirtXmlError } from '../src/index.js';
+import { formatDomainXml, parseDomainXml, readXml, VirtXmlError } from '../src/model.js';
 import { cloneNode, type XmlElement, type XmlNode } from '../src/xml/tree.js';
 import { writeElement } from '../src/xml/writer.js';
 

@@ -17,7 +17,11 @@ import {
   parseDomainXml,
   parseNetworkXml,
   type NetworkInterface,
-} from '../src/index.js';
+} from '../src/model.js';
+import { HostdevManager } from '../src/hostdev/manager.js';
+import { writeOrigStates } from '../src/hostdev/origstates.js';
+import { MemoryStateStore } from '../src/hostdev/store.js';
+import { bindings, drivers, hostOf } from './hostdev-helpers.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
@@ -301,5 +305,109 @@ describe('buildPciDeviceList', () => {
     const h = list(pci(`bus='5' slot='0'`));
     expectError(() => buildPciDeviceList([...h, ...h]), 'duplicate', 'Device 0000:05:00.0 is already in use');
     expect(buildPciDeviceList(h, { exists: () => false })).toEqual([]);
+  });
+});
+
+describe('seed flow end to end: network → allocate → prepare on a host → status XML → restart → updateActive → reattach', () => {
+  const GPU = '0000:01:00.0';
+  const AUDIO = '0000:01:00.1'; // the GPU's IOMMU group mate (group 1, with the pcieport root port 00:01.0)
+  const VF = '0000:03:10.0'; // an SR-IOV VF in a group of its own, from the network's pool
+
+  const network = `<network>
+  <name>vf-pool</name>
+  <forward mode='hostdev' managed='yes'>
+    <driver name='vfio' group='auto'/>
+    <address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x0'/>
+  </forward>
+</network>
+`;
+  const domain = `<domain type='kvm'>
+  <name>vm1</name>
+  <uuid>11111111-2222-3333-4444-555555555555</uuid>
+  <memory unit='KiB'>1048576</memory>
+  <os>
+    <type arch='x86_64'>hvm</type>
+  </os>
+  <devices>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <driver name='vfio' group='auto'/>
+      <source>
+        <address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+      </source>
+    </hostdev>
+    <interface type='network'>
+      <mac address='52:54:00:00:00:01'/>
+      <source network='vf-pool'/>
+    </interface>
+  </devices>
+</domain>
+`;
+
+  it('every member of a shared group and the allocated VF go back to their original drivers, with <origstates> under the <actual> source', () => {
+    const host = hostOf('gpu');
+    const initial = bindings(host);
+
+    // parse network + domain, allocate the interface's device from the network
+    const allocator = new NetworkAllocator({ newUuid: seq() });
+    allocator.addNetwork(parseNetworkXml(network));
+    const dom = parseDomainXml(domain);
+    const [iface] = nics(dom);
+    allocator.allocate(dom, iface!);
+
+    // the domain's PCI hostdevs: the <hostdev> itself and a view onto the interface's <actual>
+    const hostdevs = domainHostdevs(dom);
+    expect(hostdevs[0]).toBe(dom.devices!.hostdevs![0]);
+    expect(buildPciDeviceList(hostdevs).map((d) => [d.name, d.attachGroup])).toEqual([
+      [GPU, true],
+      [VF, true],
+    ]);
+
+    // plan, then apply it, on the in-memory host; the plan's original states go into the hostdevs
+    const mgr = new HostdevManager(host);
+    const plan = mgr.plan({ op: 'prepare', driver: 'QEMU', domain: 'vm1', hostdevs, flags: {} });
+    mgr.apply(plan);
+    writeOrigStates(hostdevs, plan.origstates);
+    expect(drivers(host, [GPU, AUDIO, VF])).toEqual({ [GPU]: 'vfio-pci', [AUDIO]: 'vfio-pci', [VF]: 'vfio-pci' });
+    expect(mgr.managedGroups()).toEqual([
+      { group: 1, detached: [{ device: AUDIO, driver: 'snd_hda_intel' }], held: [] },
+      { group: 3, detached: [], held: [] },
+    ]);
+
+    // status XML: <actual> with group='auto', and <origstates> under the <actual>'s <source>
+    const status = formatDomainXml(dom, { status: true });
+    expect(status).toContain(`      <actual type='hostdev' managed='yes'>
+        <driver name='vfio' group='auto'/>
+        <source>
+          <address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x0'/>
+          <origstates>
+            <unbind/>
+          </origstates>
+        </source>
+      </actual>`);
+    expect(status).toContain(`        <address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+        <origstates>
+          <unbind/>
+        </origstates>`);
+
+    // a restart: a new manager (its lists gone) reads the status XML back
+    const dom2 = parseDomainXml(status);
+    const mgr2 = new HostdevManager(host, { store: new MemoryStateStore() });
+    expect(mgr2.counts()).toEqual({ active: 0, inactive: 0 });
+    mgr2.updateActive('QEMU', 'vm1', domainHostdevs(dom2));
+    expect(mgr2.counts()).toEqual({ active: 2, inactive: 0 });
+    expect(mgr2.activeDevices().map((d) => [d.name, d.usedBy, d.unbindFromStub, d.removeSlot, d.reprobe, d.attachGroup])).toEqual([
+      [GPU, { driver: 'QEMU', domain: 'vm1' }, true, false, false, true],
+      [VF, { driver: 'QEMU', domain: 'vm1' }, true, false, false, true],
+    ]);
+    expect(mgr2.managedGroups()).toEqual([
+      { group: 1, detached: [{ device: AUDIO, driver: undefined }], held: [] },
+      { group: 3, detached: [], held: [] },
+    ]);
+
+    // the domain stops: every member of every group goes back to its original driver
+    mgr2.reattach('QEMU', 'vm1', domainHostdevs(dom2));
+    expect(bindings(host)).toEqual(initial);
+    expect(mgr2.counts()).toEqual({ active: 0, inactive: 0 });
+    expect(mgr2.managedGroups()).toEqual([]);
   });
 });

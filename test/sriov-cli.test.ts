@@ -157,7 +157,7 @@ describe('virtxml iommu shows SR-IOV structure', () => {
     writeFileSync(state, '{"junk":1}');
     const bad = await run(() => cmdIommu(['--topology', topo, '--state', state]));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('virtxml iommu: hostdev state is not in format');
+    expect(bad.stderr).toMatch(/^virtxml iommu: error\[bad-state\]: /);
   });
 
   it('listSriov agrees between a sysfs tree and the topology', () => {

@@ -4,7 +4,8 @@
  * extensions, checked). Our own fixtures.
  */
 import { describe, expect, it } from 'vitest';
-import { detectKind, validateXml } from '../src/validate/index.js';
+import { validateXml } from '../src/validate/index.js';
+import { kindOfRoot } from '../src/kinds.js';
 
 const vm = (devices: string, head = '') => `<domain type='kvm'>
   <name>vm</name>
@@ -77,9 +78,10 @@ describe('profiles', () => {
   });
 
   it('detects the root kind and refuses unknown roots with a place', () => {
-    expect(detectKind('network')).toBe('network');
-    expect(detectKind('pool')).toBeUndefined();
-    const r = validateXml(`<pool type='dir'/>`);
+    expect(kindOfRoot('network')).toBe('network');
+    expect(kindOfRoot('hostdev')).toBe('hostdev');
+    expect(kindOfRoot('frobnicator')).toBeUndefined();
+    const r = validateXml(`<frobnicator type='dir'/>`);
     expect(r).toMatchObject({ valid: false, kind: undefined });
     expect(r.diagnostics[0]).toMatchObject({ code: 'xml-root', line: 1, column: 1 });
     const bad = validateXml(`<domain`);
@@ -91,7 +93,7 @@ describe('profiles', () => {
     expect(validateXml(snippet, { kind: 'hostdev' }).valid).toBe(true);
     expect(validateXml(snippet, { kind: 'hostdev', profile: 'libvirt' }).valid).toBe(false);
     const wrong = validateXml(snippet, { kind: 'disk' });
-    expect(wrong.diagnostics[0]).toMatchObject({ code: 'rng-root', line: 1, column: 1 });
+    expect(wrong.diagnostics[0]).toMatchObject({ code: 'xml-root', line: 1, column: 1 });
   });
 
   it('carries the file name into every diagnostic', () => {

@@ -7,7 +7,7 @@
  * the path of the def structure), profiles, networks and network ports.
  */
 import { describe, expect, it } from 'vitest';
-import { parseDomainXml, parseNetworkPortXml, parseNetworkXml, type DomainDef } from '../src/index.js';
+import { parseDomainXml, parseNetworkPortXml, parseNetworkXml, type DomainDef } from '../src/model.js';
 import { domainSemanticDiagnostics } from '../src/validate/semantic-domain.js';
 import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from '../src/validate/semantic-network.js';
 import type { Diagnostic } from '../src/validate/types.js';

@@ -358,7 +358,8 @@ describe('readXml fast path', () => {
     expect(fastReadXml('<a>\n  <b/>\n</a>', 256)).toStrictEqual(readXmlSaxes('<a>\n  <b/>\n</a>').root);
   });
 
-  it('many attributes: duplicates found beyond the linear search too, in linear time', () => {
+  // its cost (linear in the attributes) is measured by bench/reader-attributes.mjs, not timed here
+  it('many attributes: duplicates found beyond the linear search too', () => {
     for (const k of [0, 5, 11, 12, 13, 40]) {
       const names = Array.from({ length: 40 }, (_, m) => `a${m}`);
       check(`<a ${names.map((x) => `${x}="1"`).join(' ')}/>`);
@@ -366,10 +367,8 @@ describe('readXml fast path', () => {
       expect(fastReadXml(`<a ${names.map((x) => `${x}="1"`).join(' ')} a${k % 40}="2"/>`, 256)).toBeUndefined();
     }
     const many = `<a ${Array.from({ length: 200_000 }, (_, m) => `a${m}="${m}"`).join(' ')}/>`;
-    const t0 = performance.now();
     expect(fastReadXml(many, 256)!.attributes.length).toBe(200_000);
     expect(fastReadXml(many.replace('/>', ' a7="x"/>'), 256)).toBeUndefined();
-    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it('depth limit: declines exactly where the saxes path refuses', () => {

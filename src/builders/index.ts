@@ -14,6 +14,6 @@ export { graphics, video, input, type GraphicsOptions, type InputBus } from './g
 export { serial, console, channel } from './console.js';
 export { rng, tpm } from './misc.js';
 export { network, parseCidr, type BuiltNetwork, type L3NetworkOptions, type HostdevPoolOptions, type NetworkCommon } from './network.js';
-export { parsePciAddress, type PciAddressInput, type PciAddressParts } from './pci-address.js';
+export { parsePciAddress, type PciAddressInput } from './pci-address.js';
 export { DEVICE_FAMILY, deviceLists, type Built, type BuiltDevice, type BuiltMethods, type DeviceFamily, type ToXmlOptions } from './built.js';
 export type { DeviceInfoOptions } from './info.js';

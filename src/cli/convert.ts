@@ -7,35 +7,29 @@
  */
 import { isUsageError, readInput, UsageError } from './usage.js';
 import { parseArgs } from 'node:util';
-import { domain } from '../domain/domain.js';
-import { formatDomainXml, parseDomainXml } from '../domain/index.js';
-import { networkDef } from '../network/network.js';
-import { formatNetworkPortXml, formatNetworkXml, parseNetworkPortXml, parseNetworkXml } from '../network/index.js';
-import { networkPort } from '../network/port.js';
-import { checkDef, DEF_SCHEMAS, type DefDiagnostic } from '../validate/defs.js';
-import type { DocumentKind } from '../validate/types.js';
+import { formatXml, isKind, KIND_NAMES, KINDS, kindOf, kindOfSchemaId, defOf, schemaId, type AnyDocument, type Kind } from '../kinds.js';
+import { checkDef, type DefDiagnostic } from '../validate/defs.js';
 import { declarationOf } from '../xml/codec.js';
 import { EXTRA, type Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 
-export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind domain|network|networkport] [options] FILE
+export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind KIND] [options] FILE
 
   --to json   reads XML and prints the typed def as JSON (two-space indent, keys in the
-              declarations' order, which is libvirt's, so the same def always prints the same)
-  --to xml    reads a def as JSON, checks it against its JSON Schema (schemas/KIND.schema.json),
-              prints libvirt's canonical XML, and reads that back with libvirt's parse-time rules
-  --kind K    domain, network or networkport. XML: taken from the root element (if given, the
-              root must be it). JSON: required, unless the JSON has a "$schema" property naming
-              one of virtxml's schemas (https://virtxml.dev/schemas/KIND.schema.json), which is
-              then dropped
+              declarations' order, which is libvirt's, so the same def always prints the same),
+              with a "$schema" property first naming its kind's JSON Schema
+              (https://virtxml.dev/schemas/KIND.schema.json)
+  --to xml    reads a def as JSON, checks it against its kind's JSON Schema, prints libvirt's
+              canonical XML, and reads that back with libvirt's parse-time rules
+  --kind K    domain, domstatus, network, networkport, or a device (disk, interface, hostdev, ...).
+              XML: taken from the root element (if given, the root must be it). JSON: taken from
+              the "$schema" property that --to json writes (if given, it must agree); required
+              when the JSON has none
   --status             (--to xml) status XML: keep <actual>, <origstates>
   --inactive           (--to xml) inactive XML: no live-only data
   --strip-extensions   (--to xml) leave out virtxml's extensions (group='auto')
 Exit status: 0 converted, 1 the input is not a valid def (diagnostics on stderr), 2 usage or I/O error.`;
-
-const DOC_KINDS = Object.keys(DEF_SCHEMAS) as DocumentKind[];
-const ROOTS: Record<DocumentKind, Decl> = { domain, network: networkDef, networkport: networkPort };
 
 /** The converter said no: diagnostics for stderr, exit 1. */
 class Refused extends Error {
@@ -76,28 +70,19 @@ function describeDefDiagnostic(file: string, d: DefDiagnostic): string {
   return `${file}: ${d.severity}: ${d.message} [${d.code}] (${d.path}) at JSON pointer '${d.pointer}'`;
 }
 
-function parseXmlOf(kind: DocumentKind, text: string, file: string): unknown {
-  switch (kind) {
-    case 'domain':
-      return parseDomainXml(text, { file });
-    case 'network':
-      return parseNetworkXml(text, { file });
-    case 'networkport':
-      return parseNetworkPortXml(text, { file });
-  }
+/** Reads XML of `kind` (or of the kind its root names) into its kind and def. */
+function readDef(text: string, file: string, kind?: Kind): { kind: Kind; def: unknown } {
+  const doc = readXml(text, { file });
+  const k = kindOf(doc, kind);
+  return { kind: k, def: defOf(doc, k) };
 }
 
-/** XML → the def's JSON text. */
-export function xmlToJson(text: string, file: string, kind?: DocumentKind): string {
+/** XML → the def's JSON text, `$schema` first (the kind, for the way back). */
+export function xmlToJson(text: string, file: string, kind?: Kind): string {
   try {
-    const doc = readXml(text, { file });
-    const root = doc.root.name;
-    const k = kind ?? (DOC_KINDS as string[]).find((x) => x === root);
-    if (k === undefined) {
-      const p = doc.source.elementPlace(doc.root);
-      throw new VirtXmlError('xml-root', `unknown root element <${root}>: expected <domain>, <network> or <networkport>`, { ...p, path: '/' + root });
-    }
-    return JSON.stringify(orderDef(ROOTS[k as DocumentKind], parseXmlOf(k as DocumentKind, text, file)), null, 2) + '\n';
+    const { kind: k, def } = readDef(text, file, kind);
+    const ordered = orderDef(KINDS[k].decl, def);
+    return JSON.stringify({ $schema: schemaId(k), ...(ordered as object) }, null, 2) + '\n';
   } catch (e) {
     if (e instanceof VirtXmlError) throw new Refused([describeXmlError(file, e)]);
     throw e;
@@ -111,7 +96,7 @@ export interface ToXmlOptions {
 }
 
 /** A def's JSON text → libvirt's canonical XML. */
-export function jsonToXml(text: string, file: string, kind: DocumentKind | undefined, options: ToXmlOptions = {}): string {
+export function jsonToXml(text: string, file: string, kind: Kind | undefined, options: ToXmlOptions = {}): string {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -120,8 +105,8 @@ export function jsonToXml(text: string, file: string, kind: DocumentKind | undef
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$schema' in value) {
     const { $schema, ...rest } = value as Record<string, unknown>;
-    const named = DOC_KINDS.find((k) => DEF_SCHEMAS[k].id === $schema);
-    if (named === undefined) throw new UsageError(`${file}: "$schema" ${JSON.stringify($schema)} is not one of virtxml's schemas (${DOC_KINDS.map((k) => DEF_SCHEMAS[k].id).join(', ')})`);
+    const named = kindOfSchemaId($schema);
+    if (named === undefined) throw new UsageError(`${file}: "$schema" ${JSON.stringify($schema)} is not one of virtxml's schemas (${schemaId('domain').replace('domain', 'KIND')})`);
     if (kind !== undefined && kind !== named) throw new UsageError(`${file}: --kind ${kind} but "$schema" names the ${named} schema`);
     kind = named;
     value = rest;
@@ -131,19 +116,15 @@ export function jsonToXml(text: string, file: string, kind: DocumentKind | undef
   if (problems.length) throw new Refused(problems.map((d) => describeDefDiagnostic(file, d)));
   let xml: string;
   try {
-    xml =
-      kind === 'domain'
-        ? formatDomainXml(value as Parameters<typeof formatDomainXml>[0], options)
-        : kind === 'network'
-          ? formatNetworkXml(value as Parameters<typeof formatNetworkXml>[0], options)
-          : formatNetworkPortXml(value as Parameters<typeof formatNetworkPortXml>[0], { stripExtensions: options.stripExtensions ?? false });
+    // checkDef said it is a def of this kind
+    xml = formatXml({ kind, def: value } as AnyDocument, options);
   } catch (e) {
     if (e instanceof VirtXmlError) throw new Refused([`${file}: error: ${e.detail} [${e.code}]`]);
     throw e;
   }
   // libvirt's parse-time rules (which no JSON Schema states) apply to the XML written
   try {
-    parseXmlOf(kind, xml, `${file} (as XML)`);
+    readDef(xml, `${file} (as XML)`, kind);
   } catch (e) {
     if (e instanceof VirtXmlError) {
       throw new Refused([`${describeXmlError(`${file} (as XML)`, e)}: the XML written from this def is refused when read back`]);
@@ -171,8 +152,8 @@ export function cmdConvert(args: string[]): number {
     if (values.to !== 'json' && values.to !== 'xml') {
       throw new UsageError(values.to === undefined ? 'give --to json or --to xml' : `unknown --to '${values.to}' (json or xml)`);
     }
-    if (values.kind !== undefined && !(DOC_KINDS as string[]).includes(values.kind)) {
-      throw new UsageError(`unknown kind '${values.kind}' (${DOC_KINDS.join(', ')})`);
+    if (values.kind !== undefined && !isKind(values.kind)) {
+      throw new UsageError(`unknown kind '${values.kind}' (${KIND_NAMES.join(', ')})`);
     }
     if (values.to === 'json' && (values.status || values.inactive || values['strip-extensions'])) {
       throw new UsageError('--status, --inactive and --strip-extensions apply to --to xml');
@@ -180,11 +161,11 @@ export function cmdConvert(args: string[]): number {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one FILE' : 'no FILE given');
     const file = positionals[0]!;
     const text = readInput(file);
-    const kind = values.kind as DocumentKind | undefined;
+    const kind = values.kind as Kind | undefined;
     const out =
       values.to === 'json'
         ? xmlToJson(text, file, kind)
-        : jsonToXml(text, file, kind, { status: !!values.status, inactive: !!values.inactive, stripExtensions: !!values['strip-extensions'] });
+        : jsonToXml(text, file, kind, { status: values.status, inactive: values.inactive, stripExtensions: values['strip-extensions'] });
     process.stdout.write(out);
     return 0;
   } catch (e) {

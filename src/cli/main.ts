@@ -15,10 +15,10 @@ import {
   formatNetworkXml,
   parseDomainXml,
   parseNetworkXml,
-  pciNetworkHost,
-  readXml,
   type NetworkInterface,
 } from '../index.js';
+import { formatXml, isKind, KIND_NAMES, parseXml, type FormatXmlOptions, type Kind } from '../kinds.js';
+import { pciNetworkHost } from '../network/pci-host.js';
 import { cmdConvert, CONVERT_HELP } from './convert.js';
 import { cmdHostdev, HOSTDEV_HELP, hostOf } from './hostdev.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
@@ -30,7 +30,7 @@ const HELP: Record<string, string> = {
 Usage: virtxml <command> [options]
 
 Commands:
-  fmt FILE...                 print libvirt's canonical form of domain/network XML
+  fmt FILE...                 print libvirt's canonical form of any libvirt XML virtxml knows
   allocate --network NET.xml DOMAIN.xml...
                               connect each <interface type='network'> to its network,
                               print the status XML and the PCI device list
@@ -43,14 +43,17 @@ Commands:
   help [COMMAND]              show help
 
 Run 'virtxml COMMAND --help' for a command's options.`,
-  fmt: `Usage: virtxml fmt [--check | --write] [--status] [--inactive] [--strip-extensions] FILE...
+  fmt: `Usage: virtxml fmt [--check | --write] [--status] [--inactive] [--strip-extensions] [--kind KIND] FILE...
 
-Prints each file in libvirt's canonical form (as virsh dumpxml prints it).
+Prints each file in libvirt's canonical form (as virsh dumpxml prints it). Every document kind
+virtxml knows is taken, each file's kind from its root element: domain, domstatus, network,
+networkport, and device snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
   --check              print nothing; list files not in canonical form, exit 1 if any
   --write              rewrite files in place
   --status             status XML (keep <actual>, <origstates>)
   --inactive           inactive XML (no live-only data)
-  --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt`,
+  --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt
+  --kind KIND          read every file as KIND (its root element must be KIND's)`,
   allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] [--sysfs ROOT | --topology FILE.json] DOMAIN.xml...
 
 Allocates a device or connection for every <interface type='network'> of each domain, as
@@ -85,11 +88,8 @@ function describe(file: string, e: unknown): string {
   throw e;
 }
 
-function formatFile(file: string, text: string, opts: { status: boolean; inactive: boolean; stripExtensions: boolean }): string {
-  const kind = readXml(text, { file }).root.name;
-  if (kind === 'domain') return formatDomainXml(parseDomainXml(text, { file }), opts);
-  if (kind === 'network') return formatNetworkXml(parseNetworkXml(text, { file }), opts);
-  throw new VirtXmlError('xml-root', `unsupported root element <${kind}> (expected <domain> or <network>)`, { line: 1, column: 1, path: '/' + kind });
+function formatFile(file: string, text: string, opts: FormatXmlOptions, kind: Kind | undefined): string {
+  return formatXml(parseXml(text, { file, ...(kind !== undefined ? { kind } : {}) }), opts);
 }
 
 function cmdFmt(args: string[]): number {
@@ -102,19 +102,23 @@ function cmdFmt(args: string[]): number {
       status: { type: 'boolean' },
       inactive: { type: 'boolean' },
       'strip-extensions': { type: 'boolean' },
+      kind: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return out(HELP.fmt + '\n'), 0;
+  const kind = values.kind;
+  if (kind !== undefined && !isKind(kind)) throw new UsageError(`fmt: unknown kind '${kind}' (${KIND_NAMES.join(', ')})`);
   if (positionals.length === 0) throw new UsageError('fmt: no files given');
   if (values.check && values.write) throw new UsageError('fmt: --check and --write exclude each other');
-  const opts = { status: !!values.status, inactive: !!values.inactive, stripExtensions: !!values['strip-extensions'] };
+  // flags left out stay undefined: a kind's own form (status XML for <domstatus>) then applies
+  const opts: FormatXmlOptions = { status: values.status, inactive: values.inactive, stripExtensions: values['strip-extensions'] };
   let failed = 0;
   for (const file of positionals) {
     const text = read(file);
     let formatted: string;
     try {
-      formatted = formatFile(file, text, opts);
+      formatted = formatFile(file, text, opts, kind);
     } catch (e) {
       err(describe(file, e));
       failed++;

@@ -9,17 +9,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { PROFILES, ROOT_KINDS, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
+import { isKind, KIND_NAMES } from '../kinds.js';
+import { PROFILES, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
 export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
 
-Validates domain, network and networkport XML files (the kind comes from the root element).
+Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element:
+domain, domstatus, network, networkport, and device snippets (disk, interface, hostdev, ...).
 PATH is a file, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      libvirt 10.7's RelaxNG schemas, as virt-xml-validate says
                  libvirt  rng plus the checks libvirt's parser and define make
                  virtxml  libvirt with virtxml's extensions (group='auto') accepted and checked (default)
-  --kind KIND    validate every file as KIND: domain, network, networkport, or a device
+  --kind KIND    validate every file as KIND (its root element must be KIND's): domain, network, networkport, or a device
                  snippet (disk, interface, hostdev, ...) as virsh attach-device takes it
   --format F     text     file:line:col: severity: message [code] (path); a summary on stderr (default)
                  json     one JSON array: {file, kind, profile, valid, diagnostics} per file
@@ -29,7 +31,6 @@ Exit status: 0 all valid, 1 some file invalid, 2 usage or I/O error.`;
 
 const FORMATS = ['text', 'json', 'github', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
-const KINDS: readonly string[] = ROOT_KINDS;
 
 /** One file's outcome: a validation result, or the I/O error that kept it from being read. */
 export interface FileResult extends Partial<ValidationResult> {
@@ -200,7 +201,7 @@ export function cmdValidate(args: string[]): number {
     if (!PROFILES.includes(profile)) throw new UsageError(`unknown profile '${values.profile}' (rng, libvirt or virtxml)`);
     const format = (values.format ?? 'text') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${values.format}' (text, json, github or junit)`);
-    if (values.kind !== undefined && !KINDS.includes(values.kind)) throw new UsageError(`unknown kind '${values.kind}' (${KINDS.join(', ')})`);
+    if (values.kind !== undefined && !isKind(values.kind)) throw new UsageError(`unknown kind '${values.kind}' (${KIND_NAMES.join(', ')})`);
     const kind = values.kind as RootKind | undefined;
     if (positionals.length === 0) throw new UsageError('no PATH given');
 

@@ -14,12 +14,16 @@ export const pciAddressFields = {
   multifunction: attr(onOff, { doc: 'multi-function device (guest addresses)' }),
 } as const;
 
-export interface PciAddressNumbers {
-  domain?: number;
-  bus?: number;
-  slot?: number;
-  function?: number;
+/** A host PCI address: the one address type of the package (`0000:03:10.0` is `{ domain: 0, bus: 3, slot: 0x10, function: 0 }`). */
+export interface PciAddress {
+  domain: number;
+  bus: number;
+  slot: number;
+  function: number;
 }
+
+/** A PCI address as XML has it: each number may be left out (libvirt reads a missing one as 0). */
+export type PciAddressNumbers = Partial<PciAddress>;
 
 /**
  * libvirt's `virPCIDeviceAddressIsValid` with `report`, applied when an
@@ -124,15 +128,20 @@ export const hostdevDriver = element(
 );
 export type HostdevDriver = Infer<typeof hostdevDriver>;
 
-/** PCI address as `DDDD:BB:SS.F`. */
+/** A PCI address's name, `DDDD:BB:SS.F` (as sysfs and `lspci -D` print it): the one formatter of the package. */
 export function pciAddressName(a: PciAddressNumbers): string {
   const h = (n: number | undefined, w: number) => (n ?? 0).toString(16).padStart(w, '0');
   return `${h(a.domain, 4)}:${h(a.bus, 2)}:${h(a.slot, 2)}.${(a.function ?? 0).toString(16)}`;
 }
 
-/** Parses `DDDD:BB:SS.F` (domain optional) into numbers; undefined when malformed. */
-export function parsePciAddressName(name: string): Required<PciAddressNumbers> | undefined {
-  const m = /^(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(name.trim());
+/**
+ * Parses a PCI address name — `DDDD:BB:SS.F` (4 to 8 domain digits) or
+ * `BB:SS.F` (domain 0), exactly as sysfs and `lspci` print them — into a
+ * `PciAddress`; undefined when malformed (the builders' `parsePciAddress`
+ * uses it and turns undefined into an error that says which part is wrong).
+ */
+export function parsePciAddressName(name: string): PciAddress | undefined {
+  const m = /^(?:([0-9a-fA-F]{4,8}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/.exec(name);
   if (!m) return undefined;
   const slot = parseInt(m[3]!, 16);
   if (slot > 0x1f) return undefined;

@@ -6,7 +6,7 @@
  * `{ kind, def }` whose `kind` is the element name.
  */
 import { resolveDecl, type Decl, type ListField, type ChildField } from '../xml/decl.js';
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { formatContext, formatElement, parseWith, rootError } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 import { indentOf } from '../xml/writer.js';
@@ -93,9 +93,7 @@ export function parseDeviceXml(xml: string, options: ParseDeviceOptions = {}): D
   const doc = readXml(xml, options);
   const name = doc.root.name;
   if (!isDeviceKind(name) || (options.kind !== undefined && options.kind !== name)) {
-    const p = doc.source.elementPlace(doc.root);
-    const expected = options.kind !== undefined ? `<${options.kind}>` : 'a device element';
-    throw new VirtXmlError('xml-root', `expected ${expected}, found <${name}>`, { ...p, path: '/' + name });
+    throw rootError(doc, options.kind !== undefined ? `<${options.kind}>` : 'a device element (<disk>, <interface>, <hostdev>, …)');
   }
   const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
   return { kind: name, def } as DeviceXml;

@@ -14,7 +14,14 @@ interface HasDevices {
   devices?: { hostdevs?: HostdevDef[]; interfaces?: InterfaceDef[] };
 }
 
-/** The hostdev an interface stands for, if any (config hostdev interface, or an allocated hostdev actual). */
+/**
+ * The hostdev an interface stands for, if any (config hostdev interface, or an
+ * allocated hostdev actual) — a view onto the interface, as libvirt's
+ * `virDomainNetGetActualHostdev` returns a pointer into the net def: its
+ * `driver` is the interface's own `<driver>` object, and what is written to
+ * `source.origstates` (the hostdev manager's original-state flags) lands in
+ * the interface's (or its `<actual>`'s) `<source>`, where status XML has it.
+ */
 export function interfaceHostdev(iface: InterfaceDef): HostdevDef | undefined {
   let src: HostdevInterface | HostdevActual | undefined;
   if (iface.type === 'hostdev') src = iface;
@@ -22,26 +29,36 @@ export function interfaceHostdev(iface: InterfaceDef): HostdevDef | undefined {
   if (!src) return undefined;
   const s = src.source;
   const managed = src.managed ?? false;
-  if (s.address?.type === 'pci') {
-    const { domain, bus, slot, function: fn } = s.address;
-    const h: PciHostdev = {
-      mode: 'subsystem',
-      type: 'pci',
-      managed,
-      source: { address: { domain: domain ?? 0, bus: bus ?? 0, slot: slot ?? 0, function: fn ?? 0 } },
+  const address = s.address;
+  if (address?.type === 'pci') {
+    const source: PciHostdev['source'] = {
+      get address() {
+        return { domain: address.domain ?? 0, bus: address.bus ?? 0, slot: address.slot ?? 0, function: address.function ?? 0 };
+      },
+      get origstates() {
+        return s.origstates;
+      },
+      set origstates(flags) {
+        if (flags) s.origstates = flags;
+        else delete s.origstates;
+      },
     };
-    if (src.driver) h.driver = { ...src.driver };
-    if (s.origstates) h.source.origstates = { ...s.origstates };
+    const h: PciHostdev = { mode: 'subsystem', type: 'pci', managed, source };
+    if (src.driver) h.driver = src.driver;
     return h;
   }
   const usb: HostdevDef = { mode: 'subsystem', type: 'usb', managed, source: {} };
   if (s.vendor) usb.source.vendor = { ...s.vendor };
   if (s.product) usb.source.product = { ...s.product };
-  if (s.address?.type === 'usb') usb.source.address = { bus: s.address.bus, device: s.address.device };
+  if (address?.type === 'usb') usb.source.address = { bus: address.bus, device: address.device };
   return usb;
 }
 
-/** Every host device of the domain, `<hostdev>` elements first, then those of interfaces. */
+/**
+ * Every host device of the domain, `<hostdev>` elements first (the objects
+ * themselves), then those of interfaces (views onto them, see
+ * `interfaceHostdev`): what the hostdev manager writes into them is formatted.
+ */
 export function domainHostdevs(def: HasDevices): HostdevDef[] {
   const out: HostdevDef[] = [...(def.devices?.hostdevs ?? [])];
   for (const iface of def.devices?.interfaces ?? []) {

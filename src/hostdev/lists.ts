@@ -45,8 +45,12 @@ export class PciDeviceList implements Iterable<PciDevice> {
 
 /** What the manager changed on a member it detached for group management. */
 export interface GroupDetached {
-  /** Driver before detaching; `null` when it was unbound. */
-  driver: string | null;
+  /**
+   * Driver before detaching; `null` when it was unbound; `undefined` when
+   * unknown (a member found on vfio-pci by `updateActive` after a restart
+   * without the state file): given back by `drivers_probe`, the kernel's choice.
+   */
+  driver: string | null | undefined;
   /** `driver_override` before detaching. */
   override: string | undefined;
 }

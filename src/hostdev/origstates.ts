@@ -13,7 +13,7 @@ export function writeOrigStates(hostdevs: readonly HostdevDef[], states: readonl
     const s = byName.get(pciAddressName(h.source.address));
     if (!s) continue;
     const flags = { ...(s.unbind ? { unbind: true } : {}), ...(s.removeslot ? { removeslot: true } : {}), ...(s.reprobe ? { reprobe: true } : {}) };
-    if (Object.keys(flags).length) h.source.origstates = flags;
-    else delete h.source.origstates;
+    // assigned, not deleted: an interface's hostdev is a view whose setter writes the interface
+    h.source.origstates = Object.keys(flags).length ? flags : undefined;
   }
 }

@@ -9,7 +9,7 @@ import { buildPciDeviceList, type BuildPciDeviceListOptions } from './pci-list.j
 import { VFIO_PCI, isKnownStubKind } from './binding.js';
 import { checkEndpoint, checkGroupMates, checkNotActive } from './checks.js';
 import { HostdevError, inUseError } from './errors.js';
-import { sameUsedBy } from './lists.js';
+import { sameUsedBy, type GroupDetached } from './lists.js';
 import type { PlanBuilder } from './plan-builder.js';
 import { adoptGroupDetached, giveBack, groupOnRelease, planGroupDetach, planGroupRelease } from './plan-group.js';
 
@@ -134,6 +134,7 @@ export function planReattach(b: PlanBuilder, driver: string, domain: string, hos
 
 export function planUpdateActive(b: PlanBuilder, driver: string, domain: string, hostdevs: readonly HostdevDef[]): void {
   const { devs } = deviceList(b, hostdevs);
+  const hostdevNames = new Set(devs.map((d) => d.name));
   const flags = new Map<string, NonNullable<PciHostdev['source']['origstates']>>();
   for (const h of hostdevs) if (h.mode === 'subsystem' && h.type === 'pci' && h.source.origstates) flags.set(pciAddressName(h.source.address), h.source.origstates);
   for (const d of devs) {
@@ -151,10 +152,19 @@ export function planUpdateActive(b: PlanBuilder, driver: string, domain: string,
     if (b.lists.inactive.has(d.name)) b.take('inactive', d.name);
     b.add('active', d);
     if (d.attachGroup) {
-      const g = b.view.group(d.name).group;
+      const { group: g, members } = b.view.group(d.name);
       if (g !== undefined && !b.lists.groups.has(g)) {
-        b.lists.groups.set(g, { group: g, detached: new Map(), held: new Set() });
-        b.groupChanges.push({ group: g, change: 'manage', devices: [] });
+        // the state that said which members group management detached is gone (a restart without
+        // it): the group's endpoints on vfio-pci that no list holds are taken as its (seed §1.4: the
+        // group is given back whole), with their original driver unknown — the kernel's choice then
+        const detached = new Map<string, GroupDetached>();
+        for (const m of members) {
+          if (m === d.name || hostdevNames.has(m) || b.where(m) !== undefined) continue;
+          if (b.view.driver(m) !== VFIO_PCI || b.host.info(m).headerType !== 'endpoint') continue;
+          detached.set(m, { driver: undefined, override: undefined });
+        }
+        b.lists.groups.set(g, { group: g, detached, held: new Set() });
+        b.groupChanges.push({ group: g, change: 'manage', devices: [...detached.keys()] });
       }
     }
   }

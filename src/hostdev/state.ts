@@ -44,7 +44,7 @@ export function deviceFromRecord(r: DeviceRecord): PciDevice {
 function groupToJson(g: GroupRecord): GroupRecordJson {
   return {
     group: g.group,
-    detached: [...g.detached].map(([device, v]) => ({ device, driver: v.driver, override: v.override ?? null })),
+    detached: [...g.detached].map(([device, v]) => ({ device, ...(v.driver !== undefined ? { driver: v.driver } : {}), override: v.override ?? null })),
     held: [...g.held],
   };
 }

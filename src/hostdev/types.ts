@@ -86,7 +86,8 @@ export interface DeviceRecord {
 
 export interface GroupRecordJson {
   group: number;
-  detached: Array<{ device: string; driver: string | null; override: string | null }>;
+  /** `driver` left out: unknown (given back by drivers_probe). */
+  detached: Array<{ device: string; driver?: string | null; override: string | null }>;
   held: string[];
 }
 

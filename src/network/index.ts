@@ -3,10 +3,7 @@
  * `NetworkDef` (applying libvirt's parse-time rules), `formatNetworkXml`
  * writes libvirt's canonical form (`virsh net-dumpxml [--inactive]`).
  */
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
-import { VirtXmlError } from '../xml/errors.js';
-import { readXml } from '../xml/reader.js';
-import type { Decl } from '../xml/decl.js';
+import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
 import { networkDef, type NetworkDef } from './network.js';
 import { networkPort, type NetworkPortDef } from './port.js';
 
@@ -44,24 +41,9 @@ export interface FormatNetworkOptions {
   stripExtensions?: boolean;
 }
 
-/** Reads a document whose root must be `<name>`, with the declaration of that root. */
-function parseRoot<T>(decl: Decl, xml: string, options: ParseNetworkOptions): T {
-  const doc = readXml(xml, options);
-  const root = doc.root;
-  if (root.name !== decl.name) {
-    const place = doc.source.elementPlace(root);
-    throw new VirtXmlError('xml-root', `unexpected root element <${root.name}>, expecting <${decl.name}>`, {
-      line: place.line,
-      column: place.column,
-      path: '/' + root.name,
-    });
-  }
-  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false });
-}
-
 /** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
 export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}): NetworkDef {
-  return parseRoot<NetworkDef>(networkDef, xml, options);
+  return parseDocument<NetworkDef>(networkDef, xml, options);
 }
 
 /** Writes a network definition in libvirt's canonical form, ending with a newline. */
@@ -75,7 +57,7 @@ export function formatNetworkXml(def: NetworkDef, options: FormatNetworkOptions 
  * and mac are required, a plug needs its bridge, dev or PCI address.
  */
 export function parseNetworkPortXml(xml: string, options: ParseNetworkOptions = {}): NetworkPortDef {
-  return parseRoot<NetworkPortDef>(networkPort, xml, options);
+  return parseDocument<NetworkPortDef>(networkPort, xml, options);
 }
 
 /** Writes a network port as `virsh net-port-dumpxml` does, ending with a newline. */

@@ -3,14 +3,9 @@
  * its address and name, how it is to be detached (stub driver, managed) and
  * the bookkeeping libvirt keeps about it (usedBy, original-state flags).
  */
-import { pciAddressName, type PciAddressNumbers } from '../common/basictypes.js';
+import { pciAddressName, type PciAddress, type PciAddressNumbers } from '../common/basictypes.js';
 
-export interface PciAddress {
-  domain: number;
-  bus: number;
-  slot: number;
-  function: number;
-}
+export type { PciAddress };
 
 /** libvirt's `virPCIStubDriver`: the kind of stub a device is detached to. */
 export type PciStubDriverType = 'vfio' | 'xen';

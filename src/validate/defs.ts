@@ -1,9 +1,10 @@
 /**
  * JSON Schema checks of defs built in code (or read from JSON): is this object
- * a `DomainDef`, `NetworkDef` or `NetworkPortDef` as the declarations
- * describe it? The schemas are the ones in `schemas/*.schema.json` (draft
- * 2020-12), made from the declarations by `toJsonSchema` — here in memory, so
- * the core reads no files; a test keeps the committed files equal to them.
+ * a `DomainDef`, `NetworkDef`, `NetworkPortDef` (or the def of any kind in
+ * the registry, ../kinds.ts) as the declarations describe it? The schemas
+ * (draft 2020-12) are made from the declarations by `toJsonSchema` — here in
+ * memory, so the core reads no files; those the registry publishes are in
+ * `schemas/*.schema.json`, and a test keeps the committed files equal to them.
  * ajv compiles each schema once, on first use.
  *
  * Names: `checkDomainDef`, `checkNetworkDef`, `checkNetworkPortDef` (and
@@ -11,14 +12,12 @@
  * rules of ../network/validate.ts, a different question.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { domain } from '../domain/domain.js';
-import { networkDef } from '../network/network.js';
-import { networkPort } from '../network/port.js';
+import { KIND_NAMES, KINDS, schemaId, type Kind, type KindEntry } from '../kinds.js';
 import { resolveDecl, xmlNameOf, type Decl, type ElementDecl, type Field } from '../xml/decl.js';
 import { declarationOf } from '../xml/codec.js';
 import { toJsonSchema } from '../xml/jsonschema.js';
 import type { JsonSchema } from '../xml/values.js';
-import type { Diagnostic, DocumentKind } from './types.js';
+import type { Diagnostic } from './types.js';
 
 /** A diagnostic of a def check: `path` is element-like, `pointer` the JSON pointer ajv reported. */
 export interface DefDiagnostic extends Diagnostic {
@@ -27,101 +26,37 @@ export interface DefDiagnostic extends Diagnostic {
   pointer: string;
 }
 
-interface DefSchemaInfo {
-  decl: Decl;
-  id: string;
-  title: string;
-  /** Where `npm run gen:schemas` writes it. */
-  file: string;
-}
-
-/** The schemas published in `schemas/`, one per document kind. */
-export const DEF_SCHEMAS: Readonly<Record<DocumentKind, DefSchemaInfo>> = {
-  domain: { decl: domain, id: 'https://virtxml.dev/schemas/domain.schema.json', title: 'libvirt domain (virtxml DomainDef)', file: 'schemas/domain.schema.json' },
-  network: { decl: networkDef, id: 'https://virtxml.dev/schemas/network.schema.json', title: 'libvirt network (virtxml NetworkDef)', file: 'schemas/network.schema.json' },
-  networkport: {
-    decl: networkPort,
-    id: 'https://virtxml.dev/schemas/networkport.schema.json',
-    title: 'libvirt network port (virtxml NetworkPortDef)',
-    file: 'schemas/networkport.schema.json',
-  },
-};
-
-const schemaCache = new Map<DocumentKind, JsonSchema>();
+const schemaCache = new Map<Kind, JsonSchema>();
 
 /**
- * The JSON Schema of a kind's def (a fresh deep copy each call; the one
- * written to `schemas/<kind>.schema.json`).
+ * The JSON Schema of a kind's def (a fresh deep copy each call; for the kinds
+ * the registry publishes, the one written to `schemas/<kind>.schema.json`).
  */
-export function defJsonSchema(kind: DocumentKind): JsonSchema {
+export function defJsonSchema(kind: Kind): JsonSchema {
   let s = schemaCache.get(kind);
   if (!s) {
-    const info = DEF_SCHEMAS[kind];
-    s = toJsonSchema(info.decl, info.id, info.title);
-    if (kind === 'networkport') narrowPortSchema(s);
+    const e: KindEntry = KINDS[kind];
+    s = toJsonSchema(e.decl, schemaId(kind), `${e.title} (virtxml ${e.defName ?? `KindDef<'${kind}'>`})`);
+    e.refineSchema?.(s);
     schemaCache.set(kind, s);
   }
   return structuredClone(s);
 }
 
-/**
- * `NetworkPortDef` narrows `Infer<typeof networkPort>` to what the parser
- * guarantees (libvirt's required uuid, owner name and uuid, mac; a `plug` of
- * type 'none' is dropped): the schema says the same.
- */
-function narrowPortSchema(s: JsonSchema): void {
-  const defs = s.$defs as Record<string, JsonSchema>;
-  const refName = (ref: unknown): string => String((ref as { $ref: string }).$ref).slice('#/$defs/'.length);
-  const target = (ref: unknown): JsonSchema => defs[refName(ref)]!;
-  const top = target(s);
-  const props = top.properties as Record<string, JsonSchema>;
-  top.required = [...new Set([...((top.required as string[] | undefined) ?? []), 'uuid', 'owner', 'mac'])];
-  const owner = target(props.owner);
-  owner.required = [...new Set([...((owner.required as string[] | undefined) ?? []), 'name', 'uuid'])];
-  const plugName = refName(props.plug);
-  const plug = defs[plugName]!;
-  // the 'none' case is read without its attribute: the union is if/then/else; keep the tagged part
-  const tagged = (plug.then ?? plug) as JsonSchema;
-  if (plug.else) delete defs[refName(plug.else)];
-  tagged.oneOf = (tagged.oneOf as JsonSchema[]).filter((c) => (target(c).properties as Record<string, JsonSchema>).type?.const !== 'none');
-  const tag = (tagged.properties as Record<string, JsonSchema>).type!;
-  tag.enum = (tag.enum as string[]).filter((v) => v !== 'none');
-  defs[plugName] = { ...(plug.description !== undefined ? { description: plug.description } : {}), ...tagged };
-  pruneDefs(s);
-}
-
-/** Removes the `$defs` entries nothing refers to any more. */
-function pruneDefs(s: JsonSchema): void {
-  const defs = s.$defs as Record<string, JsonSchema>;
-  const reached = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === '$defs') continue;
-        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/')) {
-          const n = x.slice('#/$defs/'.length);
-          if (!reached.has(n)) {
-            reached.add(n);
-            walk(defs[n]);
-          }
-        } else walk(x);
-      }
-    }
-  };
-  walk(s);
-  for (const n of Object.keys(defs)) if (!reached.has(n)) delete defs[n];
+/** The kinds whose JSON Schema is published in `schemas/`, and each file's path. */
+export function schemaFiles(): Array<{ kind: Kind; file: string }> {
+  return KIND_NAMES.filter((k) => KINDS[k].schemaFile).map((kind) => ({ kind, file: `schemas/${kind}.schema.json` }));
 }
 
 /** The text of `schemas/<kind>.schema.json`: two-space JSON and a final newline. */
-export function schemaFileText(kind: DocumentKind): string {
+export function schemaFileText(kind: Kind): string {
   return JSON.stringify(defJsonSchema(kind), null, 2) + '\n';
 }
 
 let ajv: Ajv2020 | undefined;
-const validators = new Map<DocumentKind, ValidateFunction>();
+const validators = new Map<Kind, ValidateFunction>();
 
-function validatorFor(kind: DocumentKind): ValidateFunction {
+function validatorFor(kind: Kind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     // strict mode is checked once, by test/json-schemas.test.ts; here it would triple the compile time
@@ -135,12 +70,12 @@ function validatorFor(kind: DocumentKind): ValidateFunction {
 }
 
 /** Checks a def of `kind` against its JSON Schema; no diagnostics means it is one. */
-export function checkDef(kind: DocumentKind, obj: unknown): DefDiagnostic[] {
+export function checkDef(kind: Kind, obj: unknown): DefDiagnostic[] {
   const validate = validatorFor(kind);
   if (validate(obj)) return [];
   const errors = validate.errors ?? [];
   const at = new Set(errors.map((e) => e.instancePath));
-  const root = DEF_SCHEMAS[kind].decl;
+  const root = KINDS[kind].decl;
   const out: DefDiagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {

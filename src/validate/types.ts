@@ -1,4 +1,4 @@
-import type { DeviceKind } from '../domain/device-xml.js';
+import type { Kind } from '../kinds.js';
 
 /**
  * The vocabulary of validation: diagnostics with a place, profiles, root kinds.
@@ -35,18 +35,13 @@ export type Profile = 'rng' | 'libvirt' | 'virtxml';
 
 export const PROFILES: readonly Profile[] = ['rng', 'libvirt', 'virtxml'];
 
-/** Document roots validated on their own. */
-export type DocumentKind = 'domain' | 'network' | 'networkport';
-
-/** Device snippets (hotplug XML), validated with an explicit kind: the device element names. */
-export type { DeviceKind };
-
-export type RootKind = DocumentKind | DeviceKind;
+/** A kind `validateXml` takes: any kind of the registry (../kinds.ts). */
+export type RootKind = Kind;
 
 export interface ValidateOptions {
   /** Default `virtxml`. */
   profile?: Profile;
-  /** Root kind; detected from the root element when absent (documents only). */
+  /** The document kind; by default the root element decides (see `KINDS`). */
   kind?: RootKind;
   /** File name, carried into diagnostics. */
   file?: string;

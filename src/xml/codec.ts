@@ -18,7 +18,7 @@ import {
   type UnionDecl,
 } from './decl.js';
 import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
-import { readXml, type ReadOptions } from './reader.js';
+import { readXml, type ReadOptions, type XmlDocument } from './reader.js';
 import type { XmlSource } from './source.js';
 import { getAttribute, type XmlElement, type XmlNode } from './tree.js';
 import { INVALID, type ValueType } from './values.js';
@@ -634,14 +634,20 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
 }
 
 /**
+ * The one `xml-root` error: the document's root element is not one the caller
+ * reads. `expected` names what would have been read (`<domain>`, or a list).
+ */
+export function rootError(doc: XmlDocument, expected: string): VirtXmlError {
+  const p = doc.source.elementPlace(doc.root);
+  return new VirtXmlError('xml-root', `unexpected root element <${doc.root.name}>: expected ${expected}`, { ...p, path: '/' + doc.root.name });
+}
+
+/**
  * Reads a document whose root must be the element `decl` declares, and
  * parses it with `decl`: an `xml-root` error (with its place) for another root.
  */
 export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): T {
   const doc = readXml(xml, options);
-  if (doc.root.name !== decl.name) {
-    const p = doc.source.elementPlace(doc.root);
-    throw new VirtXmlError('xml-root', `expected root element <${decl.name}>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
-  }
+  if (doc.root.name !== decl.name) throw rootError(doc, `<${decl.name}>`);
   return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
 }

@@ -46,10 +46,10 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
 
 /** `<iothreadsched iothreads>` must name existing I/O threads (`virDomainIOThreadIDFind`). */
 function checkIothreadScheds(def: DomainDef, r: Reporter): void {
-  const scheds = (def.cputune as { iothreadscheds?: Array<{ iothreads?: string }> } | undefined)?.iothreadscheds ?? [];
+  const scheds = def.cputune?.iothreadscheds ?? [];
   if (!scheds.length) return;
-  const ids = (def.iothreadids as { iothreads?: Array<{ id: number }> } | undefined)?.iothreads?.map((t) => t.id);
-  const count = (def.iothreads as number | undefined) ?? 0;
+  const ids = def.iothreadids?.iothreads?.map((t) => t.id);
+  const count = def.iothreads ?? 0;
   const exists = (id: number) => (ids?.length ? ids.includes(id) : id >= 1 && id <= count);
   scheds.forEach((s, i) => {
     const missing = s.iothreads !== undefined ? bitmapMembers(s.iothreads).find((id) => !exists(id)) : undefined;
@@ -69,7 +69,7 @@ function checkName(def: DomainDef, r: Reporter): void {
 }
 
 function cellsOf(def: DomainDef): Cell[] {
-  return ((def.cpu as { numa?: { cells?: Cell[] } } | undefined)?.numa?.cells ?? []) as Cell[];
+  return def.cpu?.numa?.cells ?? [];
 }
 
 /** `virDomainDefPostParseMemory`: the total from <memory> (or, without it, NUMA cells plus memory devices). */
@@ -77,7 +77,7 @@ function checkMemory(def: DomainDef, r: Reporter): void {
   const cells = cellsOf(def);
   const numaTotal = cells.reduce((s, c) => s + (kib({ value: c.memory, unit: c.unit ?? 'KiB' }) ?? 0), 0);
   const hotplug = familyOf<{ target?: { size?: Scaled } }>(def, 'memories').reduce((s, l) => s + (kib(l.obj.target?.size) ?? 0), 0);
-  const given = kib(def.memory as Scaled | undefined) ?? 0;
+  const given = kib(def.memory) ?? 0;
   const memAt: [object, string] = def.memory ? [def.memory, `${ROOT}/memory`] : [def, ROOT];
   let total: number;
   if (given === 0 && numaTotal > 0) total = numaTotal + hotplug;
@@ -92,14 +92,14 @@ function checkMemory(def: DomainDef, r: Reporter): void {
     r.report(memAt[0], memAt[1], 'libvirt-memory-missing', 'XML error: Memory size must be specified via <memory> or in the <numa> configuration');
     return;
   }
-  const max = kib(def.maxMemory as Scaled | undefined);
+  const max = kib(def.maxMemory);
   if (max !== undefined && max < total) {
-    r.at(at('maxMemory', def.maxMemory as object), 'libvirt-max-memory', 'XML error: maximum memory size must be equal or greater than the actual memory size');
+    r.at(at('maxMemory', def.maxMemory), 'libvirt-max-memory', 'XML error: maximum memory size must be equal or greater than the actual memory size');
   }
-  const cur = kib(def.currentMemory as Scaled | undefined);
+  const cur = kib(def.currentMemory);
   if (cur !== undefined && cur > total) {
     r.at(
-      at('currentMemory', def.currentMemory as object),
+      at('currentMemory', def.currentMemory),
       'libvirt-current-memory',
       `currentMemory (${cur} KiB) is larger than memory (${total} KiB): libvirt lowers it to the memory size`,
       { severity: 'warning' },
@@ -108,9 +108,9 @@ function checkMemory(def: DomainDef, r: Reporter): void {
 }
 
 function checkVcpus(def: DomainDef, r: Reporter): void {
-  const v = def.vcpu as { count?: number; current?: number } | undefined;
+  const v = def.vcpu;
   const max = v?.count ?? 1;
-  const l = at('vcpu', def.vcpu as object | undefined);
+  const l = at('vcpu', def.vcpu);
   if (v?.current !== undefined && v.current > max) {
     r.at(l, 'libvirt-vcpu-current', 'unsupported configuration: maximum vCPU count must not be less than current vCPU count', { attribute: 'current' });
   }
@@ -136,7 +136,7 @@ function checkLifecycle(def: DomainDef, r: Reporter): void {
 }
 
 function checkBoot(def: DomainDef, r: Reporter): void {
-  const boots = (def.os as { boots?: object[] } | undefined)?.boots ?? [];
+  const boots = def.os?.boots ?? [];
   if (!boots.length) return;
   const dev = devicesOf(def).find((d) => d.obj.boot !== undefined);
   if (dev) {
@@ -149,7 +149,7 @@ function checkBoot(def: DomainDef, r: Reporter): void {
 }
 
 function checkSeclabels(def: DomainDef, r: Reporter): void {
-  const list = (def.seclabels ?? []) as Array<{ model?: string }>;
+  const list = def.seclabels ?? [];
   const seen = new Set<string>();
   list.forEach((s, i) => {
     if (s.model === undefined) return;
@@ -162,11 +162,10 @@ function checkSeclabels(def: DomainDef, r: Reporter): void {
   });
 }
 
-type Entry = { name: string; value?: string };
 const BIOS_DATE = /^(0[1-9]|1[0-2])\/(0[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4})$/;
 
 function checkSysinfo(def: DomainDef, r: Reporter): void {
-  const list = (def.sysinfos ?? []) as Array<{ type: string; bios?: { entries?: Entry[] }; system?: { entries?: Entry[] } }>;
+  const list = def.sysinfos ?? [];
   list.forEach((s, i) => {
     if (s.type !== 'smbios') return;
     const base = { obj: s, path: itemPath(ROOT, 'sysinfo', list, i) };
@@ -205,7 +204,7 @@ function checkVideos(def: DomainDef, r: Reporter): void {
 }
 
 function checkNumatune(def: DomainDef, r: Reporter): void {
-  const nt = def.numatune as { memory?: { mode?: string; placement?: string }; memnodes?: Array<{ cellid: number; mode?: string }> } | undefined;
+  const nt = def.numatune;
   const cells = cellsOf(def);
   const memnodes = nt?.memnodes ?? [];
   const mnAt = (i: number) => ({ obj: memnodes[i]!, path: itemPath(`${ROOT}/numatune`, 'memnode', memnodes, i) });
@@ -234,7 +233,7 @@ function checkNumatune(def: DomainDef, r: Reporter): void {
       "XML error: Element 'memnode' is invalid without any guest NUMA cells",
     );
   }
-  const hp = (def.memoryBacking as { hugepages?: { pages?: Array<{ nodeset?: string }> } } | undefined)?.hugepages?.pages ?? [];
+  const hp = def.memoryBacking?.hugepages?.pages ?? [];
   hp.forEach((p, i) => {
     if (p.nodeset === undefined) return;
     const missing = bitmapMembers(p.nodeset).find((n) => n >= Math.max(cells.length, 1));

@@ -1,0 +1,105 @@
+/**
+ * The registry of document kinds (src/kinds.ts): one root → kind map, one
+ * `xml-root` error, and every command takes every kind it holds — each file
+ * recognised by its root element (test/fixtures/kinds holds one file per
+ * kind, in libvirt's canonical form).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { formatXml, KIND_NAMES, KINDS, kindOfRoot, parseXml } from '../src/kinds.js';
+import { validateXml } from '../src/validate/index.js';
+import { checkDef } from '../src/validate/defs.js';
+import { VirtXmlError } from '../src/xml/errors.js';
+
+const FX = relative(process.cwd(), join(__dirname, 'fixtures', 'kinds')) || '.';
+const FILES = readdirSync(FX)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
+const fx = (name: string) => join(FX, name);
+
+let out: string;
+let err: string;
+let dir: string;
+beforeEach(() => {
+  out = '';
+  err = '';
+  dir = mkdtempSync(join(tmpdir(), 'virtxml-kinds-'));
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the registry', () => {
+  it('maps each root element to one kind, and each kind to its root', () => {
+    for (const k of KIND_NAMES) expect(kindOfRoot(KINDS[k].root)).toBe(k);
+    expect(new Set(KIND_NAMES.map((k) => KINDS[k].root)).size).toBe(KIND_NAMES.length);
+    expect(KIND_NAMES).toEqual(expect.arrayContaining(['domain', 'domstatus', 'network', 'networkport', 'disk', 'interface', 'hostdev']));
+  });
+
+  it.each(FILES)('%s: parseXml finds its kind, formatXml gives the same bytes, checkDef accepts the def', (f) => {
+    const text = readFileSync(fx(f), 'utf8');
+    const doc = parseXml(text);
+    expect(doc.kind).toBe(f.replace(/\.xml$/, ''));
+    expect(formatXml(doc)).toBe(text);
+    expect(checkDef(doc.kind, JSON.parse(JSON.stringify(doc.def)))).toEqual([]);
+  });
+
+  it('one xml-root error, with its place, for an unknown root and for a root of another kind than asked for', () => {
+    const unknown = () => parseXml(`\n  <frobnicator/>`);
+    expect(unknown).toThrow(VirtXmlError);
+    expect(unknown).toThrow(/^2:3: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport> or a device element/);
+    expect(() => parseXml(`<disk/>`, { kind: 'network' })).toThrow(/unexpected root element <disk>: expected <network> \(at \/disk\)/);
+    expect(validateXml(`<frobnicator/>`).diagnostics).toEqual([expect.objectContaining({ code: 'xml-root', line: 1, column: 1, path: '/frobnicator' })]);
+  });
+
+  it('validateXml takes every kind by its root element', () => {
+    for (const f of FILES) {
+      const r = validateXml(readFileSync(fx(f), 'utf8'), { file: f });
+      expect(r.kind, f).toBe(f.replace(/\.xml$/, ''));
+      expect(r.diagnostics, f).toEqual([]);
+    }
+  });
+});
+
+describe('the CLI takes every kind, each file by its root element', () => {
+  it('fmt --check: every kind in one run', async () => {
+    expect(await main(['fmt', '--check', ...FILES.map(fx)])).toBe(0);
+    expect(out).toBe('');
+    expect(err).toBe('');
+  });
+
+  it('fmt prints a device snippet and a network port canonically; --kind must agree with the root', async () => {
+    const messy = join(dir, 'port.xml');
+    writeFileSync(messy, readFileSync(fx('networkport.xml'), 'utf8').replace(/\n\s*/g, ''));
+    expect(await main(['fmt', messy])).toBe(0);
+    expect(out).toBe(readFileSync(fx('networkport.xml'), 'utf8'));
+    out = '';
+    expect(await main(['fmt', '--kind', 'disk', fx('hostdev.xml')])).toBe(1);
+    expect(err).toContain('unexpected root element <hostdev>: expected <disk>');
+  });
+
+  it('validate: every kind in one run', async () => {
+    expect(await main(['validate', FX])).toBe(0);
+    expect(err).toBe(`${FILES.length} files: ${FILES.length} valid, 0 invalid (0 errors, 0 warnings)\n`);
+  });
+
+  it.each(FILES)('convert %s --to json, then --to xml without --kind: the same bytes back', async (f) => {
+    expect(await main(['convert', '--to', 'json', fx(f)])).toBe(0);
+    const json = out;
+    const kind = f.replace(/\.xml$/, '');
+    expect(JSON.parse(json).$schema).toBe(`https://virtxml.dev/schemas/${kind}.schema.json`);
+    const jf = join(dir, `${kind}.json`);
+    writeFileSync(jf, json);
+    out = '';
+    // status XML keeps what the file has (<actual>, <origstates>); domstatus is status XML already
+    expect(await main(['convert', '--to', 'xml', ...(kind === 'domain' ? ['--status'] : []), jf])).toBe(0);
+    expect(err).toBe('');
+    expect(out).toBe(readFileSync(fx(f), 'utf8'));
+  });
+});
