@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
+import { pciNetworkHost } from '../network/pci-host.js';
 import { MemoryPciHost, PciHostError, PciTopologyError, type PciHost } from '../pci/index.js';
 import { sysfsHost, topologyFromFile } from './iommu.js';
 
@@ -25,7 +26,8 @@ IOMMU groups group='auto' takes. Nothing is written to the host.
   --sysfs ROOT         read the host from a sysfs tree under ROOT ('/' for this machine; default)
   --topology FILE      read the host from a PCI topology JSON file instead
   --state FILE         the hostdev manager's state file (devices already assigned); read only
-  --network NET.xml    allocate <interface type='network'> from these networks first (repeatable)
+  --network NET.xml    allocate <interface type='network'> from these networks first (repeatable);
+                       a <pf dev='ethN'/> pool is the PF's VFs on the host read here
   --driver NAME        hypervisor driver name recorded as the user (default QEMU)
   --force              take IOMMU groups that hold critical host devices
   --allow-missing      plan without hostdevs whose device is not on the host (default: error)
@@ -47,8 +49,9 @@ function stateStore(file: string): FileStateStore {
 }
 
 
-function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined }): PciHost {
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
+/** The host of --sysfs ROOT (default '/') or --topology FILE (`cmd` names the command in usage errors). */
+export function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined }, cmd = 'hostdev plan'): PciHost {
+  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError(`${cmd}: --sysfs and --topology exclude each other`);
   if (values.topology === undefined) return sysfsHost(values.sysfs ?? '/');
   try {
     return new MemoryPciHost(topologyFromFile(read(values.topology)));
@@ -108,7 +111,7 @@ function planCommand(args: string[]): number {
   try {
     dom = parseDomainXml(read(file), { file });
     if (values.network?.length) {
-      const allocator = new NetworkAllocator();
+      const allocator = new NetworkAllocator({ host: pciNetworkHost(host) });
       for (const n of values.network) allocator.addNetwork(parseNetworkXml(read(n), { file: n }));
       for (const iface of dom.devices?.interfaces ?? []) if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
     }

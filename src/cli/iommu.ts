@@ -13,16 +13,23 @@ import { MemoryPciHost } from '../pci/memory-host.js';
 import { SysfsHost } from '../pci/sysfs.js';
 import { criticalDevices, groupViability, listIommuGroups } from '../pci/groups.js';
 import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson, type PciTopology } from '../pci/topology.js';
+import { listSriov } from '../pci/sriov.js';
+import { HostdevManager } from '../hostdev/manager.js';
+import { HostdevError } from '../hostdev/errors.js';
+import { FileStateStore } from '../hostdev/file-store.js';
 
-export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json] [--json]
+export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json] [--state FILE] [--json]
 
 Lists the IOMMU groups with their devices (address, vendor:device, class, driver), says
 whether VFIO can open each group (every member on vfio-pci or a VFIO variant, pci-stub,
 pcieport or no driver) and why not, and marks critical groups (host bridge, ISA bridge,
-SMBus: the host cannot give them away).
+SMBus: the host cannot give them away). Then the SR-IOV physical functions with their
+virtual functions (enabled/total) and whether each VF is free, detached or assigned.
   --sysfs ROOT         read ROOT/sys and ROOT/dev/vfio (default /)
   --topology FILE      read a PCI topology JSON file instead (as the test fixtures), or
                        a report this command printed with --json
+  --state FILE         the hostdev manager's state file: VFs on its active list show
+                       as assigned to their domain (read only)
   --json               print a JSON report`;
 
 /** A SysfsHost over ROOT, refused (PciHostError, exit 2) when ROOT has no sys/bus/pci: a typo must not read as "no devices". */
@@ -93,6 +100,55 @@ function loadHost(values: { sysfs?: string | undefined; topology?: string | unde
   return { host: sysfsHost(root), source: join(root, 'sys') };
 }
 
+type UsedBy = (address: string) => { driver: string; domain: string } | undefined;
+
+function sriovReport(host: PciHost, usedBy: UsedBy) {
+  return listSriov(host).map((pf) => ({
+    address: pf.address,
+    id: formatPciId(pf.vendor, pf.device),
+    group: pf.iommuGroup ?? null,
+    driver: pf.driver ?? null,
+    netdevs: pf.netdevs,
+    totalVfs: pf.totalVfs ?? null,
+    numVfs: pf.numVfs,
+    vfs: pf.vfs.map((vf) => {
+      const by = usedBy(vf.address);
+      return {
+        address: vf.address,
+        index: vf.index,
+        id: formatPciId(vf.vendor, vf.device),
+        group: vf.iommuGroup ?? null,
+        driver: vf.driver ?? null,
+        netdevs: vf.netdevs,
+        state: by ? ('assigned' as const) : vf.state,
+        ...(by ? { usedBy: by } : {}),
+      };
+    }),
+  }));
+}
+
+function formatSriov(pfs: ReturnType<typeof sriovReport>): string {
+  if (!pfs.length) return '';
+  const lines = ['SR-IOV:'];
+  const net = (n: string[]) => (n.length ? `  ${n.join(',')}` : '');
+  for (const pf of pfs) {
+    const total = pf.totalVfs !== null ? ` of ${pf.totalVfs}` : '';
+    lines.push(`  PF ${pf.address}  ${pf.id}  group ${pf.group ?? '-'}  ${pf.driver ?? '(no driver)'}${net(pf.netdevs)}  ${pf.numVfs}${total} VFs enabled`);
+    for (const vf of pf.vfs) {
+      const state = vf.usedBy ? `assigned to ${vf.usedBy.driver}/${vf.usedBy.domain}` : vf.state;
+      lines.push(`    VF ${vf.address}  ${vf.id}  group ${vf.group ?? '-'}  ${vf.driver ?? '(no driver)'}${net(vf.netdevs)}  ${state}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Who holds each device, from a hostdev state file (read only, no lock). */
+function usedByFrom(host: PciHost, state: string | undefined): UsedBy {
+  if (state === undefined) return () => undefined;
+  const mgr = new HostdevManager(host, { readOnly: true, store: new FileStateStore(state) });
+  return (address) => mgr.usedBy(address);
+}
+
 function report(host: PciHost) {
   return listIommuGroups(host).map(({ group, members }) => {
     const { viable, reasons } = groupViability(host, group);
@@ -138,6 +194,7 @@ export function cmdIommu(args: string[]): number {
       options: {
         sysfs: { type: 'string' },
         topology: { type: 'string' },
+        state: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -149,14 +206,16 @@ export function cmdIommu(args: string[]): number {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const { host, source } = loadHost(values);
     const groups = report(host);
-    process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
+    const sriov = sriovReport(host, usedByFrom(host, values.state));
+    process.stdout.write(values.json ? JSON.stringify({ source, groups, sriov }, null, 2) + '\n' : formatText(groups, source) + formatSriov(sriov));
     return 0;
   } catch (e) {
     if (isUsageError(e)) {
       process.stderr.write(`virtxml iommu: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof PciHostError && printError('virtxml iommu', e)) return 2;
+    // a host or state error: one line in the one diagnostic format, exit 2
+    if ((e instanceof PciHostError || e instanceof HostdevError) && printError('virtxml iommu', e)) return 2;
     throw e;
   }
 }

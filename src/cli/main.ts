@@ -19,8 +19,9 @@ import {
   type NetworkInterface,
 } from '../index.js';
 import { formatXml, isKind, KIND_NAMES, parseXml, type FormatXmlOptions, type Kind } from '../kinds.js';
+import { pciNetworkHost } from '../network/pci-host.js';
 import { cmdConvert, CONVERT_HELP } from './convert.js';
-import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
+import { cmdHostdev, HOSTDEV_HELP, hostOf } from './hostdev.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
 import { cmdValidate, VALIDATE_HELP } from './validate.js';
 
@@ -59,11 +60,14 @@ networkport, and device snippets (disk, interface, hostdev, ...) as virsh attach
   --inactive           inactive XML (no live-only data)
   --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt
   --kind KIND          read every file as KIND (its root element must be KIND's)`,
-  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] DOMAIN.xml...
+  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] [--sysfs ROOT | --topology FILE.json] DOMAIN.xml...
 
 Allocates a device or connection for every <interface type='network'> of each domain, as
 libvirt's network driver would, then prints each domain's status XML and the PCI devices
 its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
+A <pf dev='ethN'/> pool is the virtual functions of that PF, read from the host:
+  --sysfs ROOT         read ROOT/sys (default /: this machine)
+  --topology FILE      read a PCI topology JSON file instead
   --json               print a JSON report instead`,
 };
 
@@ -183,12 +187,18 @@ function cmdAllocate(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { network: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      network: { type: 'string', multiple: true },
+      sysfs: { type: 'string' },
+      topology: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return out(HELP.allocate + '\n'), 0;
   if (!values.network?.length) throw new UsageError('allocate: give at least one --network NET.xml');
   if (positionals.length === 0) throw new UsageError('allocate: no domain files given');
-  const allocator = new NetworkAllocator();
+  const allocator = new NetworkAllocator({ host: pciNetworkHost(hostOf(values, 'allocate')) });
   const networks: string[] = [];
   let failed = 0;
   for (const file of values.network) {
