@@ -16,6 +16,11 @@ import type { Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
 import { domainGrammar, networkGrammar, networkportGrammar } from './rng/grammars.generated.js';
+import { capabilitiesGrammar, domaincapsGrammar, nodedevGrammar } from './rng/grammars-host.generated.js';
+import { nodeDeviceDef } from '../nodedev/device.js';
+import { domainCapabilitiesDef } from '../domaincaps/domaincaps.js';
+import { capabilitiesDef } from '../capabilities/capabilities.js';
+import { domainCapsDiagnostics } from './semantic/domaincaps.js';
 import type { CompiledGrammar } from './rng/compiled.js';
 import { validateRng } from './rng/validator.js';
 import { deviceSemanticDiagnostics } from './semantic-device.js';
@@ -24,16 +29,27 @@ import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from './se
 import type { DomainDef } from '../domain/domain.js';
 import type { NetworkDef } from '../network/network.js';
 import type { NetworkPortDef } from '../network/port.js';
-import type { Diagnostic, DiagnosticSource, DocumentKind, RootKind, ValidateOptions, ValidationResult } from './types.js';
+import type { Diagnostic, DiagnosticSource, DocumentKind, HostKind, RootKind, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = ['domain', 'network', 'networkport'];
 /** Every kind `validateXml` takes: the documents and the device snippets. */
-export const ROOT_KINDS: readonly RootKind[] = [...DOCUMENT_KINDS, ...DEVICE_KINDS];
+/** The host's documents by root element name (libvirt 12.9's schemas). */
+export const HOST_KINDS: Readonly<Record<string, HostKind>> = { device: 'nodedev', capabilities: 'capabilities', domainCapabilities: 'domainCapabilities' };
+const HOST: Record<HostKind, { grammar: CompiledGrammar; entry: string; decl: Decl }> = {
+  nodedev: { grammar: nodedevGrammar, entry: 'nodedev', decl: nodeDeviceDef },
+  capabilities: { grammar: capabilitiesGrammar, entry: 'capabilities', decl: capabilitiesDef },
+  domainCapabilities: { grammar: domaincapsGrammar, entry: 'domaincaps', decl: domainCapabilitiesDef },
+};
+const isHostKind = (k: RootKind): k is HostKind => Object.hasOwn(HOST, k);
+
+/** Every kind `validateXml` takes: the documents and the device snippets. */
+export const ROOT_KINDS: readonly RootKind[] = [...DOCUMENT_KINDS, ...Object.values(HOST_KINDS), ...DEVICE_KINDS];
 
 /** The document kind of a root element name, if it is one virtxml validates. */
-export function detectKind(rootName: string): DocumentKind | undefined {
+export function detectKind(rootName: string): DocumentKind | HostKind | undefined {
+  if (Object.hasOwn(HOST_KINDS, rootName)) return HOST_KINDS[rootName];
   return (DOCUMENT_KINDS as readonly string[]).includes(rootName) ? (rootName as DocumentKind) : undefined;
 }
 
@@ -88,7 +104,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
     diagnostics.push({
       severity: 'error',
       code: 'xml-root',
-      message: `unknown root element <${doc.root.name}>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet)`,
+      message: `unknown root element <${doc.root.name}>: expected <domain>, <network>, <networkport>, <device>, <capabilities> or <domainCapabilities> (or give the kind of a device snippet)`,
       line: p.line,
       column: p.column,
       path: '/' + doc.root.name,
@@ -98,15 +114,16 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
     return { kind, profile, valid: false, diagnostics };
   }
   const max = options.maxDiagnostics ?? 100;
-  const grammar: CompiledGrammar = kind === 'network' ? networkGrammar : kind === 'networkport' ? networkportGrammar : domainGrammar;
-  for (const p of validateRng(doc.root, doc.source, grammar, kind, { extensions: profile === 'virtxml', max })) {
+  const host = isHostKind(kind) ? HOST[kind] : undefined;
+  const grammar: CompiledGrammar = host ? host.grammar : kind === 'network' ? networkGrammar : kind === 'networkport' ? networkportGrammar : domainGrammar;
+  for (const p of validateRng(doc.root, doc.source, grammar, host ? host.entry : kind, { extensions: profile === 'virtxml', max })) {
     diagnostics.push({ severity: 'error', ...p, source: 'rng', ...(file !== undefined ? { file } : {}) });
   }
   // a root of another kind than asked for: nothing more to say about its content
   const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
   if (profile !== 'rng' && !wrongRoot && diagnostics.length < max) {
     const schema = diagnostics.filter((d) => d.severity === 'error');
-    for (const d of libvirtLayer(doc, kind, profile, file)) {
+    for (const d of libvirtLayer(doc, kind, profile, file, options)) {
       // where the schema already refused a node, its word is the clearer one
       if (schema.some((x) => x.line === d.line && x.column === d.column)) continue;
       if (diagnostics.length >= max) break;
@@ -117,6 +134,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
 }
 
 function declOf(kind: RootKind): Decl {
+  if (isHostKind(kind)) return HOST[kind].decl;
   switch (kind) {
     case 'domain':
       return domain;
@@ -133,7 +151,7 @@ function declOf(kind: RootKind): Decl {
  * libvirt's parse-time rules (virtxml's parsers enforce them and stop at the
  * first) and its define-time checks (all problems, with places).
  */
-function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
+function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'virtxml', file: string | undefined, options: ValidateOptions): Diagnostic[] {
   let def: unknown;
   try {
     def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true });
@@ -143,10 +161,15 @@ function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'vi
     return [internalDiagnostic(e, file)];
   }
   const opts = file !== undefined ? { profile, file } : { profile };
+  // the host's documents: libvirt's parser has said its word
+  if (isHostKind(kind)) return [];
   try {
     switch (kind) {
-      case 'domain':
-        return domainSemanticDiagnostics(def as DomainDef, opts);
+      case 'domain': {
+        const ds = domainSemanticDiagnostics(def as DomainDef, opts);
+        if (options.domainCapabilities) ds.push(...domainCapsDiagnostics(def as DomainDef, options.domainCapabilities, file));
+        return ds;
+      }
       case 'network':
         return networkSemanticDiagnostics(def as NetworkDef, opts);
       case 'networkport':

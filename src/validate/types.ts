@@ -38,10 +38,17 @@ export const PROFILES: readonly Profile[] = ['rng', 'libvirt', 'virtxml'];
 /** Document roots validated on their own. */
 export type DocumentKind = 'domain' | 'network' | 'networkport';
 
+/**
+ * The host's own documents (libvirt 12.9's schemas): a node device `<device>`
+ * (nodedev.rng), the host `<capabilities>` (capability.rng) and the
+ * hypervisor's `<domainCapabilities>` (domaincaps.rng).
+ */
+export type HostKind = 'nodedev' | 'capabilities' | 'domainCapabilities';
+
 /** Device snippets (hotplug XML), validated with an explicit kind: the device element names. */
 export type { DeviceKind };
 
-export type RootKind = DocumentKind | DeviceKind;
+export type RootKind = DocumentKind | HostKind | DeviceKind;
 
 export interface ValidateOptions {
   /** Default `virtxml`. */
@@ -52,6 +59,12 @@ export interface ValidateOptions {
   file?: string;
   /** Stop after this many diagnostics. Default 100. */
   maxDiagnostics?: number;
+  /**
+   * The `<domainCapabilities>` of the host the domain is meant for (parsed,
+   * `parseDomainCapabilitiesXml`): what its hypervisor cannot do is reported
+   * as libvirt's QEMU driver refuses it at define or start (domains only).
+   */
+  domainCapabilities?: import('../domaincaps/domaincaps.js').DomainCapabilitiesDef;
 }
 
 export interface ValidationResult {

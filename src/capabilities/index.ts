@@ -1,0 +1,27 @@
+/**
+ * libvirt `<capabilities>` XML (`virsh capabilities`): parse and format.
+ */
+import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
+import type { ReadOptions } from '../xml/reader.js';
+import { capabilitiesDef, type CapabilitiesDef } from './capabilities.js';
+
+export * from './capabilities.js';
+
+/** Reads a `<capabilities>` document. Throws a VirtXmlError with line, column and path. */
+export function parseCapabilitiesXml(xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): CapabilitiesDef {
+  return parseDocument<CapabilitiesDef>(capabilitiesDef, xml, options);
+}
+
+/**
+ * Writes host capabilities as libvirt does (`virCapabilitiesFormatXML`): an
+ * empty line before `<host>`, before each `<guest>` and before the end tag.
+ */
+export function formatCapabilitiesXml(def: CapabilitiesDef): string {
+  const lines = formatElement(capabilitiesDef, def, formatContext(), 0).split('\n');
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line === '  <host>' || line === '  <guest>' || line === '</capabilities>') out.push('');
+    out.push(line);
+  }
+  return out.join('\n') + '\n';
+}
