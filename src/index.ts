@@ -37,6 +37,10 @@ export * from './network/index.js';
 export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pci-list.js';
 export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
 export * from './pci/index.js';
+/** The host's own documents: node devices, host capabilities, domain capabilities. */
+export * from './nodedev/index.js';
+export * from './capabilities/index.js';
+export * from './domaincaps/index.js';
 export * from './hostdev/index.js';
 
 /** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */

@@ -11,14 +11,17 @@ import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
 import { MemoryPciHost, PciTopologyError, pciTopologyFromJson, type PciHost } from '../pci/index.js';
 import { SysfsHost } from '../pci/sysfs.js';
+import { nodedevHost } from './nodedev-host.js';
 
-export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json] [options]
+export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [options]
 
 Prints the plan for giving the domain its PCI hostdevs: every detach/bind/reset step
 (device, from driver, to driver, why), the moves on the active/inactive lists and the
 IOMMU groups group='auto' takes. Nothing is written to the host.
   --sysfs ROOT         read the host from a sysfs tree under ROOT ('/' for this machine; default)
   --topology FILE      read the host from a PCI topology JSON file instead
+  --nodedev PATH       read the host from libvirt's node-device XML (virsh nodedev-dumpxml of
+                       its PCI devices: a directory of *.xml or one file of <device> documents)
   --state FILE         the hostdev manager's state file (devices already assigned); read only
   --network NET.xml    allocate <interface type='network'> from these networks first (repeatable)
   --driver NAME        hypervisor driver name recorded as the user (default QEMU)
@@ -26,8 +29,9 @@ IOMMU groups group='auto' takes. Nothing is written to the host.
   --json               print the plan as JSON`;
 
 
-function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined }): PciHost {
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
+function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): PciHost {
+  if ([values.sysfs, values.topology, values.nodedev].filter((v) => v !== undefined).length > 1) throw new UsageError('hostdev plan: --sysfs, --topology and --nodedev exclude each other');
+  if (values.nodedev !== undefined) return nodedevHost(values.nodedev);
   if (values.topology === undefined) return new SysfsHost({ root: values.sysfs ?? '/' });
   try {
     return new MemoryPciHost(pciTopologyFromJson(read(values.topology)));
@@ -70,6 +74,7 @@ function planCommand(args: string[]): number {
     options: {
       sysfs: { type: 'string' },
       topology: { type: 'string' },
+      nodedev: { type: 'string' },
       state: { type: 'string' },
       network: { type: 'string', multiple: true },
       driver: { type: 'string' },

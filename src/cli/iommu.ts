@@ -12,8 +12,9 @@ import { MemoryPciHost } from '../pci/memory-host.js';
 import { SysfsHost } from '../pci/sysfs.js';
 import { criticalDevices, groupViability, listIommuGroups } from '../pci/groups.js';
 import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson } from '../pci/topology.js';
+import { formatNodeDevices, nodedevHost } from './nodedev-host.js';
 
-export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json] [--json]
+export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [--json | --format nodedev]
 
 Lists the IOMMU groups with their devices (address, vendor:device, class, driver), says
 whether VFIO can open each group (every member on vfio-pci or a VFIO variant, pci-stub,
@@ -21,11 +22,16 @@ pcieport or no driver) and why not, and marks critical groups (host bridge, ISA 
 SMBus: the host cannot give them away).
   --sysfs ROOT         read ROOT/sys and ROOT/dev/vfio (default /)
   --topology FILE      read a PCI topology JSON file instead (as the test fixtures)
-  --json               print a JSON report`;
+  --nodedev PATH       read libvirt's node-device XML instead (virsh nodedev-dumpxml of the PCI
+                       devices, and their net devices): a directory of *.xml, or one file of
+                       <device> documents; all members of every group must be there
+  --json               print a JSON report
+  --format nodedev     print the host's PCI devices as node-device XML (<device> documents)`;
 
 
-function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined }): { host: PciHost; source: string } {
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
+function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
+  if ([values.sysfs, values.topology, values.nodedev].filter((v) => v !== undefined).length > 1) throw new UsageError('--sysfs, --topology and --nodedev exclude each other');
+  if (values.nodedev !== undefined) return { host: nodedevHost(values.nodedev), source: values.nodedev };
   if (values.topology !== undefined) {
     const text = readInput(values.topology);
     try {
@@ -84,6 +90,8 @@ export function cmdIommu(args: string[]): number {
       options: {
         sysfs: { type: 'string' },
         topology: { type: 'string' },
+        nodedev: { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -93,7 +101,10 @@ export function cmdIommu(args: string[]): number {
       return 0;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (values.format !== undefined && values.format !== 'nodedev') throw new UsageError(`unknown format '${values.format}' (nodedev)`);
+    if (values.format !== undefined && values.json) throw new UsageError('--json and --format exclude each other');
     const { host, source } = loadHost(values);
+    if (values.format === 'nodedev') return process.stdout.write(formatNodeDevices(host)), 0;
     const groups = report(host);
     process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
     return 0;

@@ -12,9 +12,15 @@ import {
   buildPciDeviceList,
   domainHostdevs,
   formatDomainXml,
+  formatCapabilitiesXml,
+  formatDomainCapabilitiesXml,
   formatNetworkXml,
+  formatNodeDeviceXml,
+  parseCapabilitiesXml,
+  parseDomainCapabilitiesXml,
   parseDomainXml,
   parseNetworkXml,
+  parseNodeDeviceXml,
   readXml,
   type NetworkInterface,
 } from '../index.js';
@@ -85,7 +91,10 @@ function formatFile(file: string, text: string, opts: { status: boolean; inactiv
   const kind = readXml(text, { file }).root.name;
   if (kind === 'domain') return formatDomainXml(parseDomainXml(text, { file }), opts);
   if (kind === 'network') return formatNetworkXml(parseNetworkXml(text, { file }), opts);
-  throw new VirtXmlError('xml-root', `unsupported root element <${kind}> (expected <domain> or <network>)`, { line: 1, column: 1, path: '/' + kind });
+  if (kind === 'device') return formatNodeDeviceXml(parseNodeDeviceXml(text, { file }), opts);
+  if (kind === 'capabilities') return formatCapabilitiesXml(parseCapabilitiesXml(text, { file }));
+  if (kind === 'domainCapabilities') return formatDomainCapabilitiesXml(parseDomainCapabilitiesXml(text, { file }));
+  throw new VirtXmlError('xml-root', `unsupported root element <${kind}> (expected <domain>, <network>, <device>, <capabilities> or <domainCapabilities>)`, { line: 1, column: 1, path: '/' + kind });
 }
 
 function cmdFmt(args: string[]): number {

@@ -4,16 +4,19 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
-import { ioMessage, isUsageError, UsageError } from './usage.js';
+import { ioMessage, isUsageError, readInput, UsageError } from './usage.js';
+import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
+import { VirtXmlError } from '../xml/errors.js';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { PROFILES, ROOT_KINDS, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
-export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
+export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--domcaps FILE] [--format text|json|github|junit] PATH...
 
-Validates domain, network and networkport XML files (the kind comes from the root element).
+Validates domain, network and networkport XML files, and the host's node-device, capabilities
+and domain-capabilities XML (libvirt 12.9's schemas); the kind comes from the root element.
 PATH is a file, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      libvirt 10.7's RelaxNG schemas, as virt-xml-validate says
@@ -21,6 +24,9 @@ skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
                  virtxml  libvirt with virtxml's extensions (group='auto') accepted and checked (default)
   --kind KIND    validate every file as KIND: domain, network, networkport, or a device
                  snippet (disk, interface, hostdev, ...) as virsh attach-device takes it
+  --domcaps FILE check domains against this host's <domainCapabilities> (virsh domcapabilities):
+                 what its hypervisor cannot do (hostdev backend, CPU mode, machine, firmware,
+                 video, disk bus, ...) is reported where the domain asks for it
   --format F     text     file:line:col: severity: message [code] (path); a summary on stderr (default)
                  json     one JSON array: {file, kind, profile, valid, diagnostics} per file
                  github   GitHub Actions annotations (::error file=...,line=...,col=...,title=CODE::message)
@@ -80,7 +86,7 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
   return { files, errors };
 }
 
-export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined): FileResult[] {
+export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined, domainCapabilities?: DomainCapabilitiesDef): FileResult[] {
   return files.map((file): FileResult => {
     let text: string;
     try {
@@ -88,7 +94,7 @@ export function validateFiles(files: string[], profile: Profile, kind: RootKind 
     } catch (e) {
       return { file, valid: false, diagnostics: [], ioError: `cannot read ${file}: ${ioMessage(e)}` };
     }
-    const r = validateXml(text, { profile, file, ...(kind !== undefined ? { kind } : {}) });
+    const r = validateXml(text, { profile, file, ...(kind !== undefined ? { kind } : {}), ...(domainCapabilities ? { domainCapabilities } : {}) });
     return { file, ...r };
   });
 }
@@ -179,6 +185,16 @@ function summary(results: FileResult[]): string {
   );
 }
 
+/** The `<domainCapabilities>` of `--domcaps FILE`; a usage error with its place when it cannot be read. */
+function readDomcaps(file: string): DomainCapabilitiesDef {
+  try {
+    return parseDomainCapabilitiesXml(readInput(file), { file });
+  } catch (e) {
+    if (!(e instanceof VirtXmlError)) throw e;
+    throw new UsageError(`--domcaps ${file}${e.line !== undefined ? `:${e.line}:${e.column}` : ''}: ${e.detail}`);
+  }
+}
+
 function write(s: string): void {
   process.stdout.write(s);
 }
@@ -192,6 +208,7 @@ export function cmdValidate(args: string[]): number {
         profile: { type: 'string' },
         kind: { type: 'string' },
         format: { type: 'string' },
+        domcaps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -207,7 +224,7 @@ export function cmdValidate(args: string[]): number {
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = validateFiles(files, profile, kind);
+    const results = validateFiles(files, profile, kind, values.domcaps !== undefined ? readDomcaps(values.domcaps) : undefined);
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {
