@@ -37,9 +37,9 @@ describe('virtxml validate: paths and exit codes', () => {
   it('a directory is walked for *.xml (sorted, other files skipped); an invalid file makes exit 1', async () => {
     expect(await run('validate', FX)).toBe(1);
     expect(out.split('\n')).toEqual([
-      `${fx('hostdev-snippet.xml')}:1:1: error: unknown root element <hostdev>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet) [xml-root] (/hostdev)`,
+      `${fx('hostdev-snippet.xml')}:1:1: error: unknown root element <hostdev>: expected <domain>, <network>, <networkport>, <device>, <capabilities> or <domainCapabilities> (or give the kind of a device snippet) [xml-root] (/hostdev)`,
       `${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)`,
-      `${fx('unknown-root.xml')}:1:1: error: unknown root element <pool>: expected <domain>, <network> or <networkport> (or give the kind of a device snippet) [xml-root] (/pool)`,
+      `${fx('unknown-root.xml')}:1:1: error: unknown root element <pool>: expected <domain>, <network>, <networkport>, <device>, <capabilities> or <domainCapabilities> (or give the kind of a device snippet) [xml-root] (/pool)`,
       '',
     ]);
     expect(err).toBe('6 files: 3 valid, 3 invalid (3 errors, 0 warnings)\n');

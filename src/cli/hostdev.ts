@@ -30,7 +30,8 @@ IOMMU groups group='auto' takes. Nothing is written to the host.
 
 
 function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): PciHost {
-  if ([values.sysfs, values.topology, values.nodedev].filter((v) => v !== undefined).length > 1) throw new UsageError('hostdev plan: --sysfs, --topology and --nodedev exclude each other');
+  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('hostdev plan: --nodedev excludes --sysfs and --topology');
+  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
   if (values.nodedev !== undefined) return nodedevHost(values.nodedev);
   if (values.topology === undefined) return new SysfsHost({ root: values.sysfs ?? '/' });
   try {

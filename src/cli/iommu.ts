@@ -30,7 +30,8 @@ SMBus: the host cannot give them away).
 
 
 function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
-  if ([values.sysfs, values.topology, values.nodedev].filter((v) => v !== undefined).length > 1) throw new UsageError('--sysfs, --topology and --nodedev exclude each other');
+  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('--nodedev excludes --sysfs and --topology');
+  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
   if (values.nodedev !== undefined) return { host: nodedevHost(values.nodedev), source: values.nodedev };
   if (values.topology !== undefined) {
     const text = readInput(values.topology);
