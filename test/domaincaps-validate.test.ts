@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../src/domaincaps/index.js';
+import { formatDomainCapabilitiesXml, parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../src/domaincaps/index.js';
 import { validateXml } from '../src/validate/index.js';
 
 const DIR = join(__dirname, '..', '..', 'shared', 'libvirt-corpus', 'tests', 'domaincapsdata');
@@ -117,5 +117,33 @@ describe.skipIf(!HAVE)('validateXml with domainCapabilities', () => {
     expect(refusals(xml, caps('qemu_8.2.0-q35.x86_64'))).toEqual([]);
     const out = refusals(xml.replace("machine='q35'", "machine='pseries'").replace("arch='x86_64'", "arch='ppc64'"), caps('qemu_8.2.0.s390x'));
     expect(out.map((d) => d.message)).toContain("Emulator '/usr/bin/qemu-system-s390x' does not support arch 'ppc64'");
+  });
+});
+
+describe('domain capabilities of libvirt >= 11', () => {
+  it("keep a custom model's <blockers> after the model they are about (read and written back as they are)", () => {
+    const xml = `<domainCapabilities>
+  <domain>kvm</domain>
+  <arch>x86_64</arch>
+  <cpu>
+    <mode name='host-passthrough' supported='no'/>
+    <mode name='maximum' supported='no'/>
+    <mode name='host-model' supported='no'/>
+    <mode name='custom' supported='yes'>
+      <model usable='no' vendor='Intel' canonical='Skylake-Client-v1'>Skylake-Client</model>
+      <blockers model='Skylake-Client'>
+        <feature name='hle'/>
+        <feature name='rtm'/>
+      </blockers>
+      <model usable='yes' vendor='AMD'>EPYC</model>
+    </mode>
+  </cpu>
+  <devices>
+  </devices>
+</domainCapabilities>
+`;
+    const def = parseDomainCapabilitiesXml(xml);
+    expect(formatDomainCapabilitiesXml(def)).toBe(xml);
+    expect(validateXml(xml, { profile: 'rng' }).diagnostics).toEqual([]);
   });
 });

@@ -49,8 +49,9 @@ const cpuFeature = element('feature', {
 export const cpuCustomModel = element('model', {
   usable: attr(oneOf('yes', 'no', 'unknown'), { required: true }),
   deprecated: attr(yesNo),
-  canonical: attr(str),
   vendor: attr(str, { required: true }),
+  // libvirt >= 11 (after vendor: the attribute was added to the end of libvirt's writer)
+  canonical: attr(str),
   name: text(str, { required: true }),
 });
 
@@ -94,7 +95,7 @@ const devices = element('devices', {
   interface: child(enumCaps('interface')),
   panic: child(enumCaps('panic')),
   console: child(enumCaps('console')),
-});
+}, { selfClose: false });
 
 const u32 = uint();
 const sev = element('sev', {
@@ -148,7 +149,7 @@ const features = element('features', {
   sgx: child(sgx),
   hyperv: child(hyperv),
   launchSecurity: child(enumCaps('launchSecurity')),
-});
+}, { selfClose: false });
 
 const domainCapabilitiesFields = {
   path: value('path', str),
