@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cmdHostdev } from '../src/cli/hostdev.js';
 import { cmdIommu } from '../src/cli/iommu.js';
 import { cmdValidate } from '../src/cli/validate.js';
+import { jsonToXml, xmlToJson } from '../src/cli/convert.js';
 
 const GPU = join(__dirname, 'fixtures', 'gpu-topology.json');
 const VM = join(__dirname, 'fixtures', 'vm-group-auto.xml');
@@ -129,5 +130,15 @@ describe('node-device XML on the command line', () => {
     });
     expect(run(cmdValidate, ['--domcaps', join(DOMCAPS, 'qemu_8.2.0-tcg.x86_64.xml'), '--format', 'json', vm]).code).toBe(1);
     expect(run(cmdValidate, ['--domcaps', join(dir, 'missing.xml'), vm])).toMatchObject({ code: 2 });
+  });
+
+  it('convert takes the host documents to JSON (checked by their JSON Schema) and back to the same XML', () => {
+    const xml = run(cmdIommu, ['--topology', GPU, '--format', 'nodedev']).out.split(/(?<=<\/device>\n)/)[2]!;
+    const json = xmlToJson(xml, 'dev.xml');
+    expect(JSON.parse(json).capabilities[0].type).toBe('pci');
+    expect(jsonToXml(json, 'dev.json', 'nodedev')).toBe(xml);
+    const withSchema = JSON.stringify({ $schema: 'https://virtxml.dev/schemas/nodedev.schema.json', ...JSON.parse(json) });
+    expect(jsonToXml(withSchema, 'dev.json', undefined)).toBe(xml);
+    expect(() => jsonToXml(JSON.stringify({ name: 'x', capabilities: [{ type: 'pci' }] }), 'bad.json', 'nodedev')).toThrow(/required/);
   });
 });

@@ -13,19 +13,26 @@ import { networkDef } from '../network/network.js';
 import { formatNetworkPortXml, formatNetworkXml, parseNetworkPortXml, parseNetworkXml } from '../network/index.js';
 import { networkPort } from '../network/port.js';
 import { checkDef, DEF_SCHEMAS, type DefDiagnostic } from '../validate/defs.js';
-import type { DocumentKind } from '../validate/types.js';
+import type { SchemaKind as DocumentKind } from '../validate/defs.js';
+import { capabilitiesDef } from '../capabilities/capabilities.js';
+import { formatCapabilitiesXml, parseCapabilitiesXml } from '../capabilities/index.js';
+import { domainCapabilitiesDef } from '../domaincaps/domaincaps.js';
+import { formatDomainCapabilitiesXml, parseDomainCapabilitiesXml } from '../domaincaps/index.js';
+import { nodeDeviceDef } from '../nodedev/device.js';
+import { formatNodeDeviceXml, parseNodeDeviceXml } from '../nodedev/index.js';
 import { declarationOf } from '../xml/codec.js';
 import { EXTRA, type Decl } from '../xml/decl.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 
-export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind domain|network|networkport] [options] FILE
+export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind KIND] [options] FILE
 
   --to json   reads XML and prints the typed def as JSON (two-space indent, keys in the
               declarations' order, which is libvirt's, so the same def always prints the same)
   --to xml    reads a def as JSON, checks it against its JSON Schema (schemas/KIND.schema.json),
               prints libvirt's canonical XML, and reads that back with libvirt's parse-time rules
-  --kind K    domain, network or networkport. XML: taken from the root element (if given, the
+  --kind K    domain, network, networkport, nodedev, capabilities or domainCapabilities.
+              XML: taken from the root element (if given, the
               root must be it). JSON: required, unless the JSON has a "$schema" property naming
               one of virtxml's schemas (https://virtxml.dev/schemas/KIND.schema.json), which is
               then dropped
@@ -35,7 +42,14 @@ export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind domain
 Exit status: 0 converted, 1 the input is not a valid def (diagnostics on stderr), 2 usage or I/O error.`;
 
 const DOC_KINDS = Object.keys(DEF_SCHEMAS) as DocumentKind[];
-const ROOTS: Record<DocumentKind, Decl> = { domain, network: networkDef, networkport: networkPort };
+const ROOTS: Record<DocumentKind, Decl> = {
+  domain,
+  network: networkDef,
+  networkport: networkPort,
+  nodedev: nodeDeviceDef,
+  capabilities: capabilitiesDef,
+  domainCapabilities: domainCapabilitiesDef,
+};
 
 /** The converter said no: diagnostics for stderr, exit 1. */
 class Refused extends Error {
@@ -84,6 +98,29 @@ function parseXmlOf(kind: DocumentKind, text: string, file: string): unknown {
       return parseNetworkXml(text, { file });
     case 'networkport':
       return parseNetworkPortXml(text, { file });
+    case 'nodedev':
+      return parseNodeDeviceXml(text, { file });
+    case 'capabilities':
+      return parseCapabilitiesXml(text, { file });
+    case 'domainCapabilities':
+      return parseDomainCapabilitiesXml(text, { file });
+  }
+}
+
+function formatXmlOf(kind: DocumentKind, value: unknown, options: ToXmlOptions): string {
+  switch (kind) {
+    case 'domain':
+      return formatDomainXml(value as Parameters<typeof formatDomainXml>[0], options);
+    case 'network':
+      return formatNetworkXml(value as Parameters<typeof formatNetworkXml>[0], options);
+    case 'networkport':
+      return formatNetworkPortXml(value as Parameters<typeof formatNetworkPortXml>[0], { stripExtensions: options.stripExtensions ?? false });
+    case 'nodedev':
+      return formatNodeDeviceXml(value as Parameters<typeof formatNodeDeviceXml>[0], { inactive: options.inactive ?? false });
+    case 'capabilities':
+      return formatCapabilitiesXml(value as Parameters<typeof formatCapabilitiesXml>[0]);
+    case 'domainCapabilities':
+      return formatDomainCapabilitiesXml(value as Parameters<typeof formatDomainCapabilitiesXml>[0]);
   }
 }
 
@@ -92,10 +129,10 @@ export function xmlToJson(text: string, file: string, kind?: DocumentKind): stri
   try {
     const doc = readXml(text, { file });
     const root = doc.root.name;
-    const k = kind ?? (DOC_KINDS as string[]).find((x) => x === root);
+    const k = kind ?? (DOC_KINDS as string[]).find((x) => ROOTS[x as DocumentKind].name === root);
     if (k === undefined) {
       const p = doc.source.elementPlace(doc.root);
-      throw new VirtXmlError('xml-root', `unknown root element <${root}>: expected <domain>, <network> or <networkport>`, { ...p, path: '/' + root });
+      throw new VirtXmlError('xml-root', `unknown root element <${root}>: expected <domain>, <network>, <networkport>, <device>, <capabilities> or <domainCapabilities>`, { ...p, path: '/' + root });
     }
     return JSON.stringify(orderDef(ROOTS[k as DocumentKind], parseXmlOf(k as DocumentKind, text, file)), null, 2) + '\n';
   } catch (e) {
@@ -131,12 +168,7 @@ export function jsonToXml(text: string, file: string, kind: DocumentKind | undef
   if (problems.length) throw new Refused(problems.map((d) => describeDefDiagnostic(file, d)));
   let xml: string;
   try {
-    xml =
-      kind === 'domain'
-        ? formatDomainXml(value as Parameters<typeof formatDomainXml>[0], options)
-        : kind === 'network'
-          ? formatNetworkXml(value as Parameters<typeof formatNetworkXml>[0], options)
-          : formatNetworkPortXml(value as Parameters<typeof formatNetworkPortXml>[0], { stripExtensions: options.stripExtensions ?? false });
+    xml = formatXmlOf(kind, value, options);
   } catch (e) {
     if (e instanceof VirtXmlError) throw new Refused([`${file}: error: ${e.detail} [${e.code}]`]);
     throw e;

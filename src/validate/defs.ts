@@ -18,7 +18,13 @@ import { resolveDecl, xmlNameOf, type Decl, type ElementDecl, type Field } from 
 import { declarationOf } from '../xml/codec.js';
 import { toJsonSchema } from '../xml/jsonschema.js';
 import type { JsonSchema } from '../xml/values.js';
-import type { Diagnostic, DocumentKind } from './types.js';
+import type { Diagnostic, DocumentKind, HostKind } from './types.js';
+import { nodeDeviceDef } from '../nodedev/device.js';
+import { capabilitiesDef } from '../capabilities/capabilities.js';
+import { domainCapabilitiesDef } from '../domaincaps/domaincaps.js';
+
+/** Kinds with a def JSON Schema: the documents and the host's documents. */
+export type SchemaKind = DocumentKind | HostKind;
 
 /** A diagnostic of a def check: `path` is element-like, `pointer` the JSON pointer ajv reported. */
 export interface DefDiagnostic extends Diagnostic {
@@ -36,7 +42,7 @@ interface DefSchemaInfo {
 }
 
 /** The schemas published in `schemas/`, one per document kind. */
-export const DEF_SCHEMAS: Readonly<Record<DocumentKind, DefSchemaInfo>> = {
+export const DEF_SCHEMAS: Readonly<Record<SchemaKind, DefSchemaInfo>> = {
   domain: { decl: domain, id: 'https://virtxml.dev/schemas/domain.schema.json', title: 'libvirt domain (virtxml DomainDef)', file: 'schemas/domain.schema.json' },
   network: { decl: networkDef, id: 'https://virtxml.dev/schemas/network.schema.json', title: 'libvirt network (virtxml NetworkDef)', file: 'schemas/network.schema.json' },
   networkport: {
@@ -45,15 +51,28 @@ export const DEF_SCHEMAS: Readonly<Record<DocumentKind, DefSchemaInfo>> = {
     title: 'libvirt network port (virtxml NetworkPortDef)',
     file: 'schemas/networkport.schema.json',
   },
+  nodedev: { decl: nodeDeviceDef, id: 'https://virtxml.dev/schemas/nodedev.schema.json', title: 'libvirt node device (virtxml NodeDeviceDef)', file: 'schemas/nodedev.schema.json' },
+  capabilities: {
+    decl: capabilitiesDef,
+    id: 'https://virtxml.dev/schemas/capabilities.schema.json',
+    title: 'libvirt host capabilities (virtxml CapabilitiesDef)',
+    file: 'schemas/capabilities.schema.json',
+  },
+  domainCapabilities: {
+    decl: domainCapabilitiesDef,
+    id: 'https://virtxml.dev/schemas/domainCapabilities.schema.json',
+    title: 'libvirt domain capabilities (virtxml DomainCapabilitiesDef)',
+    file: 'schemas/domainCapabilities.schema.json',
+  },
 };
 
-const schemaCache = new Map<DocumentKind, JsonSchema>();
+const schemaCache = new Map<SchemaKind, JsonSchema>();
 
 /**
  * The JSON Schema of a kind's def (a fresh deep copy each call; the one
  * written to `schemas/<kind>.schema.json`).
  */
-export function defJsonSchema(kind: DocumentKind): JsonSchema {
+export function defJsonSchema(kind: SchemaKind): JsonSchema {
   let s = schemaCache.get(kind);
   if (!s) {
     const info = DEF_SCHEMAS[kind];
@@ -114,14 +133,14 @@ function pruneDefs(s: JsonSchema): void {
 }
 
 /** The text of `schemas/<kind>.schema.json`: two-space JSON and a final newline. */
-export function schemaFileText(kind: DocumentKind): string {
+export function schemaFileText(kind: SchemaKind): string {
   return JSON.stringify(defJsonSchema(kind), null, 2) + '\n';
 }
 
 let ajv: Ajv2020 | undefined;
-const validators = new Map<DocumentKind, ValidateFunction>();
+const validators = new Map<SchemaKind, ValidateFunction>();
 
-function validatorFor(kind: DocumentKind): ValidateFunction {
+function validatorFor(kind: SchemaKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     // strict mode is checked once, by test/json-schemas.test.ts; here it would triple the compile time
@@ -135,7 +154,7 @@ function validatorFor(kind: DocumentKind): ValidateFunction {
 }
 
 /** Checks a def of `kind` against its JSON Schema; no diagnostics means it is one. */
-export function checkDef(kind: DocumentKind, obj: unknown): DefDiagnostic[] {
+export function checkDef(kind: SchemaKind, obj: unknown): DefDiagnostic[] {
   const validate = validatorFor(kind);
   if (validate(obj)) return [];
   const errors = validate.errors ?? [];
