@@ -10,6 +10,9 @@
 import { domain } from '../src/domain/domain.js';
 import { networkDef } from '../src/network/network.js';
 import { networkPort } from '../src/network/port.js';
+import { nodeDeviceDef } from '../src/nodedev/device.js';
+import { capabilitiesDef } from '../src/capabilities/capabilities.js';
+import { domainCapabilitiesDef } from '../src/domaincaps/domaincaps.js';
 import { resolveDecl, xmlNameOf, type AttrField, type Decl, type ElementDecl, type Field, type UnionDecl } from '../src/xml/decl.js';
 
 const LIBVIRT = 'https://libvirt.org';
@@ -155,6 +158,33 @@ const PAGES: Page[] = [
     url: `${LIBVIRT}/formatnetworkport.html`,
     anchors: [],
     intro: 'Read by `parseNetworkPortXml`, written by `formatNetworkPortXml`; handed out by `NetworkAllocator.allocatePort`.',
+  },
+  {
+    file: 'nodedev.md',
+    title: '`<device>` (node device) element reference',
+    root: nodeDeviceDef,
+    tsType: 'NodeDeviceDef',
+    url: `${LIBVIRT}/formatnode.html`,
+    anchors: [],
+    intro: 'Read by `parseNodeDeviceXml`, written by `formatNodeDeviceXml` (`virsh nodedev-dumpxml`); PCI devices make a host with `pciTopologyFromNodeDevices`.',
+  },
+  {
+    file: 'capabilities.md',
+    title: '`<capabilities>` element reference',
+    root: capabilitiesDef,
+    tsType: 'CapabilitiesDef',
+    url: `${LIBVIRT}/formatcaps.html`,
+    anchors: [],
+    intro: 'Read by `parseCapabilitiesXml`, written by `formatCapabilitiesXml` (`virsh capabilities`).',
+  },
+  {
+    file: 'domainCapabilities.md',
+    title: '`<domainCapabilities>` element reference',
+    root: domainCapabilitiesDef,
+    tsType: 'DomainCapabilitiesDef',
+    url: `${LIBVIRT}/formatdomaincaps.html`,
+    anchors: [],
+    intro: 'Read by `parseDomainCapabilitiesXml`, written by `formatDomainCapabilitiesXml` (`virsh domcapabilities`); `validateXml(xml, { domainCapabilities })` checks a domain against it.',
   },
 ];
 
