@@ -147,3 +147,21 @@ describe('domain capabilities of libvirt >= 11', () => {
     expect(validateXml(xml, { profile: 'rng' }).diagnostics).toEqual([]);
   });
 });
+
+describe.skipIf(!HAVE)('no refusal where libvirt has none', () => {
+  it('a CPU with only a topology, an mdev hostdev and a file channel pass on a host whose enums do not list them', () => {
+    const xml = domain({
+      cpu: "\n  <cpu>\n    <topology sockets='1' dies='1' clusters='1' cores='2' threads='1'/>\n  </cpu>",
+      devices: `    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/>
+      </source>
+    </hostdev>
+    <channel type='file'>
+      <source path='/tmp/ch'/>
+      <target type='virtio' name='org.example.0'/>
+    </channel>`,
+    });
+    expect(refusals(xml, caps('qemu_8.2.0-q35.x86_64'))).toEqual([]);
+  });
+});
