@@ -1,5 +1,5 @@
 /** `virtxml iommu` on a topology file and on a sysfs-shaped directory. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -58,6 +58,7 @@ describe('virtxml iommu', () => {
   });
 
   it('says so when there are no IOMMU groups', () => {
+    mkdirSync(join(dir, 'sys/bus/pci/devices'), { recursive: true });
     expect(cmdIommu(['--sysfs', dir])).toBe(0);
     expect(out).toBe(`no IOMMU groups in ${join(dir, 'sys')} (is the IOMMU enabled?)\n`);
   });
@@ -70,6 +71,30 @@ describe('virtxml iommu', () => {
     expect(cmdIommu(args)).toBe(2);
     expect(err).toBe(message);
     expect(out).toBe('');
+  });
+
+  it('a --sysfs root that is not a sysfs tree is an error (exit 2), not "no IOMMU groups"', () => {
+    expect(cmdIommu(['--sysfs', '/nonexistent'])).toBe(2);
+    expect(err).toBe('virtxml iommu: error[read-failed]: cannot read /nonexistent/sys/bus/pci: ENOENT (is /nonexistent the root of a sysfs tree?)\n');
+    expect(out).toBe('');
+  });
+
+  it('the --json report is accepted by --topology and gives the same report (round trip)', () => {
+    expect(cmdIommu(['--topology', GPU, '--json'])).toBe(0);
+    const first = JSON.parse(out);
+    const report = join(dir, 'report.json');
+    writeFileSync(report, out);
+    out = '';
+    expect(cmdIommu(['--topology', report, '--json'])).toBe(0);
+    expect(err).toBe('');
+    expect(JSON.parse(out).groups).toEqual(first.groups);
+  });
+
+  it('counts with the right plural', () => {
+    const one = join(dir, 'one.json');
+    writeFileSync(one, JSON.stringify({ drivers: [], devices: [{ address: '0000:00:01.0', vendor: 1, device: 2, class: 0x020000, iommuGroup: 4 }] }));
+    expect(cmdIommu(['--topology', one])).toBe(0);
+    expect(out.split('\n').at(-2)).toBe('1 group: 1 viable, 0 critical');
   });
 
   it('an invalid topology or an unknown option is exit 2 with the reason', () => {

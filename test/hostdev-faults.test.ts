@@ -5,14 +5,14 @@
  * out; a new manager continues from the store.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HostdevError } from '../src/hostdev/errors.js';
 import { FileStateStore } from '../src/hostdev/file-store.js';
 import { parseState } from '../src/hostdev/journal.js';
 import { HostdevManager } from '../src/hostdev/manager.js';
-import { MemoryStateStore } from '../src/hostdev/store.js';
+import { MemoryStateStore, type StateStore } from '../src/hostdev/store.js';
 import type { HostdevDef } from '../src/domain/devices/hostdev.js';
 import type { MemoryPciHost } from '../src/pci/memory-host.js';
 import { KillSwitch, KillableStore, bindings, hostOf, killableHost, pciHostdev } from './hostdev-helpers.js';
@@ -153,7 +153,80 @@ describe.each(scenarios)('$name', (s) => {
     // begin save, then a journal save and the write itself for each write, then the commit save
     expect(kills).toBe(2 * s.writes + 2);
   });
+
+  it('a failing save at every index, the last included, leaves a state recover() makes consistent', () => {
+    const ref = fresh();
+    const before = snapshot(ref.host, ref.mgr);
+    const counter = new FailingStore(ref.store, Infinity);
+    ref.mgr.close();
+    const refMgr = new HostdevManager(ref.host, { store: counter });
+    s.op(refMgr);
+    const after = snapshot(ref.host, refMgr);
+    const saves = counter.count;
+    expect(saves).toBe(s.writes + 2); // begin, one per write, commit
+    const undo = s.name.includes('detach');
+    for (let at = 0; at < saves; at++) {
+      const { host, mgr: setupMgr, store: inner } = fresh();
+      setupMgr.close();
+      const store = new FailingStore(inner, at);
+      const mgr = new HostdevManager(host, { store });
+      let error: unknown;
+      try {
+        s.op(mgr);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `save ${at} of ${saves}`).toBeDefined();
+      let want = before;
+      // the commit save failing leaves the whole operation in the journal (nothing to roll back from memory)
+      if (at === saves - 1) expect(mgr.needsRecovery, 'the last save').toBe(true);
+      if (mgr.needsRecovery) {
+        expect((error as HostdevError).reason).toBe('needs-recovery');
+        expect(() => s.op(mgr)).toThrow(/call recover\(\) first/);
+        const report = mgr.recover();
+        if (report.mode === 'redo') want = after;
+        expect(report.mode).toBe(undo ? 'undo' : 'redo');
+      }
+      expect(mgr.needsRecovery).toBe(false);
+      expect(snapshot(host, mgr), `save ${at} of ${saves}`).toEqual(want);
+      // a new manager reads the same from the store
+      mgr.close();
+      const next = new HostdevManager(host, { store: inner });
+      expect(next.needsRecovery).toBe(false);
+      expect(snapshot(host, next)).toEqual(want);
+      next.close();
+      saveFaults.tried++;
+      saveFaults.consistent++;
+    }
+  });
 });
+
+/** Counts of the save-fault suite, printed after it. */
+const saveFaults = { tried: 0, consistent: 0 };
+afterAll(() => {
+  if (saveFaults.tried) {
+    console.log(`hostdev save faults: ${saveFaults.tried} scenarios (a failing save at every index of ${scenarios.length} operations), consistent afterwards: ${saveFaults.consistent}/${saveFaults.tried} (${Math.round((100 * saveFaults.consistent) / saveFaults.tried)}%)`);
+  }
+});
+
+/** A store whose save number `at` fails as a full disk would (0-based); counts saves. */
+class FailingStore implements StateStore {
+  count = 0;
+  constructor(
+    readonly inner: StateStore,
+    readonly at: number,
+  ) {}
+  load(): string | undefined {
+    return this.inner.load();
+  }
+  save(text: string): void {
+    if (this.count++ === this.at) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    this.inner.save(text);
+  }
+  lock(): () => void {
+    return this.inner.lock();
+  }
+}
 
 describe('rollback failure', () => {
   it('leaves the operation in the journal; recover() puts the devices back', () => {
@@ -234,24 +307,31 @@ describe('FileStateStore', () => {
     const p = path();
     const store = new FileStateStore(p);
     expect(store.load()).toBeUndefined();
+    const unlock = store.lock();
     store.save('{"a":1}');
     store.save('{"a":2}');
     expect(readFileSync(p, 'utf8')).toBe('{"a":2}');
-    expect(readdirSync(dir!)).toEqual(['state.json']);
+    expect(readdirSync(dir!).sort()).toEqual(['state.json', 'state.json.lock']);
+    unlock();
   });
 
-  it('locks with a pid file, refuses a live holder, takes over a dead one', () => {
+  it('locks with a lock directory naming its holder, refuses a live holder, takes over a dead one', () => {
     const p = path();
     const unlock = new FileStateStore(p).lock();
-    expect(readFileSync(p + '.lock', 'utf8').trim()).toBe(String(process.pid));
-    expect(() => new FileStateStore(p).lock()).toThrow(/locked by process \d+/);
+    expect(readdirSync(p + '.lock')).toEqual(['1']);
+    expect(JSON.parse(readFileSync(p + '.lock/1', 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(() => new FileStateStore(p).lock()).toThrow(new RegExp(`locked by process ${process.pid} on \\S+ since`));
     unlock();
-    expect(readdirSync(dir!)).toEqual([]);
-    // a lock left by a process that no longer exists
-    writeFileSync(p + '.lock', '2147483646\n');
+    // released: the lock file stays, marked free; the next holder takes the next number
+    expect(JSON.parse(readFileSync(p + '.lock/1', 'utf8'))).toMatchObject({ free: true });
     const again = new FileStateStore(p).lock();
-    expect(readFileSync(p + '.lock', 'utf8').trim()).toBe(String(process.pid));
+    expect(readdirSync(p + '.lock')).toEqual(['2']);
     again();
+    // a lock left by a process that no longer exists
+    writeFileSync(p + '.lock/3', JSON.stringify({ pid: 2147483646, host: hostname(), token: 'x', since: 'then' }));
+    const third = new FileStateStore(p).lock();
+    expect(readdirSync(p + '.lock')).toEqual(['4']);
+    third();
   });
 
   it('a manager on a file store: a crash mid-prepare is recovered by the next manager', () => {

@@ -3,7 +3,7 @@
  * reads agree with MemoryPciHost on the same topology; writes go through a
  * test kernel (a MemoryPciHost behind the files) and come back as links.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -243,5 +243,64 @@ describe('writes through the test kernel', () => {
   it('the test kernel refuses files it does not model', () => {
     const { kernel } = kernelHost(loadFixtureTopology('gpu-topology.json'));
     expect(() => kernel.fs.writeFileSync(join(dir, 'sys/bus/pci/drivers/vfio-pci/new_id'), '8086 1533')).toThrow(/EACCES/);
+  });
+});
+
+describe('confined to the root', () => {
+  const GPU = '0000:01:00.0';
+  /** The tree under dir/root; dir/outside is what an escaping link points at. */
+  function setup() {
+    const root = join(dir, 'root');
+    const outside = join(dir, 'outside');
+    mkdirSync(join(outside, 'drv'), { recursive: true });
+    mkdirSync(join(outside, 'dev'), { recursive: true });
+    for (const f of ['drv/unbind', 'dev/driver_override', 'dev/reset']) writeFileSync(join(outside, f), 'untouched');
+    writeFileSync(join(outside, 'dev/config'), new Uint8Array(64));
+    const kernel = createTestKernel(root, loadFixtureTopology('gpu-topology.json'));
+    const host = new SysfsHost({ root, fs: kernel.fs });
+    const untouched = () => ['drv/unbind', 'dev/driver_override', 'dev/reset'].map((f) => readFileSync(join(outside, f), 'utf8'));
+    return { root, outside, host, kernel, untouched };
+  }
+
+  it('a driver link pointing outside the root: the driver name and unbind are refused (outside-root)', () => {
+    const { root, outside, host, kernel, untouched } = setup();
+    const link = join(root, 'sys/bus/pci/devices', GPU, 'driver');
+    rmSync(link);
+    symlinkSync(join(outside, 'drv'), link);
+    expect(thrown(() => host.unbind(GPU)).code).toBe('outside-root');
+    expect(thrown(() => host.driver(GPU)).message).toMatch(/driver resolves to .*outside\/drv, outside the sysfs root .*: refused/);
+    expect(untouched()).toEqual(['untouched', 'untouched', 'untouched']);
+    expect(kernel.model.writes()).toEqual([]);
+  });
+
+  it('a device directory link pointing outside: driver_override, reset and reads are refused', () => {
+    const { root, outside, host, kernel, untouched } = setup();
+    const link = join(root, 'sys/bus/pci/devices', GPU);
+    rmSync(link);
+    symlinkSync(join(outside, 'dev'), link);
+    expect(thrown(() => host.setDriverOverride(GPU, 'vfio-pci')).code).toBe('outside-root');
+    expect(thrown(() => host.reset(GPU)).code).toBe('outside-root');
+    expect(thrown(() => host.info(GPU)).code).toBe('outside-root');
+    expect(thrown(() => host.exists(GPU)).code).toBe('outside-root');
+    expect(untouched()).toEqual(['untouched', 'untouched', 'untouched']);
+    expect(kernel.model.writes()).toEqual([]);
+  });
+
+  it('a dangling link to a file outside is not created through', () => {
+    const { root, outside, host } = setup();
+    const f = join(root, 'sys/bus/pci/devices', GPU, 'driver_override');
+    rmSync(f);
+    symlinkSync(join(outside, 'new-file'), f);
+    expect(thrown(() => host.setDriverOverride(GPU, 'vfio-pci')).code).toBe('outside-root');
+    expect(existsSync(join(outside, 'new-file'))).toBe(false);
+  });
+
+  it('relative links inside the root (as the kernel makes them) and a root reached through a symlink are fine', () => {
+    const { root, host } = setup();
+    expect(host.driver(GPU)).toBe('nouveau');
+    symlinkSync(root, join(dir, 'alias'));
+    const via = new SysfsHost({ root: join(dir, 'alias') });
+    expect(via.driver(GPU)).toBe('nouveau');
+    expect(via.iommuGroupMembers(1)).toEqual(host.iommuGroupMembers(1));
   });
 });

@@ -1,21 +1,26 @@
 /**
  * `virtxml hostdev plan DOMAIN.xml`: what the hostdev manager would do to
  * the host to give a domain its PCI hostdevs (a dry run: nothing is
- * written). Node-only edge. Exit codes: 0 planned, 1 the manager refuses
- * (the error is printed), 2 usage or I/O error.
+ * written); `hostdev status` and `hostdev recover` on the manager's state
+ * file. Node-only edge. Exit codes: 0 done, 1 the manager refuses (the
+ * error is printed) or recovery is needed (status), 2 usage, I/O, host or
+ * state error (one line with its code).
  */
 import { isUsageError, readInput as read, UsageError } from './usage.js';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
-import { MemoryPciHost, PciTopologyError, pciTopologyFromJson, type PciHost } from '../pci/index.js';
-import { SysfsHost } from '../pci/sysfs.js';
+import { MemoryPciHost, PciHostError, PciTopologyError, type PciHost } from '../pci/index.js';
+import { plural, sysfsHost, topologyFromFile } from './iommu.js';
 import { nodedevHost } from './nodedev-host.js';
 
 export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [options]
+       virtxml hostdev status --state FILE [--json]
+       virtxml hostdev recover --state FILE [--sysfs ROOT] [--json]
 
-Prints the plan for giving the domain its PCI hostdevs: every detach/bind/reset step
+plan: prints the plan for giving the domain its PCI hostdevs: every detach/bind/reset step
 (device, from driver, to driver, why), the moves on the active/inactive lists and the
 IOMMU groups group='auto' takes. Nothing is written to the host.
   --sysfs ROOT         read the host from a sysfs tree under ROOT ('/' for this machine; default)
@@ -26,16 +31,32 @@ IOMMU groups group='auto' takes. Nothing is written to the host.
   --network NET.xml    allocate <interface type='network'> from these networks first (repeatable)
   --driver NAME        hypervisor driver name recorded as the user (default QEMU)
   --force              take IOMMU groups that hold critical host devices
-  --json               print the plan as JSON`;
+  --allow-missing      plan without hostdevs whose device is not on the host (default: error)
+  --json               print the plan as JSON
+
+status: what the state file records (devices given to domains, group-managed IOMMU groups,
+an unfinished operation, the lock's holder); read only, takes no lock. Exit 1 when an
+operation must be recovered.
+
+recover: finishes what a manager that died mid-operation left in the state file's journal
+(an unfinished prepare or detach goes back, an unfinished give-back is completed), on the
+host under --sysfs ROOT (default /). Takes the lock.`;
+
+/** The manager's state file; refused (exit 2) when it does not exist: a typo must not read as "nothing assigned". */
+function stateStore(file: string): FileStateStore {
+  const store = new FileStateStore(file);
+  if (!existsSync(file) && !store.setAsideFiles().length) throw new HostdevError('state-io', `hostdev state file ${file} does not exist`);
+  return store;
+}
 
 
 function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): PciHost {
   if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('hostdev plan: --nodedev excludes --sysfs and --topology');
   if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
   if (values.nodedev !== undefined) return nodedevHost(values.nodedev);
-  if (values.topology === undefined) return new SysfsHost({ root: values.sysfs ?? '/' });
+  if (values.topology === undefined) return sysfsHost(values.sysfs ?? '/');
   try {
-    return new MemoryPciHost(pciTopologyFromJson(read(values.topology)));
+    return new MemoryPciHost(topologyFromFile(read(values.topology)));
   } catch (e) {
     if (e instanceof PciTopologyError) throw new UsageError(`${values.topology}: ${e.message}`);
     throw e;
@@ -47,7 +68,7 @@ const drv = (d: string | undefined) => d ?? '(none)';
 /** The plan as text, one line per step, move and group change. */
 export function formatPlan(plan: HostdevPlan): string {
   const lines: string[] = [];
-  lines.push(`steps (${plan.steps.length}):`);
+  lines.push(`${plural(plan.steps.length, 'step')}:`);
   plan.steps.forEach((s, i) => {
     const to = s.probe ? '(kernel chooses)' : drv(s.to);
     const change = s.action === 'reset' ? '' : `  ${drv(s.from)} -> ${to}`;
@@ -80,6 +101,7 @@ function planCommand(args: string[]): number {
       network: { type: 'string', multiple: true },
       driver: { type: 'string' },
       force: { type: 'boolean' },
+      'allow-missing': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -105,17 +127,28 @@ function planCommand(args: string[]): number {
   }
   const hostdevs = domainHostdevs(dom);
   const driver = values.driver ?? 'QEMU';
-  const store = values.state !== undefined ? new FileStateStore(values.state) : undefined;
+  const store = values.state !== undefined ? stateStore(values.state) : undefined;
   const mgr = new HostdevManager(host, { readOnly: true, ...(store ? { store } : {}) });
   let plan: HostdevPlan;
   try {
+    const missing = buildPciDeviceList(hostdevs).filter((d) => !host.exists(d.name));
+    if (missing.length && !values['allow-missing']) {
+      const names = missing.map((d) => d.name).join(', ');
+      throw new HostdevError('no-device', `PCI device${missing.length === 1 ? '' : 's'} ${names} ${missing.length === 1 ? 'is' : 'are'} not on the host (pass --allow-missing to plan without ${missing.length === 1 ? 'it' : 'them'})`, { device: missing[0]!.name });
+    }
     plan = mgr.plan({ op: 'prepare', driver, domain: dom.name, hostdevs, flags: { force: !!values.force } });
   } catch (e) {
     if (!(e instanceof VirtXmlError)) throw e;
     const reason = e instanceof HostdevError ? e.reason : e.code;
-    if (values.json) process.stdout.write(JSON.stringify({ domain: dom.name, error: { ...e.toJSON(), reason } }, null, 2) + '\n');
-    else process.stderr.write(`${file}: error[${reason}]: ${e.detail}\n`);
+    // state errors are exit 2 (below); a refusal of the plan is exit 1
+    if (reason === 'needs-recovery' || reason === 'bad-state' || reason === 'state-io' || reason === 'locked') throw e;
+    // the library says "Use force"; on the command line that is --force
+    const detail = reason === 'critical-group' ? e.detail.replace(/Use force to detach it anyway$/, 'Pass --force to detach it anyway') : e.detail;
+    if (values.json) process.stdout.write(JSON.stringify({ domain: dom.name, error: { ...e.toJSON(), message: detail, reason } }, null, 2) + '\n');
+    else process.stderr.write(`${file}: error[${reason}]: ${detail}\n`);
     return 1;
+  } finally {
+    mgr.close();
   }
   if (values.json) {
     const { basis: _basis, result: _result, ...shown } = plan;
@@ -130,6 +163,80 @@ function planCommand(args: string[]): number {
   return 0;
 }
 
+function statusCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { state: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return process.stdout.write(HOSTDEV_HELP + '\n'), 0;
+  if (positionals.length) throw new UsageError(`hostdev status: unexpected argument '${positionals[0]}'`);
+  if (values.state === undefined) throw new UsageError('hostdev status: give --state FILE');
+  const store = stateStore(values.state);
+  // plans only: no lock taken, nothing written (the host is not read either)
+  const mgr = new HostdevManager(new MemoryPciHost({ drivers: [], devices: [] }), { store, readOnly: true });
+  mgr.close();
+  const status = {
+    state: values.state,
+    generation: mgr.generation,
+    needsRecovery: mgr.needsRecovery,
+    lock: store.lockHolder() ?? null,
+    active: mgr.activeDevices().map((d) => ({ device: d.name, driver: d.usedBy?.driver ?? null, domain: d.usedBy?.domain ?? null, managed: d.managed, stubDriver: d.stubDriver })),
+    inactive: mgr.inactiveDevices().map((d) => ({ device: d.name, managed: d.managed, stubDriver: d.stubDriver })),
+    groups: mgr.managedGroups(),
+  };
+  if (values.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+  else {
+    const out = [`# hostdev state ${values.state} (generation ${status.generation})`];
+    out.push(`lock: ${status.lock === null ? 'free' : `held by ${status.lock}`}`);
+    out.push(`active (${plural(status.active.length, 'device')}):`);
+    for (const d of status.active) out.push(`  ${d.device}  ${d.driver ?? '?'}/${d.domain ?? '?'}  managed=${d.managed ? 'yes' : 'no'}  stubDriver=${d.stubDriver}`);
+    out.push(`inactive (${plural(status.inactive.length, 'device')}):`);
+    for (const d of status.inactive) out.push(`  ${d.device}  managed=${d.managed ? 'yes' : 'no'}  stubDriver=${d.stubDriver}`);
+    if (status.groups.length) out.push('IOMMU groups managed by group=\'auto\':');
+    for (const g of status.groups) {
+      const detached = g.detached.map((m) => `${m.device} (from ${m.driver ?? 'no driver'})`).join(' ');
+      out.push(`  group ${g.group}:${detached ? ` detached ${detached}` : ''}${g.held.length ? `; held ${g.held.join(' ')}` : ''}`);
+    }
+    out.push(status.needsRecovery ? `needs recovery: an unfinished operation is in the journal; run: virtxml hostdev recover --state ${values.state}` : 'needs recovery: no');
+    process.stdout.write(out.join('\n') + '\n');
+  }
+  return status.needsRecovery ? 1 : 0;
+}
+
+function recoverCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { state: { type: 'string' }, sysfs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return process.stdout.write(HOSTDEV_HELP + '\n'), 0;
+  if (positionals.length) throw new UsageError(`hostdev recover: unexpected argument '${positionals[0]}'`);
+  if (values.state === undefined) throw new UsageError('hostdev recover: give --state FILE');
+  const store = stateStore(values.state);
+  const mgr = new HostdevManager(sysfsHost(values.sysfs ?? '/'), { store });
+  try {
+    const report = mgr.recover();
+    if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else if (!report.recovered) process.stdout.write(`nothing to recover in ${values.state}\n`);
+    else {
+      const who = report.domain !== undefined ? ` of domain ${report.domain}${report.driver !== undefined ? ` (${report.driver})` : ''}` : '';
+      const what = report.mode === 'undo' ? 'undone' : 'completed';
+      process.stdout.write(`recovered ${values.state}: unfinished ${report.op}${who} ${what}; ${plural(report.devices.length, 'device')}${report.devices.length ? ': ' + report.devices.join(' ') : ''}\n`);
+    }
+    return 0;
+  } finally {
+    mgr.close();
+  }
+}
+
+/** A host or state error as one line with its code. */
+function hostOrStateError(e: unknown): string | undefined {
+  if (e instanceof HostdevError) return `error[${e.reason}]: ${e.detail}`;
+  if (e instanceof PciHostError) return `error[${e.code}]: ${e.message}`;
+  return undefined;
+}
+
 export function cmdHostdev(args: string[]): number {
   const [sub, ...rest] = args;
   try {
@@ -142,12 +249,21 @@ export function cmdHostdev(args: string[]): number {
         return 0;
       case 'plan':
         return planCommand(rest);
+      case 'status':
+        return statusCommand(rest);
+      case 'recover':
+        return recoverCommand(rest);
       default:
         throw new UsageError(`hostdev: unknown subcommand '${sub}'`);
     }
   } catch (e) {
     if (isUsageError(e)) {
       process.stderr.write(`virtxml: ${e.message}\nRun 'virtxml hostdev --help' for usage.\n`);
+      return 2;
+    }
+    const line = hostOrStateError(e);
+    if (line !== undefined) {
+      process.stderr.write(`virtxml hostdev: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     throw e;

@@ -5,13 +5,14 @@
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
 import { isUsageError, readInput, UsageError } from './usage.js';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PciHostError, type PciHost } from '../pci/host.js';
 import { MemoryPciHost } from '../pci/memory-host.js';
 import { SysfsHost } from '../pci/sysfs.js';
 import { criticalDevices, groupViability, listIommuGroups } from '../pci/groups.js';
-import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson } from '../pci/topology.js';
+import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson, type PciTopology } from '../pci/topology.js';
 import { formatNodeDevices, nodedevHost } from './nodedev-host.js';
 
 export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [--json | --format nodedev]
@@ -21,12 +22,70 @@ whether VFIO can open each group (every member on vfio-pci or a VFIO variant, pc
 pcieport or no driver) and why not, and marks critical groups (host bridge, ISA bridge,
 SMBus: the host cannot give them away).
   --sysfs ROOT         read ROOT/sys and ROOT/dev/vfio (default /)
-  --topology FILE      read a PCI topology JSON file instead (as the test fixtures)
+  --topology FILE      read a PCI topology JSON file instead (as the test fixtures), or
+                       a report this command printed with --json
   --nodedev PATH       read libvirt's node-device XML instead (virsh nodedev-dumpxml of the PCI
                        devices, and their net devices): a directory of *.xml, or one file of
                        <device> documents; all members of every group must be there
   --json               print a JSON report
   --format nodedev     print the host's PCI devices as node-device XML (<device> documents)`;
+
+/** A SysfsHost over ROOT, refused (PciHostError, exit 2) when ROOT has no sys/bus/pci: a typo must not read as "no devices". */
+export function sysfsHost(root: string): SysfsHost {
+  const bus = join(root, 'sys/bus/pci');
+  if (!existsSync(bus)) throw new PciHostError('read-failed', `cannot read ${bus}: ENOENT (is ${root} the root of a sysfs tree?)`);
+  return new SysfsHost({ root });
+}
+
+/** "1 group", "2 groups". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A report of \`virtxml iommu --json\` as a topology (so the report can be read
+ * back with --topology): its members with their ids, class, header type,
+ * driver and group; a member of kind 'vfio' has vfio-dev/.
+ */
+function topologyOfReport(report: Record<string, unknown>): PciTopology {
+  const groups = report.groups;
+  if (!Array.isArray(groups)) throw new PciTopologyError(['an iommu report needs a "groups" list']);
+  const devices: unknown[] = [];
+  const drivers = new Set<string>();
+  for (const g of groups) {
+    if (!isObject(g) || !Array.isArray(g.members)) throw new PciTopologyError(['each group of an iommu report needs "group" and "members"']);
+    for (const m of g.members) {
+      if (!isObject(m) || typeof m.id !== 'string' || !/^[0-9a-f]{4}:[0-9a-f]{4}$/i.test(m.id)) throw new PciTopologyError([`group ${String(g.group)}: a member needs "address" and "id" (vendor:device)`]);
+      const [vendor, device] = m.id.split(':').map((h) => parseInt(h, 16));
+      const driver = typeof m.driver === 'string' ? m.driver : undefined;
+      if (driver !== undefined) drivers.add(driver);
+      devices.push({
+        address: m.address,
+        vendor,
+        device,
+        class: m.class,
+        ...(m.headerType !== undefined ? { headerType: m.headerType } : {}),
+        ...(driver !== undefined ? { driver } : {}),
+        ...(driver !== undefined && m.kind === 'vfio' ? { vfioDev: true } : {}),
+        iommuGroup: g.group,
+      });
+    }
+  }
+  return pciTopologyFromJson({ drivers: [...drivers].map((name) => ({ name })), devices });
+}
+
+/** A topology file, or a report of \`virtxml iommu --json\`. */
+export function topologyFromFile(text: string): PciTopology {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new PciTopologyError([`not JSON: ${(e as Error).message}`]);
+  }
+  return isObject(value) && 'groups' in value && !('devices' in value) ? topologyOfReport(value) : pciTopologyFromJson(value);
+}
 
 
 function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
@@ -36,14 +95,14 @@ function loadHost(values: { sysfs?: string | undefined; topology?: string | unde
   if (values.topology !== undefined) {
     const text = readInput(values.topology);
     try {
-      return { host: new MemoryPciHost(pciTopologyFromJson(text)), source: values.topology };
+      return { host: new MemoryPciHost(topologyFromFile(text)), source: values.topology };
     } catch (e) {
       if (e instanceof PciTopologyError) throw new UsageError(`${values.topology}: ${e.message}`);
       throw e;
     }
   }
   const root = values.sysfs ?? '/';
-  return { host: new SysfsHost({ root }), source: join(root, 'sys') };
+  return { host: sysfsHost(root), source: join(root, 'sys') };
 }
 
 function report(host: PciHost) {
@@ -79,7 +138,7 @@ function formatText(groups: ReturnType<typeof report>, source: string): string {
   }
   const viable = groups.filter((g) => g.viable).length;
   const critical = groups.filter((g) => g.critical.length).length;
-  lines.push(`${groups.length} groups: ${viable} viable, ${critical} critical`);
+  lines.push(`${plural(groups.length, 'group')}: ${viable} viable, ${critical} critical`);
   return lines.join('\n') + '\n';
 }
 
@@ -110,8 +169,12 @@ export function cmdIommu(args: string[]): number {
     process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
     return 0;
   } catch (e) {
-    if (isUsageError(e) || e instanceof PciHostError) {
-      process.stderr.write(`virtxml iommu: ${(e as Error).message}\n`);
+    if (isUsageError(e)) {
+      process.stderr.write(`virtxml iommu: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof PciHostError) {
+      process.stderr.write(`virtxml iommu: error[${e.code}]: ${e.message}\n`);
       return 2;
     }
     throw e;

@@ -27,8 +27,10 @@ export type HostdevErrorReason =
   | 'locked'
   /** An unfinished operation is in the journal: call `recover()` first. */
   | 'needs-recovery'
-  /** The persisted state cannot be read. */
+  /** The persisted state is not valid (empty, corrupt, wrong shape): refused, never read as a fresh state. */
   | 'bad-state'
+  /** The state file or its lock cannot be read or written (missing directory, disk full, permissions). */
+  | 'state-io'
   /** The manager was opened read-only (plans only) or is closed. */
   | 'read-only';
 
@@ -49,6 +51,7 @@ const CODES: Record<HostdevErrorReason, VirtXmlErrorCode> = {
   locked: 'internal',
   'needs-recovery': 'internal',
   'bad-state': 'internal',
+  'state-io': 'internal',
   'read-only': 'internal',
 };
 

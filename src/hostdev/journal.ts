@@ -6,6 +6,7 @@
  * one atomic save. A journal found at start-up is an operation that did not
  * finish (the process died): `recover()` reads it.
  */
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { HostdevError } from './errors.js';
 import { emptyLists } from './state.js';
 import type { StateStore } from './store.js';
@@ -44,19 +45,93 @@ export interface PersistedState {
   journal: JournalRecord | null;
 }
 
-export function parseState(text: string | undefined): PersistedState {
-  if (text === undefined || text === '') return { format: STATE_FORMAT, generation: 0, lists: emptyLists(), journal: null };
+/** Integers that survive JSON both ways (no 1e999 read as Infinity, no 2^53+1 read as 2^53). */
+const COUNT = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const STR = { type: 'string' };
+const STR_OR_NULL = { type: ['string', 'null'] };
+const BOOL = { type: 'boolean' };
+const PCI_NAME = { type: 'string', pattern: '^[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$' };
+const obj = (properties: Record<string, unknown>, optional: string[] = []) => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  additionalProperties: false,
+});
+const arr = (items: unknown) => ({ type: 'array', items });
+const DEVICE_STATE = obj({ driver: STR_OR_NULL, override: STR_OR_NULL });
+const DEVICE_RECORD = obj(
+  {
+    name: PCI_NAME,
+    managed: BOOL,
+    stubDriverType: { enum: ['vfio', 'xen'] },
+    stubDriver: STR,
+    attachGroup: BOOL,
+    usedBy: obj({ driver: STR, domain: STR }),
+    unbindFromStub: BOOL,
+    removeSlot: BOOL,
+    reprobe: BOOL,
+    origDriver: STR_OR_NULL,
+  },
+  ['usedBy', 'origDriver'],
+);
+const LISTS = obj({
+  active: arr(DEVICE_RECORD),
+  inactive: arr(DEVICE_RECORD),
+  groups: arr(obj({ group: COUNT, detached: arr(obj({ device: PCI_NAME, driver: STR_OR_NULL, override: STR_OR_NULL })), held: arr(PCI_NAME) })),
+});
+const OPS = ['prepare', 'reattach', 'update-active', 'detach', 'reattach-node', 'reset'];
+const JOURNAL = obj(
+  {
+    op: { enum: OPS },
+    recovery: { enum: ['undo', 'redo'] },
+    driver: STR,
+    domain: STR,
+    devices: arr(obj({ device: PCI_NAME, before: DEVICE_STATE, after: obj({ driver: STR_OR_NULL, override: STR_OR_NULL, probe: BOOL }, ['probe']) })),
+    steps: arr(
+      obj(
+        { device: PCI_NAME, action: { enum: ['detach', 'reattach', 'reset', 'bind'] }, from: STR, to: STR, reason: STR, probe: BOOL, group: COUNT },
+        ['from', 'to', 'probe', 'group'],
+      ),
+    ),
+    commit: LISTS,
+    commitGeneration: COUNT,
+    phase: { enum: ['apply', 'rollback', 'recover'] },
+    progress: arr({ type: 'array', prefixItems: [{ type: 'integer', minimum: -1, maximum: Number.MAX_SAFE_INTEGER }, STR], minItems: 2, maxItems: 2, items: false }),
+  },
+  ['driver', 'domain'],
+);
+/** The JSON Schema of the state file: every field and its type. */
+export const STATE_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  ...obj({ format: { const: STATE_FORMAT }, generation: COUNT, lists: LISTS, journal: { ...JOURNAL, type: ['object', 'null'] } }),
+};
+
+let validate: ValidateFunction | undefined;
+
+/**
+ * The persisted state, checked field by field against `STATE_SCHEMA`.
+ * `undefined` (nothing saved yet) is a fresh state; anything else that is
+ * not a valid state (an empty file included) is refused with `bad-state`.
+ */
+export function parseState(text: string | undefined, name = 'hostdev state'): PersistedState {
+  if (text === undefined) return { format: STATE_FORMAT, generation: 0, lists: emptyLists(), journal: null };
+  if (text.trim() === '') throw new HostdevError('bad-state', `${name} is empty (${text.length} bytes): refusing to read it as a fresh state`);
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new HostdevError('bad-state', `hostdev state is not valid JSON: ${(e as Error).message}`);
+    throw new HostdevError('bad-state', `${name} is not valid JSON: ${(e as Error).message}`);
   }
-  const s = v as Partial<PersistedState> | null;
-  if (!s || s.format !== STATE_FORMAT || !s.lists || typeof s.generation !== 'number') {
-    throw new HostdevError('bad-state', `hostdev state is not in format ${STATE_FORMAT}`);
+  if (!v || typeof v !== 'object' || (v as { format?: unknown }).format !== STATE_FORMAT) {
+    throw new HostdevError('bad-state', `${name} is not in format ${STATE_FORMAT}`);
   }
-  return { format: STATE_FORMAT, generation: s.generation, lists: s.lists, journal: s.journal ?? null };
+  validate ??= new Ajv2020({ strict: false, allErrors: false }).compile(STATE_SCHEMA);
+  if (!validate(v)) {
+    const e = validate.errors![0]!;
+    const at = e.instancePath || '/';
+    throw new HostdevError('bad-state', `${name} is not a valid ${STATE_FORMAT} state: ${at} ${e.message ?? 'is invalid'}`);
+  }
+  return v as PersistedState;
 }
 
 function prefix(generation: number, listsText: string): string {

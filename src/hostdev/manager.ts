@@ -12,7 +12,7 @@ import type { PciDevice, PciUsedBy } from '../pci/device.js';
 import type { PciHost } from '../pci/host.js';
 import { applyPlan, recoverJournal, type Committed, type RecoveryReport } from './apply.js';
 import { HostdevError } from './errors.js';
-import { parseState } from './journal.js';
+import { parseState, type PersistedState } from './journal.js';
 import type { HostdevLists } from './lists.js';
 import { writeOrigStates } from './origstates.js';
 import { PlanBuilder } from './plan-builder.js';
@@ -46,6 +46,11 @@ export interface ManagedGroup {
   held: string[];
 }
 
+/** The command line's way to recover a state file. */
+function recoverCommand(file: string | undefined): string {
+  return `from the command line: virtxml hostdev recover --state ${file ?? 'FILE'} [--sysfs ROOT]`;
+}
+
 export class HostdevManager {
   readonly host: PciHost;
   readonly store: StateStore;
@@ -69,10 +74,47 @@ export class HostdevManager {
     }
   }
 
+  /** What messages call the state: its file, or "hostdev state". */
+  private get stateName(): string {
+    return this.store.name ?? 'hostdev state';
+  }
+
   private load(): void {
-    const state = parseState(this.store.load());
+    const text = this.store.load();
+    const name = this.stateName;
+    if (text === undefined) {
+      const aside = this.store.setAsideFiles?.() ?? [];
+      if (aside.length) {
+        throw new HostdevError('bad-state', `${name} does not exist but an invalid state was kept aside as ${aside.at(-1)}: inspect it, then restore or delete it (a fresh state would forget the devices it assigned)`);
+      }
+    }
+    let state: PersistedState;
+    try {
+      state = parseState(text, name);
+    } catch (e) {
+      if (e instanceof HostdevError && e.reason === 'bad-state' && !this.readOnly && this.store.setAside) {
+        const aside = this.store.setAside();
+        throw new HostdevError('bad-state', `${e.message}; kept aside as ${aside}: inspect it, then restore or delete it`, { cause: e });
+      }
+      throw e;
+    }
     this.setCommitted({ generation: state.generation, lists: state.lists });
     this.pending = state.journal !== null;
+  }
+
+  /**
+   * After a failed apply, what the store holds is the truth: a journal
+   * there (a save failed after the first host write, or the rollback did)
+   * is an unfinished operation for `recover()`.
+   */
+  private resync(): void {
+    try {
+      const state = parseState(this.store.load(), this.stateName);
+      if (state.journal) this.pending = true;
+      else this.setCommitted({ generation: state.generation, lists: state.lists });
+    } catch {
+      this.pending = true;
+    }
   }
 
   private setCommitted(c: Committed): void {
@@ -131,7 +173,7 @@ export class HostdevManager {
   private usable(write: boolean): void {
     if (this.closed) throw new HostdevError('read-only', 'the hostdev manager is closed');
     if (write && this.readOnly) throw new HostdevError('read-only', 'the hostdev manager was opened read-only (plans only)');
-    if (this.pending) throw new HostdevError('needs-recovery', 'an unfinished hostdev operation is in the journal: call recover() first');
+    if (this.pending) throw new HostdevError('needs-recovery', `an unfinished hostdev operation is in the journal of ${this.stateName}: call recover() first (${recoverCommand(this.store.name)})`);
   }
 
   // ---------------------------------------------------------------- plan and apply
@@ -171,7 +213,14 @@ export class HostdevManager {
     try {
       this.setCommitted(applyPlan(this.host, this.store, this.committed, plan));
     } catch (e) {
-      if (e instanceof HostdevError && e.reason === 'needs-recovery') this.pending = true;
+      this.resync();
+      if (e instanceof HostdevError && e.reason === 'needs-recovery') {
+        throw new HostdevError('needs-recovery', `${e.detail} (${recoverCommand(this.store.name)})`, { cause: (e as { cause?: unknown }).cause ?? e });
+      }
+      if (this.pending) {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new HostdevError('needs-recovery', `${msg}: the operation stays in the journal of ${this.stateName}, call recover() (${recoverCommand(this.store.name)})`, { cause: e });
+      }
       throw e;
     }
   }
@@ -225,7 +274,7 @@ export class HostdevManager {
   recover(): RecoveryReport {
     if (this.closed) throw new HostdevError('read-only', 'the hostdev manager is closed');
     if (this.readOnly) throw new HostdevError('read-only', 'the hostdev manager was opened read-only (plans only)');
-    const { committed, report } = recoverJournal(this.host, this.store, parseState(this.store.load()));
+    const { committed, report } = recoverJournal(this.host, this.store, parseState(this.store.load(), this.stateName));
     this.setCommitted(committed);
     this.pending = false;
     return report;

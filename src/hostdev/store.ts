@@ -12,6 +12,12 @@ export interface StateStore {
   save(text: string): void;
   /** Takes the store's lock; returns the unlock function. Throws if another manager holds it. */
   lock(): () => void;
+  /** What error messages call the store (a file name). */
+  readonly name?: string;
+  /** Keeps an invalid state aside (renamed, never overwritten); returns where it went. */
+  setAside?(): string;
+  /** States set aside earlier: with no state but one of these, the manager refuses to start fresh. */
+  setAsideFiles?(): string[];
 }
 
 /** A store in memory (the pure core's; also for tests). */

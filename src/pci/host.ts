@@ -24,7 +24,8 @@ export interface PciDeviceInfo {
   headerType: PciHeaderType;
 }
 
-export type PciHostErrorCode = 'no-device' | 'no-driver' | 'write-failed' | 'read-failed';
+/** `outside-root`: a path of `SysfsHost` resolves (through symlinks) outside the root it was given. */
+export type PciHostErrorCode = 'no-device' | 'no-driver' | 'write-failed' | 'read-failed' | 'outside-root';
 
 export class PciHostError extends Error {
   override readonly name = 'PciHostError';

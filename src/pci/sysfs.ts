@@ -6,7 +6,7 @@
  * kernel behind the files.
  */
 import * as nodeFs from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { PciHostError, type PciDeviceInfo, type PciHeaderType, type PciHost, type PciHostErrorCode } from './host.js';
 import { canonicalPciName, comparePciNames, headerTypeOfClass } from './topology.js';
 
@@ -18,6 +18,8 @@ export interface SysfsFs {
   readdirSync(path: string): string[];
   existsSync(path: string): boolean;
   lstatSync(path: string): { isSymbolicLink(): boolean };
+  /** Resolves symlinks (node:fs's); when absent, node:fs's is used on the same paths. */
+  realpathSync?(path: string): string;
 }
 
 export interface SysfsHostOptions {
@@ -35,10 +37,69 @@ function errnoOf(e: unknown): string {
 export class SysfsHost implements PciHost {
   readonly root: string;
   readonly #fs: SysfsFs;
+  readonly #realpath: (path: string) => string;
+  #realRoot: string | undefined;
 
   constructor(options: SysfsHostOptions = {}) {
     this.root = options.root ?? '/';
     this.#fs = options.fs ?? nodeFs;
+    this.#realpath = options.fs?.realpathSync?.bind(options.fs) ?? nodeFs.realpathSync.native;
+  }
+
+  // ---------------------------------------------------------------- confinement
+
+  /** The root with its symlinks resolved ('/' confines nothing). */
+  #rootReal(): string {
+    if (this.#realRoot === undefined) {
+      try {
+        this.#realRoot = this.#realpath(resolve(this.root));
+      } catch (e) {
+        this.#fail('read-failed', 'cannot resolve the sysfs root', this.root, e);
+      }
+    }
+    return this.#realRoot;
+  }
+
+  #inside(real: string): boolean {
+    const r = this.#rootReal();
+    return r === sep || real === r || real.startsWith(r + sep);
+  }
+
+  #outside(path: string, real: string): never {
+    throw new PciHostError('outside-root', `${path} resolves to ${real}, outside the sysfs root ${this.root}: refused`);
+  }
+
+  /**
+   * Refuses a path that leads out of the root through symlinks: the path
+   * resolved, or (when it does not exist) its directory resolved; a
+   * dangling symlink is followed by its text.
+   */
+  #confine(path: string): void {
+    if (this.#rootReal() === sep) return;
+    let real: string;
+    try {
+      real = this.#realpath(path);
+    } catch (e) {
+      if (!this.#isMissing(e)) this.#fail('read-failed', 'cannot resolve', path, e);
+      const parent = dirname(path);
+      if (parent === path) return;
+      this.#confine(parent);
+      let isLink = false;
+      try {
+        isLink = this.#fs.lstatSync(path).isSymbolicLink();
+      } catch {
+        return; // missing: the call itself reports it
+      }
+      if (!isLink) return;
+      let target: string;
+      try {
+        target = this.#fs.readlinkSync(path);
+      } catch (e2) {
+        this.#fail('read-failed', 'cannot read link', path, e2);
+      }
+      real = resolve(this.#realpath(parent), target);
+    }
+    if (!this.#inside(real)) this.#outside(path, real);
   }
 
   // ---------------------------------------------------------------- paths
@@ -65,6 +126,7 @@ export class SysfsHost implements PciHost {
   }
 
   #readText(path: string): string | undefined {
+    this.#confine(path);
     try {
       return new TextDecoder().decode(this.#fs.readFileSync(path));
     } catch (e) {
@@ -75,6 +137,7 @@ export class SysfsHost implements PciHost {
 
   /** Basename of a symlink's target; undefined when the link is absent; error when not a link. */
   #linkName(path: string): string | undefined {
+    this.#confine(dirname(path));
     let isLink: boolean;
     try {
       isLink = this.#fs.lstatSync(path).isSymbolicLink();
@@ -83,14 +146,26 @@ export class SysfsHost implements PciHost {
       this.#fail('read-failed', 'cannot stat', path, e);
     }
     if (!isLink) throw new PciHostError('read-failed', `${path} is not a symlink`);
+    let target: string;
     try {
-      return basename(this.#fs.readlinkSync(path));
+      target = this.#fs.readlinkSync(path);
     } catch (e) {
       this.#fail('read-failed', 'cannot read link', path, e);
     }
+    if (this.#rootReal() !== sep) {
+      const real = resolve(this.#realpath(dirname(path)), target);
+      if (!this.#inside(real)) this.#outside(path, real);
+    }
+    return basename(target);
+  }
+
+  #exists(path: string): boolean {
+    this.#confine(path);
+    return this.#fs.existsSync(path);
   }
 
   #list(path: string): string[] {
+    this.#confine(path);
     try {
       return this.#fs.readdirSync(path);
     } catch (e) {
@@ -101,7 +176,7 @@ export class SysfsHost implements PciHost {
 
   #name(address: string): string {
     const name = canonicalPciName(address);
-    if (name === undefined || !this.#fs.existsSync(this.#dev(name, 'config'))) {
+    if (name === undefined || !this.#exists(this.#dev(name, 'config'))) {
       throw new PciHostError('no-device', `Device ${address} not found: could not access ${this.#dev(address, 'config')}`);
     }
     return name;
@@ -126,13 +201,14 @@ export class SysfsHost implements PciHost {
 
   exists(address: string): boolean {
     const name = canonicalPciName(address);
-    return name !== undefined && this.#fs.existsSync(this.#dev(name, 'config'));
+    return name !== undefined && this.#exists(this.#dev(name, 'config'));
   }
 
   /** Vendor, device, class and header type from config space; the text files when config is short. */
   info(address: string): PciDeviceInfo {
     const name = this.#name(address);
     const path = this.#dev(name, 'config');
+    this.#confine(path);
     let config: Uint8Array;
     try {
       config = this.#fs.readFileSync(path);
@@ -167,11 +243,11 @@ export class SysfsHost implements PciHost {
   }
 
   hasVfioDev(address: string): boolean {
-    return this.#fs.existsSync(this.#dev(this.#name(address), 'vfio-dev'));
+    return this.#exists(this.#dev(this.#name(address), 'vfio-dev'));
   }
 
   driverLoaded(name: string): boolean {
-    return !name.includes('/') && this.#fs.existsSync(this.#bus('drivers', name));
+    return !name.includes('/') && this.#exists(this.#bus('drivers', name));
   }
 
   iommuGroup(address: string): number | undefined {
@@ -219,12 +295,13 @@ export class SysfsHost implements PciHost {
   }
 
   vfioGroupNode(group: number): boolean {
-    return this.#fs.existsSync(this.#path('dev/vfio', String(group)));
+    return this.#exists(this.#path('dev/vfio', String(group)));
   }
 
   // ---------------------------------------------------------------- writes
 
   #write(path: string, value: string): void {
+    this.#confine(path);
     try {
       this.#fs.writeFileSync(path, value);
     } catch (e) {
