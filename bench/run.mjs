@@ -75,6 +75,24 @@ const suites = [
     parse: (d) => vx.parseNetworkXml(d.text),
     format: (d) => vx.formatNetworkXml(d.def),
   },
+  {
+    name: 'node device (nodedevschemadata)',
+    docs: parseable(load('nodedevschemadata'), vx.parseNodeDeviceXml),
+    parse: (d) => vx.parseNodeDeviceXml(d.text),
+    format: (d) => vx.formatNodeDeviceXml(d.def),
+  },
+  {
+    name: 'capabilities (capabilityschemadata)',
+    docs: parseable(load('capabilityschemadata'), vx.parseCapabilitiesXml),
+    parse: (d) => vx.parseCapabilitiesXml(d.text),
+    format: (d) => vx.formatCapabilitiesXml(d.def),
+  },
+  {
+    name: 'domain capabilities (domaincapsdata)',
+    docs: parseable(load('domaincapsdata'), vx.parseDomainCapabilitiesXml),
+    parse: (d) => vx.parseDomainCapabilitiesXml(d.text),
+    format: (d) => vx.formatDomainCapabilitiesXml(d.def),
+  },
 ];
 
 const rows = [];

@@ -4,7 +4,7 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
+import { InputFileError, isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,8 +13,9 @@ import { MemoryPciHost } from '../pci/memory-host.js';
 import { SysfsHost } from '../pci/sysfs.js';
 import { criticalDevices, groupViability, listIommuGroups } from '../pci/groups.js';
 import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson, type PciTopology } from '../pci/topology.js';
+import { formatNodeDevices, nodedevHost } from './nodedev-host.js';
 
-export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json] [--json]
+export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [--json | --format nodedev]
 
 Lists the IOMMU groups with their devices (address, vendor:device, class, driver), says
 whether VFIO can open each group (every member on vfio-pci or a VFIO variant, pci-stub,
@@ -23,7 +24,11 @@ SMBus: the host cannot give them away).
   --sysfs ROOT         read ROOT/sys and ROOT/dev/vfio (default /)
   --topology FILE      read a PCI topology JSON file instead (as the test fixtures), or
                        a report this command printed with --json
-  --json               print a JSON report`;
+  --nodedev PATH       read libvirt's node-device XML instead (virsh nodedev-dumpxml of the PCI
+                       devices, and their net devices): a directory of *.xml, or one file of
+                       <device> documents ('-': stdin); all members of every group must be there
+  --json               print a JSON report
+  --format nodedev     print the host's PCI devices as node-device XML (<device> documents)`;
 
 /** A SysfsHost over ROOT, refused (PciHostError, exit 2) when ROOT has no sys/bus/pci: a typo must not read as "no devices". */
 export function sysfsHost(root: string): SysfsHost {
@@ -78,8 +83,10 @@ export function topologyFromFile(text: string): PciTopology {
 }
 
 
-function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined }): { host: PciHost; source: string } {
+function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
+  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('--nodedev excludes --sysfs and --topology');
   if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
+  if (values.nodedev !== undefined) return { host: nodedevHost(values.nodedev), source: values.nodedev };
   if (values.topology !== undefined) {
     const text = readInput(values.topology);
     try {
@@ -138,6 +145,8 @@ export function cmdIommu(args: string[]): number {
       options: {
         sysfs: { type: 'string' },
         topology: { type: 'string' },
+        nodedev: { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -147,7 +156,10 @@ export function cmdIommu(args: string[]): number {
       return 0;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (values.format !== undefined && values.format !== 'nodedev') throw new UsageError(`unknown format '${values.format}' (nodedev)`);
+    if (values.format !== undefined && values.json) throw new UsageError('--json and --format exclude each other');
     const { host, source } = loadHost(values);
+    if (values.format === 'nodedev') return process.stdout.write(formatNodeDevices(host)), 0;
     const groups = report(host);
     process.stdout.write(values.json ? JSON.stringify({ source, groups }, null, 2) + '\n' : formatText(groups, source));
     return 0;
@@ -156,7 +168,7 @@ export function cmdIommu(args: string[]): number {
       process.stderr.write(`virtxml iommu: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof PciHostError && printError('virtxml iommu', e)) return 2;
+    if ((e instanceof PciHostError || e instanceof InputFileError) && printError('virtxml iommu', e)) return 2;
     throw e;
   }
 }

@@ -31,3 +31,11 @@ export {
   type IommuGroupInfo,
   type IommuGroupMember,
 } from './groups.js';
+export {
+  UNKNOWN_DRIVER,
+  isVfioDriverName,
+  nodeDeviceName,
+  nodeDevicesFromPciHost,
+  pciTopologyFromNodeDevices,
+  type NodeDevicesOptions,
+} from './nodedev.js';
