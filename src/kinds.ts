@@ -42,6 +42,10 @@ import { DEVICE_FIELDS, DEVICE_KINDS, deviceDecl, devicesWith, type DeviceDefOf,
 import { domstatus, type DomainStatusDef } from './domain/domstatus.js';
 import { networkDef, type NetworkDef } from './network/network.js';
 import { networkPort, type NetworkPortDef } from './network/port.js';
+import { nodeDeviceDef, type NodeDeviceDef } from './nodedev/device.js';
+import { capabilitiesDef, type CapabilitiesDef } from './capabilities/capabilities.js';
+import { capabilitiesLayout } from './capabilities/index.js';
+import { domainCapabilitiesDef, type DomainCapabilitiesDef } from './domaincaps/domaincaps.js';
 import { formatContext, formatElement, parseWith, rootError } from './xml/codec.js';
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
@@ -49,6 +53,8 @@ import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
 import type { JsonSchema } from './xml/values.js';
 import type { CompiledGrammar } from './validate/rng/compiled.js';
 import { domainGrammar, networkGrammar, networkportGrammar } from './validate/rng/grammars.generated.js';
+import { capabilitiesGrammar, domaincapsGrammar, nodedevGrammar } from './validate/rng/grammars-host.generated.js';
+import { domainCapsDiagnostics } from './validate/semantic/domaincaps.js';
 import { narrowPortSchema } from './validate/port-schema.js';
 import type { SemanticOptions } from './validate/semantic/context.js';
 import { deviceSemanticDiagnostics } from './validate/semantic-device.js';
@@ -74,6 +80,8 @@ export interface KindEntry<D = unknown> {
    * `KindEntry<unknown>` to the generic code.)
    */
   rules?(def: D, options: SemanticOptions): Diagnostic[];
+  /** libvirt's own layout of the formatted element beyond indentation (e.g. the blank lines of `<capabilities>`). */
+  readonly layout?: (xml: string) => string;
   /** Output flags this kind's form always starts from (e.g. `<domstatus>` is status XML). */
   readonly formatDefaults?: Partial<FormatContext>;
   /** Publish the JSON Schema as `schemas/<kind>.schema.json`. */
@@ -90,6 +98,9 @@ export interface DocumentDefs {
   domstatus: DomainStatusDef;
   network: NetworkDef;
   networkport: NetworkPortDef;
+  nodedev: NodeDeviceDef;
+  capabilities: CapabilitiesDef;
+  domainCapabilities: DomainCapabilitiesDef;
 }
 
 /** The documents: one entry per kind. */
@@ -100,7 +111,7 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     decl: domain,
     title: 'libvirt domain',
     grammar: { grammar: domainGrammar, entry: 'domain' },
-    rules: domainSemanticDiagnostics,
+    rules: domainRules,
     schemaFile: true,
   },
   domstatus: {
@@ -132,7 +143,40 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     schemaFile: true,
     refineSchema: narrowPortSchema,
   },
+  // the host's own documents (libvirt 12.9's schemas); libvirt's parser has the last word on them
+  nodedev: {
+    root: 'device',
+    defName: 'NodeDeviceDef',
+    decl: nodeDeviceDef,
+    title: 'libvirt node device',
+    grammar: { grammar: nodedevGrammar, entry: 'nodedev' },
+    schemaFile: true,
+  },
+  capabilities: {
+    root: 'capabilities',
+    defName: 'CapabilitiesDef',
+    decl: capabilitiesDef,
+    title: 'libvirt host capabilities',
+    grammar: { grammar: capabilitiesGrammar, entry: 'capabilities' },
+    layout: capabilitiesLayout,
+    schemaFile: true,
+  },
+  domainCapabilities: {
+    root: 'domainCapabilities',
+    defName: 'DomainCapabilitiesDef',
+    decl: domainCapabilitiesDef,
+    title: 'libvirt domain capabilities',
+    grammar: { grammar: domaincapsGrammar, entry: 'domaincaps' },
+    schemaFile: true,
+  },
 };
+
+/** A domain's rules: libvirt's define-time checks, and what the host's hypervisor cannot do when its `<domainCapabilities>` is given. */
+function domainRules(def: DomainDef, o: SemanticOptions): Diagnostic[] {
+  const ds = domainSemanticDiagnostics(def, o);
+  if (o.domainCapabilities) ds.push(...domainCapsDiagnostics(def, o.domainCapabilities, o.file));
+  return ds;
+}
 
 /** A device snippet's entry: its declaration is `<devices>`' own, its rules the device rules of a domain. */
 function deviceEntry<K extends DeviceKind>(k: K): KindEntry<DeviceDefOf<K>> {
@@ -152,7 +196,7 @@ const DEVICES = Object.fromEntries(DEVICE_KINDS.map((k) => [k, deviceEntry(k)]))
 /** Every kind virtxml reads and writes, by name. */
 export const KINDS: typeof DOCUMENTS & DeviceEntries = { ...DOCUMENTS, ...DEVICES };
 
-/** A document kind: `'domain'`, `'network'`, `'networkport'`, `'domstatus'`, or a device element (`'disk'`, …). */
+/** A document kind: `'domain'`, `'network'`, `'networkport'`, `'domstatus'`, `'nodedev'`, `'capabilities'`, `'domainCapabilities'`, or a device element (`'disk'`, …). */
 export type Kind = keyof typeof KINDS;
 /** The def type of a kind, e.g. `KindDef<'network'>` is `NetworkDef`. */
 export type KindDef<K extends Kind> = (typeof KINDS)[K] extends KindEntry<infer D> ? D : never;
@@ -200,7 +244,7 @@ export function kindOfSchemaId(id: unknown): Kind | undefined {
 /** How the registry names what it expected, for the one `xml-root` error. */
 function expectedRoots(k: Kind | undefined): string {
   if (k !== undefined) return `<${KINDS[k].root}>`;
-  const docs = Object.keys(DOCUMENTS).map((d) => `<${d}>`);
+  const docs = Object.values(DOCUMENTS).map((d: KindEntry) => `<${d.root}>`);
   return `${docs.join(', ')} or a device element (<disk>, <interface>, <hostdev>, …)`;
 }
 
@@ -255,5 +299,6 @@ export function formatXml(document: AnyDocument, options: FormatXmlOptions = {})
   const decl = resolveDecl(e.decl);
   const flags: Partial<FormatContext> = { ...e.formatDefaults };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) flags[key as keyof FormatXmlOptions] = value;
-  return formatElement(decl, document.def as object, formatContext(flags), 0) + '\n';
+  const xml = formatElement(decl, document.def as object, formatContext(flags), 0);
+  return (e.layout ? e.layout(xml) : xml) + '\n';
 }

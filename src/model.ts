@@ -51,8 +51,12 @@ export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pc
 export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
 export * from './pci/index.js';
 export * from './hostdev/index.js';
+/** The host's own documents: node devices, host capabilities, domain capabilities. */
+export * from './nodedev/index.js';
+export * from './capabilities/index.js';
+export * from './domaincaps/index.js';
 
-/** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, device snippets, …). */
+/** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, nodedev, capabilities, domainCapabilities, device snippets, …). */
 export { parseXml, formatXml, KINDS, KIND_NAMES, isKind, kindOfRoot, type Kind, type KindDef, type KindEntry, type AnyDocument, type DocumentDefs, type ParseXmlOptions, type FormatXmlOptions } from './kinds.js';
 
 /** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */

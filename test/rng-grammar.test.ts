@@ -115,3 +115,16 @@ describe('rng profile: places', () => {
     expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([['rng-unknown-element', '/domain/qemu:commandline/qemu:bogus']]);
   });
 });
+
+// the host documents' grammars (node devices, capabilities, domain capabilities) come from libvirt 12.9's schemas
+const SCHEMAS_12_9 = [process.env.VIRTXML_SCHEMAS_12_9, '/opt/libvirt-chroot/usr/share/libvirt/schemas', '/opt/libvirt-schemas-12.9'].find(
+  (d): d is string => d !== undefined && existsSync(join(d, 'nodedev.rng')),
+);
+if (!SCHEMAS_12_9) console.warn('libvirt 12.9 schemas not found (VIRTXML_SCHEMAS_12_9): host grammar sync check skipped');
+describe.skipIf(!SCHEMAS_12_9)('generated host grammars', () => {
+  it('are in sync with libvirt 12.9 schemas (node scripts/gen-rng.mjs --host DIR)', async () => {
+    // @ts-expect-error plain JS build script
+    const { generateHost } = await import('../scripts/gen-rng.mjs');
+    expect(generateHost(SCHEMAS_12_9)).toBe(readFileSync(join(__dirname, '..', 'src', 'validate', 'rng', 'grammars-host.generated.ts'), 'utf8'));
+  });
+});

@@ -4,7 +4,7 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
+import { InputFileError, isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,9 @@ import { HostdevManager } from '../hostdev/manager.js';
 import { HostdevError } from '../hostdev/errors.js';
 import { FileStateStore } from '../hostdev/file-store.js';
 
-export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json] [--state FILE] [--json]
+import { formatNodeDevices, nodedevHost } from './nodedev-host.js';
+
+export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [--state FILE] [--json | --format nodedev]
 
 Lists the IOMMU groups with their devices (address, vendor:device, class, driver), says
 whether VFIO can open each group (every member on vfio-pci or a VFIO variant, pci-stub,
@@ -30,7 +32,11 @@ virtual functions (enabled/total) and whether each VF is free, detached or assig
                        a report this command printed with --json
   --state FILE         the hostdev manager's state file: VFs on its active list show
                        as assigned to their domain (read only)
-  --json               print a JSON report`;
+  --nodedev PATH       read libvirt's node-device XML instead (virsh nodedev-dumpxml of the PCI
+                       devices, and their net devices): a directory of *.xml, or one file of
+                       <device> documents ('-': stdin); all members of every group must be there
+  --json               print a JSON report
+  --format nodedev     print the host's PCI devices as node-device XML (<device> documents)`;
 
 /** A SysfsHost over ROOT, refused (PciHostError, exit 2) when ROOT has no sys/bus/pci: a typo must not read as "no devices". */
 export function sysfsHost(root: string): SysfsHost {
@@ -85,8 +91,10 @@ export function topologyFromFile(text: string): PciTopology {
 }
 
 
-function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined }): { host: PciHost; source: string } {
+function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
+  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('--nodedev excludes --sysfs and --topology');
   if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
+  if (values.nodedev !== undefined) return { host: nodedevHost(values.nodedev), source: values.nodedev };
   if (values.topology !== undefined) {
     const text = readInput(values.topology);
     try {
@@ -195,6 +203,8 @@ export function cmdIommu(args: string[]): number {
         sysfs: { type: 'string' },
         topology: { type: 'string' },
         state: { type: 'string' },
+        nodedev: { type: 'string' },
+        format: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -204,7 +214,10 @@ export function cmdIommu(args: string[]): number {
       return 0;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    if (values.format !== undefined && values.format !== 'nodedev') throw new UsageError(`unknown format '${values.format}' (nodedev)`);
+    if (values.format !== undefined && values.json) throw new UsageError('--json and --format exclude each other');
     const { host, source } = loadHost(values);
+    if (values.format === 'nodedev') return process.stdout.write(formatNodeDevices(host)), 0;
     const groups = report(host);
     const sriov = sriovReport(host, usedByFrom(host, values.state));
     process.stdout.write(values.json ? JSON.stringify({ source, groups, sriov }, null, 2) + '\n' : formatText(groups, source) + formatSriov(sriov));
@@ -214,8 +227,8 @@ export function cmdIommu(args: string[]): number {
       process.stderr.write(`virtxml iommu: ${e.message}\n`);
       return 2;
     }
-    // a host or state error: one line in the one diagnostic format, exit 2
-    if ((e instanceof PciHostError || e instanceof HostdevError) && printError('virtxml iommu', e)) return 2;
+    // a host, state or input file error: one line in the one diagnostic format, exit 2
+    if ((e instanceof PciHostError || e instanceof HostdevError || e instanceof InputFileError) && printError('virtxml iommu', e)) return 2;
     throw e;
   }
 }

@@ -35,13 +35,13 @@ Commands:
   allocate --network NET.xml DOMAIN.xml...
                               connect each <interface type='network'> to its network,
                               print the status XML and the PCI device list
-  iommu [--sysfs ROOT | --topology FILE.json]
+  iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH]
                               list IOMMU groups, their devices and drivers, and VFIO viability
   hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
   hostdev status --state FILE what the hostdev manager's state file records; whether recovery is needed
   hostdev recover --state FILE
                               finish or undo an operation a killed process left in the journal
-  validate [--profile P] [--format F] PATH...
+  validate [--profile P] [--domcaps FILE] [--format F] PATH...
                               validate files, directories or globs (text, json, github, junit)
   convert --to json|xml FILE  XML to the typed def as JSON, or JSON back to canonical XML
   help [COMMAND]              show help
@@ -53,7 +53,8 @@ Run 'virtxml COMMAND --help' for a command's options.`,
 
 Prints each file in libvirt's canonical form (as virsh dumpxml prints it). Every document kind
 virtxml knows is taken, each file's kind from its root element: domain, domstatus, network,
-networkport, and device snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
+networkport, the host's nodedev (<device>), capabilities and domainCapabilities, and device
+snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
   --check              print nothing; list files not in canonical form, exit 1 if any
   --write              rewrite files in place
   --status             status XML (keep <actual>, <origstates>)

@@ -4,7 +4,8 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
-import { displayName, formatDiagnostic, ioMessage, isUsageError, plural, readBytes, STDIN, UsageError } from './diagnostics.js';
+import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError, plural, printError, readBytes, readInput, STDIN, UsageError } from './diagnostics.js';
+import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -16,10 +17,11 @@ import { decodeXmlBytes } from '../xml/encoding.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { PROFILES, validateXml, type Diagnostic, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
-export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--format text|json|github|junit] PATH...
+export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--kind KIND] [--domcaps FILE] [--format text|json|github|junit] PATH...
 
 Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element:
-domain, domstatus, network, networkport, and device snippets (disk, interface, hostdev, ...).
+domain, domstatus, network, networkport, the host's nodedev (<device>), capabilities and
+domainCapabilities (libvirt 12.9's schemas), and device snippets (disk, interface, hostdev, ...).
 PATH is a file, '-' for stdin, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      libvirt 10.7's RelaxNG schemas, as virt-xml-validate says
@@ -27,6 +29,9 @@ skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
                  virtxml  libvirt with virtxml's extensions (group='auto') accepted and checked (default)
   --kind KIND    validate every file as KIND (its root element must be KIND's): domain, network, networkport, or a device
                  snippet (disk, interface, hostdev, ...) as virsh attach-device takes it
+  --domcaps FILE check domains against this host's <domainCapabilities> (virsh domcapabilities):
+                 what its hypervisor cannot do (hostdev backend, CPU mode, machine, firmware,
+                 video, disk bus, ...) is reported where the domain asks for it
   --format F     text     file:line:col: severity: message [code] (path); a summary on stderr (default)
                  json     one JSON array: {file, kind, profile, valid, diagnostics} per file
                  github   GitHub Actions annotations (::error file=...,line=...,col=...,title=CODE::message)
@@ -93,13 +98,13 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
 export const PARALLEL_MIN_FILES = 200;
 
 interface WorkerJob {
-  virtxmlValidate: { files: string[]; profile: Profile; kind: RootKind | undefined };
+  virtxmlValidate: { files: string[]; profile: Profile; kind: RootKind | undefined; domainCapabilities: DomainCapabilitiesDef | undefined };
 }
 
 // a worker thread started by validateParallel (the built CLI loads itself as the worker)
 if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
-  const { files, profile, kind } = (workerData as WorkerJob).virtxmlValidate;
-  parentPort.postMessage(validateFiles(files, profile, kind));
+  const { files, profile, kind, domainCapabilities } = (workerData as WorkerJob).virtxmlValidate;
+  parentPort.postMessage(validateFiles(files, profile, kind, domainCapabilities));
 }
 
 /**
@@ -109,17 +114,17 @@ if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined
  * files or one core, or when this code is not the built CLI (a worker loads
  * the CLI bundle itself), or when stdin is among the files.
  */
-export async function validateParallel(files: string[], profile: Profile, kind: RootKind | undefined): Promise<FileResult[]> {
+export async function validateParallel(files: string[], profile: Profile, kind: RootKind | undefined, domainCapabilities?: DomainCapabilitiesDef): Promise<FileResult[]> {
   const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
   const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
-  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, profile, kind);
+  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, profile, kind, domainCapabilities);
   const size = Math.ceil(files.length / cores);
   const chunks: string[][] = [];
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
   const others = chunks.slice(1).map(
     (chunk) =>
       new Promise<FileResult[]>((resolve, reject) => {
-        const job: WorkerJob = { virtxmlValidate: { files: chunk, profile, kind } };
+        const job: WorkerJob = { virtxmlValidate: { files: chunk, profile, kind, domainCapabilities } };
         const w = new Worker(self, { workerData: job });
         w.once('message', (r: FileResult[]) => {
           resolve(r);
@@ -128,16 +133,16 @@ export async function validateParallel(files: string[], profile: Profile, kind: 
         w.once('error', reject);
       }),
   );
-  const first = validateFiles(chunks[0]!, profile, kind);
+  const first = validateFiles(chunks[0]!, profile, kind, domainCapabilities);
   return [first, ...(await Promise.all(others))].flat();
 }
 
-export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined): FileResult[] {
-  return files.map((file) => validateFile(file, profile, kind));
+export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined, domainCapabilities?: DomainCapabilitiesDef): FileResult[] {
+  return files.map((file) => validateFile(file, profile, kind, domainCapabilities));
 }
 
 /** One file (or `-`, stdin): read, decoded as libxml2 does, validated. */
-export function validateFile(file: string, profile: Profile, kind: RootKind | undefined): FileResult {
+export function validateFile(file: string, profile: Profile, kind: RootKind | undefined, domainCapabilities?: DomainCapabilitiesDef): FileResult {
   const name = displayName(file);
   let bytes: Uint8Array;
   try {
@@ -153,8 +158,18 @@ export function validateFile(file: string, profile: Profile, kind: RootKind | un
     const d: Diagnostic = { severity: 'error', code: e.code, message: e.detail, line: e.line ?? 0, column: e.column ?? 0, path: e.path ?? '/', source: 'xml' };
     return { file: name, kind, profile, valid: false, diagnostics: [d] };
   }
-  const r = validateXml(text, { profile, file: name, ...(kind !== undefined ? { kind } : {}) });
+  const r = validateXml(text, { profile, file: name, ...(kind !== undefined ? { kind } : {}), ...(domainCapabilities ? { domainCapabilities } : {}) });
   return { file: name, ...r };
+}
+
+/** The `<domainCapabilities>` of `--domcaps FILE` ('-': stdin); an InputFileError (its diagnostic) when it is not one. */
+function readDomcaps(file: string): DomainCapabilitiesDef {
+  try {
+    return parseDomainCapabilitiesXml(readInput(file), { file: displayName(file) });
+  } catch (e) {
+    if (e instanceof VirtXmlError) throw new InputFileError(file, e);
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- formats
@@ -254,6 +269,7 @@ export async function cmdValidate(args: string[]): Promise<number> {
         profile: { type: 'string' },
         kind: { type: 'string' },
         format: { type: 'string' },
+        domcaps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -266,10 +282,12 @@ export async function cmdValidate(args: string[]): Promise<number> {
     const kind = values.kind as RootKind | undefined;
     if (positionals.length === 0) throw new UsageError('no PATH given (a file, a directory, a quoted glob, or - for stdin)');
 
+    const domainCapabilities = values.domcaps !== undefined ? readDomcaps(values.domcaps) : undefined;
+
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = await validateParallel(files, profile, kind);
+    const results = await validateParallel(files, profile, kind, domainCapabilities);
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {
@@ -297,6 +315,8 @@ export async function cmdValidate(args: string[]): Promise<number> {
       process.stderr.write(`virtxml validate: ${(e as Error).message}\nRun 'virtxml validate --help' for usage.\n`);
       return 2;
     }
+    // --domcaps FILE is not a <domainCapabilities> libvirt reads: its diagnostic, exit 2
+    if (e instanceof InputFileError && printError(undefined, e)) return 2;
     throw e;
   }
 }

@@ -32,3 +32,11 @@ export {
   type IommuGroupMember,
 } from './groups.js';
 export { listSriov, type SriovPf, type SriovVf } from './sriov.js';
+export {
+  UNKNOWN_DRIVER,
+  isVfioDriverName,
+  nodeDeviceName,
+  nodeDevicesFromPciHost,
+  pciTopologyFromNodeDevices,
+  type NodeDevicesOptions,
+} from './nodedev.js';

@@ -11,6 +11,7 @@ import { defOf, KINDS, kindOf, type Kind, type KindEntry } from '../kinds.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
 import { validateRng } from './rng/validator.js';
+import type { SemanticOptions } from './semantic/context.js';
 import type { Diagnostic, DiagnosticSource, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
@@ -81,7 +82,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
   if (profile !== 'rng' && !wrongRoot && diagnostics.length < max) {
     const schema = diagnostics.filter((d) => d.severity === 'error');
-    for (const d of libvirtLayer(doc, kind, entry, profile, file)) {
+    for (const d of libvirtLayer(doc, kind, entry, { profile, ...definedOf({ file, domainCapabilities: options.domainCapabilities }) })) {
       // where the schema already refused a node, its word is the clearer one
       if (schema.some((x) => x.line === d.line && x.column === d.column)) continue;
       if (diagnostics.length >= max) break;
@@ -95,7 +96,8 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
  * libvirt's parse-time rules (virtxml's parsers enforce them and stop at the
  * first) and its define-time checks (all problems, with places).
  */
-function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
+function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, options: SemanticOptions): Diagnostic[] {
+  const file = options.file;
   let def: unknown;
   try {
     def = defOf(doc, kind, { keepOrigins: true });
@@ -105,7 +107,7 @@ function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, profile: '
     return [internalDiagnostic(e, file)];
   }
   try {
-    return entry.rules?.(def, file !== undefined ? { profile, file } : { profile }) ?? [];
+    return entry.rules?.(def, options) ?? [];
   } catch (e) {
     return [internalDiagnostic(e, file)];
   }

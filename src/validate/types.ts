@@ -1,5 +1,6 @@
 import type { Kind } from '../kinds.js';
 import type { InputLimits } from '../xml/reader.js';
+import type { DomainCapabilitiesDef } from '../domaincaps/domaincaps.js';
 
 /**
  * The vocabulary of validation: diagnostics with a place, profiles, root kinds.
@@ -48,6 +49,12 @@ export interface ValidateOptions extends InputLimits {
   file?: string;
   /** Stop after this many diagnostics. Default 100. */
   maxDiagnostics?: number;
+  /**
+   * The `<domainCapabilities>` of the host the domain is meant for (parsed,
+   * `parseDomainCapabilitiesXml`): what its hypervisor cannot do is reported
+   * as libvirt's QEMU driver refuses it at define or start (domains only).
+   */
+  domainCapabilities?: DomainCapabilitiesDef;
 }
 
 export interface ValidationResult {

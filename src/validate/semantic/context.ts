@@ -7,6 +7,7 @@
  */
 import { originOf } from '../../xml/codec.js';
 import { getAttribute, type XmlElement } from '../../xml/tree.js';
+import type { DomainCapabilitiesDef } from '../../domaincaps/domaincaps.js';
 import type { Diagnostic, DiagnosticSource, Severity } from '../types.js';
 
 export type SemanticProfile = 'libvirt' | 'virtxml';
@@ -18,6 +19,8 @@ export interface SemanticOptions {
   profile: SemanticProfile;
   /** File name, carried into each diagnostic. */
   file?: string;
+  /** The host's `<domainCapabilities>`: a domain is also checked against what its hypervisor can do. */
+  domainCapabilities?: DomainCapabilitiesDef;
 }
 
 export interface ReportOptions {
