@@ -296,8 +296,7 @@ describe('nat', () => {
       </range>
     </dhcp>
   </ip>
-  <ip family='ipv6' address='fd00:7::1' prefix='64'>
-  </ip>
+  <ip family='ipv6' address='fd00:7::1' prefix='64'/>
 </network>
 `;
 
@@ -325,7 +324,7 @@ describe('nat', () => {
   });
 
   it('needs an IP address for nat, route and open', () => {
-    const noIp = XML.replace(/ {2}<ip[\s\S]*<\/ip>\n/, '');
+    const noIp = XML.replace(/ {2}<ip[\s\S]*<\/ip>\n/, '').replace(/ {2}<ip [^\n]*\/>\n/g, '');
     expect(parseError(noIp).detail).toBe("nat forwarding requested, but no IP address provided for network 'natted'");
   });
 });
@@ -336,8 +335,7 @@ describe('network element', () => {
     expect(out).toBe(`<network>
   <name>iso</name>
   <bridge stp='on' delay='0'/>
-  <ip address='192.0.2.1' netmask='255.255.255.0'>
-  </ip>
+  <ip address='192.0.2.1' netmask='255.255.255.0'/>
 </network>
 `);
   });

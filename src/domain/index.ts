@@ -19,7 +19,8 @@ export interface FormatDomainOptions {
   /** Inactive (config) XML: leaves out live-only data such as the domain id. */
   inactive?: boolean;
   /** Leave out virtxml's extensions (e.g. `group='auto'`) for an upstream libvirt. */
-  stripExtensions?: boolean;
+  stripExtensions?: boolean;  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 export interface ParseDomainOptions extends ReadOptions {

@@ -6,7 +6,7 @@
 import { formatContext, formatElement, parseWith } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
-import type { Decl } from '../xml/decl.js';
+import { LATEST_LIBVIRT, type Decl } from '../xml/decl.js';
 import { networkDef, type NetworkDef } from './network.js';
 import { networkPort, type NetworkPortDef } from './port.js';
 
@@ -41,7 +41,8 @@ export interface FormatNetworkOptions {
   /** Inactive (config) XML, as `virsh net-dumpxml --inactive`: no connection counts, no PF-derived pool. */
   inactive?: boolean;
   /** Leave out virtxml's extensions (`<driver group='auto'/>`), for XML handed to upstream libvirt. */
-  stripExtensions?: boolean;
+  stripExtensions?: boolean;  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 /** Reads a document whose root must be `<name>`, with the declaration of that root. */
@@ -56,7 +57,7 @@ function parseRoot<T>(decl: Decl, xml: string, options: ParseNetworkOptions): T 
       path: '/' + root.name,
     });
   }
-  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
 }
 
 /** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
@@ -66,7 +67,7 @@ export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}):
 
 /** Writes a network definition in libvirt's canonical form, ending with a newline. */
 export function formatNetworkXml(def: NetworkDef, options: FormatNetworkOptions = {}): string {
-  const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false });
+  const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false, libvirt: options.libvirt ?? LATEST_LIBVIRT });
   return formatElement(networkDef, def, ctx, 0) + '\n';
 }
 
@@ -79,6 +80,6 @@ export function parseNetworkPortXml(xml: string, options: ParseNetworkOptions = 
 }
 
 /** Writes a network port as `virsh net-port-dumpxml` does, ending with a newline. */
-export function formatNetworkPortXml(port: NetworkPortDef, options: Pick<FormatNetworkOptions, 'stripExtensions'> = {}): string {
-  return formatElement(networkPort, port, formatContext({ stripExtensions: options.stripExtensions ?? false }), 0) + '\n';
+export function formatNetworkPortXml(port: NetworkPortDef, options: Pick<FormatNetworkOptions, 'stripExtensions' | 'libvirt'> = {}): string {
+  return formatElement(networkPort, port, formatContext({ stripExtensions: options.stripExtensions ?? false, libvirt: options.libvirt ?? LATEST_LIBVIRT }), 0) + '\n';
 }

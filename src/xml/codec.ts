@@ -7,6 +7,7 @@ import {
   compile,
   discriminatorXml,
   EXTRA,
+  LATEST_LIBVIRT,
   resolveDecl,
   xmlNameOf,
   type Compiled,
@@ -337,7 +338,8 @@ export interface ParseWithOptions {
   /** Path prefix of the root element (for snippets inside a larger document). */
   basePath?: string;
   /** Remember where every def object came from, for `originOf` after parsing (costs about as much as the parse). */
-  keepOrigins?: boolean;
+  keepOrigins?: boolean;  /** The document the root came from: its comments and PIs around the root are kept in the def's `$extra`. */
+  document?: { prolog?: XmlNode[]; epilogue?: XmlNode[] };
 }
 
 /** Reads an element into a def, following its declaration. */
@@ -346,6 +348,12 @@ export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, op
   activeParses.push(st);
   try {
     const value = readElement(st, decl, root, -1) as T;
+    const doc = options.document;
+    if (doc && (doc.prolog || doc.epilogue)) {
+      const extra: Extra = ((value as Obj)[EXTRA] ??= {});
+      if (doc.prolog) extra.prolog = doc.prolog;
+      if (doc.epilogue) extra.epilogue = doc.epilogue;
+    }
     if (options.keepOrigins) {
       // parents come before their children: one pass makes every path, sharing prefixes
       const refs: PathRef[] = [];
@@ -363,10 +371,12 @@ export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, op
 
 // ---------------------------------------------------------------- format
 
-const DEFAULT_CTX: FormatContext = { status: false, inactive: false, stripExtensions: false };
+const DEFAULT_CTX: FormatContext = { status: false, inactive: false, stripExtensions: false, libvirt: LATEST_LIBVIRT };
 
 export function formatContext(partial: Partial<FormatContext> = {}): FormatContext {
-  return { ...DEFAULT_CTX, ...partial };
+  const ctx = { ...DEFAULT_CTX, ...partial };
+  if (ctx.libvirt === undefined) ctx.libvirt = LATEST_LIBVIRT;
+  return ctx;
 }
 
 function active(f: Field, ctx: FormatContext, obj: Obj): boolean {
@@ -542,6 +552,7 @@ function writeAll(nodes: XmlNode[] | undefined, level: number): string {
 export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: number, omitEmpty = false): string {
   if (obj === null || typeof obj !== 'object') throw formatError(decl, '', `expected an object, got ${JSON.stringify(obj)}`);
   const d = caseOf(decl, obj);
+  const given = obj;
   if (d.beforeFormat) obj = d.beforeFormat(obj, ctx);
   const c = compile(d);
   // the def's values by field position: one pass over the keys it has (a for-in load is
@@ -552,6 +563,12 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
     const i = c.keyIndex.get(k);
     if (i !== undefined) vals[i] = obj[k];
     else if (k === EXTRA) extra = obj[k] as Extra;
+  }
+  if (extra !== undefined && (extra.prolog !== undefined || extra.epilogue !== undefined)) {
+    // a document's comments and PIs around its root: written before and after the element
+    const { prolog, epilogue, ...rest } = extra;
+    const el = formatElement(decl, { ...given, [EXTRA]: rest }, ctx, level, omitEmpty);
+    return writeAll(prolog, level) + el + (epilogue?.length ? '\n' + writeAll(epilogue, level).slice(0, -1) : '');
   }
 
   let head = '<' + d.name + (c.head ?? headWriterOf(d, c))(vals, obj, ctx);
@@ -628,7 +645,8 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   }
   if (body === '') {
     if (omitEmpty && head === '<' + d.name) return '';
-    return d.selfClose === false ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
+    const sc = d.selfClose;
+    return sc === false || (typeof sc === 'function' && !sc(ctx)) ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
   }
   return head + '>\n' + body + indentOf(level) + '</' + d.name + '>';
 }
@@ -643,5 +661,5 @@ export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOp
     const p = doc.source.elementPlace(doc.root);
     throw new VirtXmlError('xml-root', `expected root element <${decl.name}>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
   }
-  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
 }

@@ -24,6 +24,27 @@ export interface FormatContext {
   inactive: boolean;
   /** Leave out virtxml's own extensions (e.g. `group='auto'`), for upstream libvirt. */
   stripExtensions: boolean;
+  /**
+   * The libvirt release whose formatter's bytes to match (`'12.9'`, `'10.7'`):
+   * where libvirt changed how it writes something, the older form is kept for
+   * the older releases. Default: the newest release virtxml models.
+   */
+  libvirt: string;
+}
+
+/** The newest libvirt release whose formatter virtxml matches (the default of `FormatContext.libvirt`). */
+export const LATEST_LIBVIRT = '12.9';
+
+/** Whether release `v` ('10.7', '12.9.0') is `since` or later. */
+export function libvirtAtLeast(v: string, since: string): boolean {
+  const a = v.split('.').map(Number);
+  const b = since.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -111,8 +132,15 @@ export interface ElementDecl<F extends Fields = Fields> {
    * change its argument.
    */
   beforeFormat?: (value: AnyDef, ctx: FormatContext) => AnyDef;
-  /** libvirt writes some elements with an end tag even when empty (`<ip …>` + `</ip>`). Default true. */
-  selfClose?: boolean;
+  /**
+   * Whether libvirt's formatter self-closes the element when it is empty
+   * (default true). Some elements it writes with an end tag even when empty
+   * (`<devices>` + `</devices>`, `<redirdev …>` + `</redirdev>`): libvirt's
+   * formatters decide per element, between its self-closing helper
+   * (`virXMLFormatElement`) and an unconditional open/close pair. A function
+   * when libvirt changed its mind between releases.
+   */
+  selfClose?: boolean | ((ctx: FormatContext) => boolean);
 }
 
 export interface CheckFailure {
@@ -253,6 +281,10 @@ export interface Extra {
    * (`<name zz='1'>vm</name>`); it is written with the field's value.
    */
   nodes?: Array<{ after?: string; index?: number; node: XmlNode }>;
+  /** A document's root only: comments and processing instructions before the root element (a licence header). */
+  prolog?: XmlNode[];
+  /** A document's root only: comments and processing instructions after the root element. */
+  epilogue?: XmlNode[];
 }
 
 export const EXTRA = '$extra';

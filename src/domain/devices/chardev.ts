@@ -270,6 +270,8 @@ export function chardevUnion<const N extends string, const T extends Fields, con
     cases[t] = element(name, { ...options.before, type, ...chardevSourceFields[t], ...tail } as Fields, {
       ...(options.beforeFormat ? { beforeFormat: options.beforeFormat } : {}),
       check: checkChardev,
+      // virDomainChrDefFormat / virDomainRedirdevDefFormat: an open/close pair even when empty
+      selfClose: false,
     });
   }
   return union(name, 'type', cases as ChardevCases<N, B, T>, {
