@@ -67,3 +67,31 @@ export function corpusMutations(files: Array<{ name: string; text: string }>, se
   }
   return out;
 }
+
+/**
+ * Each element of each document that has content, emptied (its attributes
+ * kept), at most `perName` documents per element name in context
+ * (`parent>name`): libvirt's answer shows whether its formatter self-closes
+ * that element when empty or writes an open/close pair.
+ */
+export function emptiedVariants(docs: Array<{ name: string; xml: string }>, perName: number): Array<{ name: string; xml: string }> {
+  const out: Array<{ name: string; xml: string }> = [];
+  const seen = new Map<string, number>();
+  for (const d of docs) {
+    const all = spans(d.xml);
+    for (const sp of all) {
+      if (sp.selfClosed || sp.start === 0) continue;
+      const head = d.xml.slice(sp.start, sp.headEnd - 1);
+      const name = /^<([^\s/>]+)/.exec(head)![1]!;
+      if (d.xml.slice(sp.headEnd, sp.end).startsWith('</')) continue; // already empty
+      const parent = all.filter((p) => p.start < sp.start && p.end >= sp.end).sort((a, b) => b.start - a.start)[0];
+      const pname = parent ? /^<([^\s/>]+)/.exec(d.xml.slice(parent.start))![1] : '';
+      const key = `${pname}>${name}`;
+      const n = seen.get(key) ?? 0;
+      if (n >= perName) continue;
+      seen.set(key, n + 1);
+      out.push({ name: `empty/${d.name}:${key}`, xml: d.xml.slice(0, sp.start) + head + `></${name}>` + d.xml.slice(sp.end) });
+    }
+  }
+  return out;
+}

@@ -97,7 +97,7 @@ export function parseDeviceXml(xml: string, options: ParseDeviceOptions = {}): D
     const expected = options.kind !== undefined ? `<${options.kind}>` : 'a device element';
     throw new VirtXmlError('xml-root', `expected ${expected}, found <${name}>`, { ...p, path: '/' + name });
   }
-  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
   return { kind: name, def } as DeviceXml;
 }
 
