@@ -120,3 +120,61 @@ describe('class 4: comments and processing instructions around the root are kept
     expect(validateXml(`<!-- header -->\n${body}`, { profile: 'libvirt' }).valid).toBe(true);
   });
 });
+
+describe('class 2: forward compatible by construction (names and values the declarations do not know)', () => {
+  // values newer than the model: an enum word, an ACPI table type, a union case (interface type),
+  // and a disk <dataStore> of a type the declarations do not know
+  const x = domainOf(
+    [
+      "    <disk type='file' device='disk'>",
+      "      <driver name='qemu' type='qcow2'/>",
+      "      <source file='/var/lib/a.qcow2'>",
+      "        <dataStore type='network'>",
+      "          <format type='raw'/>",
+      "          <source protocol='nbd' name='x'>",
+      "            <host name='h' port='10809'/>",
+      '          </source>',
+      '        </dataStore>',
+      '      </source>',
+      "      <target dev='vda' bus='virtio'/>",
+      "      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>",
+      '    </disk>',
+      "    <interface type='newkind'>",
+      "      <mac address='52:54:00:00:00:01'/>",
+      "      <source foo='bar'/>",
+      "      <model type='virtio'/>",
+      "      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>",
+      '    </interface>',
+      "    <iommu model='amd'>",
+      "      <driver intremap='on'/>",
+      '    </iommu>',
+    ],
+  ).replace("    <boot dev='hd'/>", "    <acpi>\n      <table type='raw'>/path/to/slic.dat</table>\n    </acpi>\n    <boot dev='hd'/>");
+
+  it('parses, keeps and writes back unchanged', () => {
+    expect(roundTrip(x)).toBe(x);
+  });
+
+  it('types what it can: the unknown word as a string, an unknown case with the fields all cases share', () => {
+    const d = parseDomainXml(x);
+    expect(d.devices!.iommu!.model).toBe('amd');
+    const nic = d.devices!.interfaces![0]!;
+    expect(nic.type).toBe('newkind');
+    expect(nic.mac).toEqual({ address: '52:54:00:00:00:01' });
+    expect(nic.address).toEqual({ type: 'pci', domain: 0, bus: 0, slot: 3, function: 0 });
+  });
+
+  it('validation reports each with its place (libvirt profile: what libvirt 12.9 refuses)', () => {
+    const r = validateXml(x, { profile: 'libvirt' });
+    expect(r.valid).toBe(false);
+    const paths = r.diagnostics.map((d) => d.path);
+    expect(paths).toContain('/domain/devices/iommu/@model');
+    expect(paths).toContain('/domain/devices/interface/@type');
+    expect(paths).toContain('/domain/os/acpi/table/@type');
+    expect(r.diagnostics.find((d) => d.path === '/domain/devices/iommu/@model')).toMatchObject({ line: 38, column: 12 });
+  });
+
+  it("strict parsing refuses them with libvirt's words, as libvirt's parser does", () => {
+    expect(() => parseDomainXml(x, { strict: true })).toThrow(/Invalid value for attribute 'type' in element 'table': 'raw'/);
+  });
+});

@@ -6,7 +6,7 @@
  * `{ kind, def }` whose `kind` is the element name.
  */
 import { resolveDecl, type Decl, type ListField, type ChildField } from '../xml/decl.js';
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { formatContext, formatElement, parseWith, strictness } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 import { indentOf } from '../xml/writer.js';
@@ -97,7 +97,7 @@ export function parseDeviceXml(xml: string, options: ParseDeviceOptions = {}): D
     const expected = options.kind !== undefined ? `<${options.kind}>` : 'a device element';
     throw new VirtXmlError('xml-root', `expected ${expected}, found <${name}>`, { ...p, path: '/' + name });
   }
-  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
+  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...strictness(options.strict) });
   return { kind: name, def } as DeviceXml;
 }
 

@@ -3,7 +3,7 @@
  * `NetworkDef` (applying libvirt's parse-time rules), `formatNetworkXml`
  * writes libvirt's canonical form (`virsh net-dumpxml [--inactive]`).
  */
-import { formatContext, formatElement, parseWith } from '../xml/codec.js';
+import { formatContext, formatElement, parseWith, strictness } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 import { LATEST_LIBVIRT, type Decl } from '../xml/decl.js';
@@ -35,6 +35,8 @@ export interface ParseNetworkOptions {
   maxDepth?: number;
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
+  /** Refuse, as libvirt's parser does, a word or union case the declarations do not know (default: kept, reported by validateXml). */
+  strict?: boolean;
 }
 
 export interface FormatNetworkOptions {
@@ -57,7 +59,7 @@ function parseRoot<T>(decl: Decl, xml: string, options: ParseNetworkOptions): T 
       path: '/' + root.name,
     });
   }
-  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
+  return parseWith<T>(decl, root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...strictness(options.strict) });
 }
 
 /** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */

@@ -135,28 +135,32 @@ function declOf(kind: RootKind): Decl {
  */
 function libvirtLayer(doc: XmlDocument, kind: RootKind, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
   let def: unknown;
+  // words and cases the declarations do not know are kept by the parser; libvirt's parser refuses them
+  const unknown: Diagnostic[] = [];
+  const onUnknown = (e: VirtXmlError) => unknown.push(errorDiagnostic(e, 'libvirt', file));
   try {
-    def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true });
+    def = parseWith(declOf(kind), doc.root, doc.source, { keepOrigins: true, onUnknown });
   } catch (e) {
-    if (e instanceof VirtXmlError) return [errorDiagnostic(e, 'libvirt', file)];
+    if (e instanceof VirtXmlError) return [...unknown, errorDiagnostic(e, 'libvirt', file)];
     // a bug of virtxml's, not of the input: still a diagnostic, never a crash
-    return [internalDiagnostic(e, file)];
+    return [...unknown, internalDiagnostic(e, file)];
   }
   const opts = file !== undefined ? { profile, file } : { profile };
   try {
     switch (kind) {
       case 'domain':
-        return domainSemanticDiagnostics(def as DomainDef, opts);
+        return [...unknown, ...domainSemanticDiagnostics(def as DomainDef, opts)];
       case 'network':
-        return networkSemanticDiagnostics(def as NetworkDef, opts);
+        return [...unknown, ...networkSemanticDiagnostics(def as NetworkDef, opts)];
       case 'networkport':
-        return networkPortSemanticDiagnostics(def as NetworkPortDef, opts);
+        return [...unknown, ...networkPortSemanticDiagnostics(def as NetworkPortDef, opts)];
       default:
         // a device snippet: libvirt checks devices in the context of a domain
-        return deviceSemanticDiagnostics(devicesWith(kind, def), opts);
+        return [...unknown, ...deviceSemanticDiagnostics(devicesWith(kind, def), opts)];
     }
   } catch (e) {
-    return [internalDiagnostic(e, file)];
+    // the semantic rules assume known words: with unknown ones reported, their failure adds nothing
+    return unknown.length ? unknown : [internalDiagnostic(e, file)];
   }
 }
 

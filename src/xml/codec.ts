@@ -22,7 +22,7 @@ import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
 import { readXml, type ReadOptions } from './reader.js';
 import type { XmlSource } from './source.js';
 import { getAttribute, type XmlElement, type XmlNode } from './tree.js';
-import { INVALID, type ValueType } from './values.js';
+import { INVALID, str, type ValueType } from './values.js';
 import { attribute, escapeLibvirt, indentOf, writeElement, writeNode } from './writer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -75,6 +75,8 @@ interface ParseState {
   els: XmlElement[];
   parents: number[];
   base: string;
+  /** Told of each name or value the declarations do not know (kept in the def): validation reports them. */
+  onUnknown: ((e: VirtXmlError) => void) | undefined;
 }
 
 /** The path of entry `i`. */
@@ -115,6 +117,11 @@ function readValue<T>(
   attrName: string | undefined,
 ): T {
   const v = type.parse(raw);
+  if (type.known !== undefined && v !== INVALID && st.onUnknown !== undefined && !type.known(v)) {
+    // a word a newer libvirt may know: kept; libvirt's own parser (this release's) refuses it
+    const what = attrName !== undefined ? `attribute '${attrName}' in element '${el.name}'` : `element '${el.name}'`;
+    st.onUnknown(error(st, 'invalid-value', `Invalid value for ${what}: '${raw}'.`, el, at, attrName));
+  }
   if (v === INVALID) {
     const what = attrName !== undefined ? `attribute '${attrName}' in element '${el.name}'` : `element '${el.name}'`;
     throw error(
@@ -136,10 +143,14 @@ function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, at: number
     if (decl.defaultCase) return decl.cases[decl.defaultCase]!;
     throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
   }
-  const c = decl.cases[v];
+  const c = Object.hasOwn(decl.cases, v) ? decl.cases[v] : undefined;
   if (!c) {
-    const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
-    throw error(st, 'unknown-variant', msg, el, at, xml);
+    // a case a newer libvirt may have: read with the fields all cases share, the rest kept
+    if (st.onUnknown !== undefined) {
+      const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
+      st.onUnknown(error(st, 'unknown-variant', msg, el, at, xml));
+    }
+    return unknownCaseOf(decl);
   }
   return c;
 }
@@ -338,13 +349,19 @@ export interface ParseWithOptions {
   /** Path prefix of the root element (for snippets inside a larger document). */
   basePath?: string;
   /** Remember where every def object came from, for `originOf` after parsing (costs about as much as the parse). */
-  keepOrigins?: boolean;  /** The document the root came from: its comments and PIs around the root are kept in the def's `$extra`. */
+  keepOrigins?: boolean;
+  /**
+   * Told of each value the declarations do not know (an enum's word, a
+   * union's case), with libvirt's message and its place. Parsing keeps such
+   * values (forward compatible); validation reports them through this.
+   */
+  onUnknown?: (e: VirtXmlError) => void;  /** The document the root came from: its comments and PIs around the root are kept in the def's `$extra`. */
   document?: { prolog?: XmlNode[]; epilogue?: XmlNode[] };
 }
 
 /** Reads an element into a def, following its declaration. */
 export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, options: ParseWithOptions = {}): T {
-  const st: ParseState = { source, objs: [], els: [], parents: [], base: options.basePath ?? '' };
+  const st: ParseState = { source, objs: [], els: [], parents: [], base: options.basePath ?? '', onUnknown: options.onUnknown };
   activeParses.push(st);
   try {
     const value = readElement(st, decl, root, -1) as T;
@@ -454,7 +471,36 @@ export function declarationOf(decl: Decl, obj: Obj): ElementDecl | undefined {
   const d = resolveDecl(decl);
   if (d.kind === 'element') return d;
   const tag = obj[d.discriminator] ?? d.defaultCase;
-  return typeof tag === 'string' && Object.hasOwn(d.cases, tag) ? d.cases[tag] : undefined;
+  if (typeof tag !== 'string') return undefined;
+  return Object.hasOwn(d.cases, tag) ? d.cases[tag] : unknownCaseOf(d);
+}
+
+const UNKNOWN_CASE = '__unknownCase';
+
+/**
+ * The declaration a union's element is read and written with when its
+ * discriminator names no known case (`<iommu model='amd'>` before virtxml
+ * knew it): the discriminator as any string, and the fields every case
+ * shares (the same field in each: a device's `<address>`, `<alias>`, …);
+ * everything else is kept as unknown content and written back in place.
+ * Made once per union, kept on it.
+ */
+export function unknownCaseOf(decl: UnionDecl): ElementDecl {
+  const known = (decl as { [UNKNOWN_CASE]?: ElementDecl })[UNKNOWN_CASE];
+  if (known) return known;
+  const cases = Object.values(decl.cases);
+  const first = cases[0]!;
+  const fields: Record<string, Field> = {};
+  for (const [k, f] of Object.entries(first.fields)) {
+    if (k === decl.discriminator) {
+      const tagXml = f.kind === 'attr' ? (f.xml ?? k) : k;
+      fields[k] = { kind: 'attr', xml: tagXml, type: str, required: true };
+    } else if (cases.every((c) => c.fields[k] === f)) fields[k] = f;
+  }
+  const d: ElementDecl = { kind: 'element', name: first.name, fields, doc: `${decl.name} of a kind the declarations do not know` };
+  if (cases.every((c) => c.selfClose === false)) d.selfClose = false;
+  Object.defineProperty(decl, UNKNOWN_CASE, { value: d, enumerable: false });
+  return d;
 }
 
 function caseOf(decl: Decl, obj: Obj): ElementDecl {
@@ -655,11 +701,20 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
  * Reads a document whose root must be the element `decl` declares, and
  * parses it with `decl`: an `xml-root` error (with its place) for another root.
  */
-export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): T {
+export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean; strict?: boolean } = {}): T {
   const doc = readXml(xml, options);
   if (doc.root.name !== decl.name) {
     const p = doc.source.elementPlace(doc.root);
     throw new VirtXmlError('xml-root', `expected root element <${decl.name}>, found <${doc.root.name}>`, { ...p, path: '/' + doc.root.name });
   }
-  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc });
+  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...strictness(options.strict) });
+}
+
+const THROW = (e: VirtXmlError): never => {
+  throw e;
+};
+
+/** Parse options for `strict`: the first word or case the declarations do not know is thrown (libvirt's parser refuses it). */
+export function strictness(strict: boolean | undefined): { onUnknown?: (e: VirtXmlError) => void } {
+  return strict ? { onUnknown: THROW } : {};
 }

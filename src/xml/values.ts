@@ -19,6 +19,12 @@ export interface ValueType<T> {
   format(value: T): string;
   /** Whether a value built in code is acceptable (used by the formatter's guards and JSON Schema). */
   is(value: unknown): value is T;
+  /**
+   * For open enums: whether a value read is one the declarations know (an
+   * unknown one is kept, and reported by validation). Absent: every value
+   * `parse` returns is known.
+   */
+  known?(value: T): boolean;
   readonly schema: JsonSchema;
 }
 
@@ -43,8 +49,34 @@ export function pattern(name: string, re: RegExp, expected?: string): ValueType<
   };
 }
 
-/** One of a fixed set of words. */
-export function oneOf<const V extends string>(...values: V[]): ValueType<V> {
+/**
+ * A word the declarations do not know, in an enum's type: `'a' | 'b' |
+ * Unknown` still offers the known words to an editor's completion, and
+ * admits a newer libvirt's value.
+ */
+export type UnknownWord = string & {};
+
+/**
+ * One of a set of words libvirt knows. Forward compatible by construction: a
+ * word the declarations do not know (a newer libvirt's value) is read and
+ * written back unchanged, not refused; `known` tells it apart, so that
+ * validation reports it with its place (libvirt's profile: the message
+ * libvirt's parser gives), and the JSON Schema lists the known words.
+ */
+export function oneOf<const V extends string>(...values: V[]): ValueType<V | UnknownWord> {
+  const set = new Set<string>(values);
+  return {
+    name: values.join('|'),
+    parse: (t) => t,
+    format: (v) => v,
+    is: (v): v is V => typeof v === 'string',
+    known: (v) => set.has(v as string),
+    schema: values.length === 1 ? { const: values[0] } : { enum: [...values] },
+  };
+}
+
+/** One of a closed set of words: anything else is refused when read (a union case's own tag). */
+export function closedOneOf<const V extends string>(...values: V[]): ValueType<V> {
   const set = new Set<string>(values);
   return {
     name: values.join('|'),
@@ -57,7 +89,7 @@ export function oneOf<const V extends string>(...values: V[]): ValueType<V> {
 
 /** The fixed value of a union's discriminating attribute. */
 export function literal<const V extends string>(value: V): ValueType<V> {
-  return oneOf(value);
+  return closedOneOf(value);
 }
 
 /** libvirt's `virTristateBool`: `yes` / `no`. */
