@@ -178,3 +178,32 @@ describe('class 2: forward compatible by construction (names and values the decl
     expect(() => parseDomainXml(x, { strict: true })).toThrow(/Invalid value for attribute 'type' in element 'table': 'raw'/);
   });
 });
+
+describe('class 3: inputs libvirt accepts and fills in', () => {
+  it('an empty <uuid>, <currentMemory>, lifecycle action or memtune limit is absent (libvirt fills in its default)', () => {
+    const y = domainOf([]);
+    const x = y
+      .replace(/<uuid>[^<]*<\/uuid>/, '<uuid></uuid>')
+      .replace(/<currentMemory unit='KiB'>[^<]*<\/currentMemory>/, "<currentMemory unit='KiB'></currentMemory>")
+      .replace('<on_reboot>restart</on_reboot>', '<on_reboot></on_reboot>')
+      .replace("  <vcpu placement='static'>1</vcpu>", "  <vcpu placement='static'>1</vcpu>\n  <memtune>\n    <swap_hard_limit unit='KiB'/>\n  </memtune>");
+    const d = parseDomainXml(x);
+    expect(d.uuid).toBeUndefined();
+    expect(d.currentMemory).toBeUndefined();
+    // libvirt's parser accepts them (its schema, virt-xml-validate, does not: the rng layer says so)
+    expect(validateXml(x, { profile: 'libvirt' }).diagnostics.filter((d) => d.source !== 'rng')).toEqual([]);
+    // what remains is written; libvirt's output (with its generated uuid and defaults) round-trips
+    expect(roundTrip(y)).toBe(y);
+  });
+
+  it('but an empty <vcpu/> or <name/> is refused, as libvirt refuses them', () => {
+    const y = domainOf([]);
+    expect(() => parseDomainXml(y.replace(/<vcpu placement='static'>1<\/vcpu>/, "<vcpu placement='static'/>"))).toThrow(/vcpu/);
+    expect(validateXml(y.replace('<name>vx</name>', '<name></name>'), { profile: 'libvirt' }).valid).toBe(false);
+  });
+
+  it('an empty <genid/> keeps its meaning (generate one)', () => {
+    const y = domainOf([]).replace('  <memory', '  <genid/>\n  <memory');
+    expect(parseDomainXml(y).genid).toBe('');
+  });
+});

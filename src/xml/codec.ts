@@ -229,6 +229,9 @@ function builderOf(c: Compiled): Builder {
   return (c.build = b);
 }
 
+/** What readElement returns for an element libvirt reads as absent (see ElementDecl.emptyText). */
+const ABSENT: Obj = Object.freeze({});
+
 function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number): Obj {
   const obj: Obj = {};
   const at = st.objs.length;
@@ -281,9 +284,11 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     }
     const [key, f, pos] = hit;
     if (f.kind === 'list') {
-      const arr = (vals[pos] ??= []) as Obj[];
-      arr.push(readElement(st, f.decl, node, at));
+      const item = readElement(st, f.decl, node, at);
       lastKey = key;
+      if (item === ABSENT) continue;
+      const arr = (vals[pos] ??= []) as Obj[];
+      arr.push(item);
       lastIndex = arr.length;
       continue;
     }
@@ -294,9 +299,11 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
       continue;
     }
     switch (f.kind) {
-      case 'child':
-        vals[pos] = readElement(st, f.decl, node, at);
+      case 'child': {
+        const v = readElement(st, f.decl, node, at);
+        if (v !== ABSENT) vals[pos] = v;
         break;
+      }
       case 'value': {
         let t = '';
         let other = node.attributes.length > 0;
@@ -304,6 +311,8 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
           if (k.type === 'text') t += k.text;
           else other = true;
         }
+        // an empty value element (`<uuid></uuid>`) is absent to libvirt's XPath string reads
+        if (t === '' && !other && !f.required && f.empty !== 'kept') break;
         vals[pos] = readValue(st, f.type, t, node, at, undefined);
         if (other) extra = keepOwn(extra, key, node);
         break;
@@ -320,7 +329,9 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     lastIndex = undefined;
   }
 
-  if (c.text && text !== undefined) vals[c.textPos] = readValue(st, c.text[1].type, text, el, at, undefined);
+  if (c.text && text !== undefined && text !== '') vals[c.textPos] = readValue(st, c.text[1].type, text, el, at, undefined);
+  // required text empty: the element is absent to libvirt (its XPath string reads give NULL), unless it is the root
+  if (c.text !== undefined && c.text[1].required && vals[c.textPos] === undefined && parent >= 0 && d.emptyText !== 'refused') return ABSENT;
 
   for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
   for (const [key, f, pos] of c.required) {

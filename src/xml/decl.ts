@@ -82,6 +82,13 @@ export interface ValueField<T = unknown, R extends boolean = boolean> extends Fi
   xml: string;
   type: ValueType<T>;
   required: R;
+  /**
+   * An empty element (`<uuid></uuid>`) is absent to libvirt's XPath string
+   * reads (it fills in a default); `'kept'` where libvirt gives the empty
+   * element a meaning of its own (`<genid/>`: generate one). Required fields
+   * keep it, for validation to report.
+   */
+  empty?: 'absent' | 'kept';
 }
 
 export interface FlagField extends FieldCommon {
@@ -141,6 +148,14 @@ export interface ElementDecl<F extends Fields = Fields> {
    * when libvirt changed its mind between releases.
    */
   selfClose?: boolean | ((ctx: FormatContext) => boolean);
+  /**
+   * An element whose required text is empty (`<currentMemory unit='KiB'/>`,
+   * `<uuid></uuid>`): libvirt reads text through XPath string functions that
+   * give NULL for an empty string, so such an element counts as absent (and
+   * libvirt fills in its default, or refuses a required one). `'refused'`
+   * where libvirt refuses it instead (it found the node first: `<vcpu/>`).
+   */
+  emptyText?: 'absent' | 'refused';
 }
 
 export interface CheckFailure {
@@ -194,7 +209,7 @@ export function resolveDecl(d: Decl): ElementDecl | UnionDecl {
 
 type Opts<T> = Omit<Partial<AttrField<T>>, 'kind' | 'type' | 'required'> & { required?: boolean };
 type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean };
-type ValueOpts = FieldCommon & { required?: boolean };
+type ValueOpts = FieldCommon & { required?: boolean; empty?: 'absent' | 'kept' };
 
 /** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
 export function attr<T>(type: ValueType<T>, options: Opts<T> & { required: true }): AttrField<T, true>;
@@ -248,7 +263,7 @@ export function list<D extends Decl>(decl: D, options: FieldCommon = {}): ListFi
 export function element<const F extends Fields>(
   name: string,
   fields: F,
-  options: Pick<ElementDecl, 'doc' | 'check' | 'beforeFormat' | 'selfClose'> = {},
+  options: Pick<ElementDecl, 'doc' | 'check' | 'beforeFormat' | 'selfClose' | 'emptyText'> = {},
 ): ElementDecl<F> {
   return { kind: 'element', name, fields, ...options };
 }
