@@ -207,3 +207,19 @@ describe('class 3: inputs libvirt accepts and fills in', () => {
     expect(parseDomainXml(y).genid).toBe('');
   });
 });
+
+describe('class 5: no content lost by a formatter condition', () => {
+  it("a host-model CPU's <model vendor_id/> (no name) is written, without fallback", () => {
+    const y = domainOf([]).replace("  <clock offset='utc'/>", "  <cpu mode='host-model' check='partial'>\n    <model vendor_id='Libvirt QEMU'/>\n  </cpu>\n  <clock offset='utc'/>");
+    expect(roundTrip(y)).toBe(y);
+    const named = y.replace("<model vendor_id='Libvirt QEMU'/>", "<model fallback='forbid' vendor_id='Libvirt QEMU'>Haswell</model>");
+    expect(roundTrip(named)).toBe(named);
+    // a model holding only libvirt's default fallback is not written (as libvirt does)
+    expect(roundTrip(y.replace("<model vendor_id='Libvirt QEMU'/>", "<model fallback='forbid'/>"))).toContain("<cpu mode='host-model' check='partial'/>");
+  });
+
+  it('unknown content inside a conditionally written element is kept', () => {
+    const y = domainOf([]).replace("  <clock offset='utc'/>", "  <cpu mode='host-model'>\n    <model>\n      <vx:hint xmlns:vx='urn:vx'/>\n    </model>\n  </cpu>\n  <clock offset='utc'/>");
+    expect(roundTrip(y)).toBe(y);
+  });
+});
