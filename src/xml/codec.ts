@@ -329,7 +329,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     lastIndex = undefined;
   }
 
-  if (c.text && text !== undefined && text !== '') vals[c.textPos] = readValue(st, c.text[1].type, text, el, at, undefined);
+  if (c.text && ((text !== undefined && text !== '') || d.emptyText === 'kept')) vals[c.textPos] = readValue(st, c.text[1].type, text ?? '', el, at, undefined);
   // required text empty: the element is absent to libvirt (its XPath string reads give NULL), unless it is the root
   if (c.text !== undefined && c.text[1].required && vals[c.textPos] === undefined && parent >= 0 && d.emptyText !== 'refused') return ABSENT;
 

@@ -153,9 +153,10 @@ export interface ElementDecl<F extends Fields = Fields> {
    * `<uuid></uuid>`): libvirt reads text through XPath string functions that
    * give NULL for an empty string, so such an element counts as absent (and
    * libvirt fills in its default, or refuses a required one). `'refused'`
-   * where libvirt refuses it instead (it found the node first: `<vcpu/>`).
+   * where libvirt refuses it instead (it found the node first: `<vcpu/>`),
+   * `'kept'` where the empty text is a value (a smartcard `<certificate>`).
    */
-  emptyText?: 'absent' | 'refused';
+  emptyText?: 'absent' | 'refused' | 'kept';
 }
 
 export interface CheckFailure {

@@ -124,12 +124,15 @@ export function parseUnsignedBase0(text: string): number | typeof INVALID {
 }
 
 const DECIMAL = /^\s*\+?[0-9]+$/;
+const HEX16 = /^\s*\+?(?:0[xX])?[0-9a-fA-F]+$/;
 
 export interface UintOptions {
   /** Largest accepted value when reading (libvirt's type limit). Default 2^32-1. */
   max?: number;
   /** Read with base 0 (hex/octal/decimal, like strtoul(…, 0)). Default: decimal only. */
   base0?: boolean;
+  /** Read as hexadecimal, with or without 0x (like strtoul(…, 16)). */
+  base16?: boolean;
   /** Write as `0x` followed by at least this many hex digits. Default: decimal. */
   hexWidth?: number;
 }
@@ -143,7 +146,8 @@ export function uint(options: UintOptions = {}): ValueType<number> {
     expected: 'Expected non-negative integer value',
     parse(t) {
       let n: number | typeof INVALID;
-      if (options.base0) n = parseUnsignedBase0(t);
+      if (options.base16) n = HEX16.test(t) ? parseInt(t.trim().replace(/^\+?(0[xX])?/, ''), 16) : INVALID;
+      else if (options.base0) n = parseUnsignedBase0(t);
       else n = DECIMAL.test(t) ? parseInt(t, 10) : INVALID;
       if (n === INVALID || !Number.isSafeInteger(n) || n > max) return INVALID;
       return n;
