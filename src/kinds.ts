@@ -46,7 +46,7 @@ import { nodeDeviceDef, type NodeDeviceDef } from './nodedev/device.js';
 import { capabilitiesDef, type CapabilitiesDef } from './capabilities/capabilities.js';
 import { capabilitiesLayout } from './capabilities/index.js';
 import { domainCapabilitiesDef, type DomainCapabilitiesDef } from './domaincaps/domaincaps.js';
-import { formatContext, formatElement, parseWith, rootError } from './xml/codec.js';
+import { formatContext, formatElement, parseWith, rootError, strictness } from './xml/codec.js';
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
@@ -258,9 +258,20 @@ export function kindOf(doc: XmlDocument, k?: Kind): Kind {
   return found;
 }
 
-/** Reads the def of a read document with its kind's declaration. */
-export function defOf(doc: XmlDocument, k: Kind, options: { keepOrigins?: boolean } = {}): unknown {
-  return parseWith(KINDS[k].decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+/** How `defOf` reads: origins kept, and what becomes of words and cases the declarations do not know. */
+export interface DefOfOptions {
+  /** Keep where each def object came from, for `originOf`. */
+  keepOrigins?: boolean;
+  /** Refuse (throw) a word or union case the declarations do not know, as libvirt's parser does. */
+  strict?: boolean;
+  /** Told of each word or case the declarations do not know (kept otherwise); overrides `strict`. */
+  onUnknown?: (e: VirtXmlError) => void;
+}
+
+/** Reads the def of a read document with its kind's declaration (comments and PIs around the root kept in its `$extra`). */
+export function defOf(doc: XmlDocument, k: Kind, options: DefOfOptions = {}): unknown {
+  const unknown = options.onUnknown !== undefined ? { onUnknown: options.onUnknown } : strictness(options.strict);
+  return parseWith(KINDS[k].decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...unknown });
 }
 
 export interface ParseXmlOptions extends ReadOptions {
@@ -268,6 +279,12 @@ export interface ParseXmlOptions extends ReadOptions {
   kind?: Kind;
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
+  /**
+   * Refuse, as libvirt's own parser does, a word or a union case the
+   * declarations do not know. By default such values are kept, typed as
+   * strings, written back unchanged, and reported by `validateXml`.
+   */
+  strict?: boolean;
 }
 
 /**
@@ -278,7 +295,7 @@ export interface ParseXmlOptions extends ReadOptions {
 export function parseXml<K extends Kind = Kind>(xml: string, options: ParseXmlOptions & { kind?: K } = {}): Extract<AnyDocument, { kind: K }> {
   const doc = readXml(xml, options);
   const k = kindOf(doc, options.kind);
-  return { kind: k, def: defOf(doc, k, options) } as Extract<AnyDocument, { kind: K }>;
+  return { kind: k, def: defOf(doc, k, { keepOrigins: options.keepOrigins, strict: options.strict }) } as Extract<AnyDocument, { kind: K }>;
 }
 
 /** Output flags of `formatXml`. */
@@ -289,6 +306,8 @@ export interface FormatXmlOptions {
   inactive?: boolean;
   /** Leave out virtxml's extensions (`group='auto'`) for an upstream libvirt. */
   stripExtensions?: boolean;
+  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 /** Writes a `{ kind, def }` in libvirt's canonical form, ending with a newline. */

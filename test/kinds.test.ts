@@ -104,3 +104,28 @@ describe('the CLI takes every kind, each file by its root element', () => {
     expect(out).toBe(readFileSync(fx(f), 'utf8'));
   });
 });
+
+describe('parseXml / formatXml carry the fidelity options of the per-kind functions', () => {
+  const net = (ip: string) =>
+    ['<!-- licence -->', '<network>', '  <name>n</name>', "  <forward mode='natt'/>", ip, '</network>', '<!-- end -->', ''].join('\n');
+  const ip12 = "  <ip address='192.168.122.1' netmask='255.255.255.0'/>";
+  const ip10 = "  <ip address='192.168.122.1' netmask='255.255.255.0'>\n  </ip>";
+
+  it('comments around the root kept, an unknown word kept, the release chosen by `libvirt`', () => {
+    const doc = parseXml(net(ip12));
+    expect(formatXml(doc)).toBe(net(ip12));
+    expect(formatXml(doc, { libvirt: '10.7' })).toBe(net(ip10));
+  });
+
+  it('strict: true refuses the unknown word with its place', () => {
+    let e: unknown;
+    try {
+      parseXml(net(ip12), { strict: true });
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(VirtXmlError);
+    expect((e as VirtXmlError).line).toBe(4);
+    expect(String(e)).toMatch(/natt/);
+  });
+});

@@ -66,6 +66,7 @@ snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
 Allocates a device or connection for every <interface type='network'> of each domain, as
 libvirt's network driver would, then prints each domain's status XML and the PCI devices
 its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
+Files are read as libvirt's parser reads them: a word virtxml does not know is refused.
 A <pf dev='ethN'/> pool is the virtual functions of that PF, read from the host:
   --sysfs ROOT         read ROOT/sys (default /: this machine)
   --topology FILE      read a PCI topology JSON file instead
@@ -204,7 +205,8 @@ function cmdAllocate(args: string[]): number {
   let failed = 0;
   for (const file of values.network) {
     try {
-      const def = parseNetworkXml(read(file), { file: displayName(file) });
+      // strict: allocating acts on what the words mean; a word the declarations do not know is refused, as libvirt's parser does
+      const def = parseNetworkXml(read(file), { file: displayName(file), strict: true });
       allocator.addNetwork(def);
       networks.push(def.name);
     } catch (e) {
@@ -215,7 +217,7 @@ function cmdAllocate(args: string[]): number {
   const report: unknown[] = [];
   for (const file of positionals) {
     try {
-      const dom = parseDomainXml(read(file), { file: displayName(file) });
+      const dom = parseDomainXml(read(file), { file: displayName(file), strict: true });
       for (const iface of dom.devices?.interfaces ?? []) {
         if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
       }

@@ -93,7 +93,7 @@ export const domain = element(
     ...domainNamespaceAttrs,
     name: value('name', str, { required: true }),
     uuid: value('uuid', uuid),
-    genid: value('genid', genidValue),
+    genid: value('genid', genidValue, { empty: 'kept' }),
     title: value('title', str),
     description: value('description', str),
     metadata: raw('metadata', { quote: '"', doc: 'Applications’ own XML, kept exactly' }),

@@ -10,7 +10,7 @@
 import { checkPciAddress, hostdevDriver, pciAddressFields, pciAddressName } from '../common/basictypes.js';
 import { ipv4Address } from '../common/networkcommon.js';
 import { attr, child, element, list, type FormatContext, type Infer, type InferFields } from '../xml/decl.js';
-import { oneOf, onOff, str, uint, yesNo, type ValueType } from '../xml/values.js';
+import { oneOf, onOff, str, uint, yesNo, type UnknownWord, type ValueType } from '../xml/values.js';
 import { failAt, repeatedChild } from './problems.js';
 import { liveConnections, yesLenient } from './values.js';
 
@@ -81,7 +81,7 @@ const poolShown = (ctx: FormatContext, f: { pf?: unknown }) => !f.pf || !ctx.ina
 const forwardFields = {
   dev: attr(str, { doc: 'Read: becomes the first <interface> of the pool. Written: the first pool netdev when there is no <pf>' }),
   // explicit type argument: with a `default`, attr() widens the inferred type to string
-  mode: attr<NetworkForwardMode>(oneOf(...forwardModes), { default: 'nat', doc: 'Absent: nat' }),
+  mode: attr<NetworkForwardMode | UnknownWord>(oneOf(...forwardModes), { default: 'nat', doc: 'Absent: nat' }),
   managed: attr(yesLenient, {
     omit: (_v: boolean, f: { mode?: string }) => f.mode !== 'hostdev',
     doc: "hostdev mode: detach the devices from their host driver (written as yes/no in hostdev mode only; read: only 'yes', any case, is true)",

@@ -99,17 +99,21 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
 function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, options: SemanticOptions): Diagnostic[] {
   const file = options.file;
   let def: unknown;
+  // words and cases the declarations do not know are kept by the parser; libvirt's parser refuses them
+  const unknown: Diagnostic[] = [];
+  const onUnknown = (e: VirtXmlError) => unknown.push(errorDiagnostic(e, 'libvirt', file));
   try {
-    def = defOf(doc, kind, { keepOrigins: true });
+    def = defOf(doc, kind, { keepOrigins: true, onUnknown });
   } catch (e) {
-    if (e instanceof VirtXmlError) return [errorDiagnostic(e, 'libvirt', file)];
+    if (e instanceof VirtXmlError) return [...unknown, errorDiagnostic(e, 'libvirt', file)];
     // a bug of virtxml's, not of the input: still a diagnostic, never a crash
-    return [internalDiagnostic(e, file)];
+    return [...unknown, internalDiagnostic(e, file)];
   }
   try {
-    return entry.rules?.(def, options) ?? [];
+    return [...unknown, ...(entry.rules?.(def, options) ?? [])];
   } catch (e) {
-    return [internalDiagnostic(e, file)];
+    // the semantic rules assume known words: with unknown ones reported, their failure adds nothing
+    return unknown.length ? unknown : [internalDiagnostic(e, file)];
   }
 }
 

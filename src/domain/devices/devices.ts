@@ -84,6 +84,7 @@ export const devices = element(
     cryptos: list(cryptoDevice, { doc: 'Crypto devices (<crypto>)' }),
     pstore: child(pstore, { doc: 'Persistent store (<pstore>)' }),
   },
-  { doc: 'The guest devices', check: checkDuplicateHostdevs },
+  // virDomainDefFormatInternal writes <devices> + </devices> even with no device
+  { doc: 'The guest devices', check: checkDuplicateHostdevs, selfClose: false },
 );
 export type DevicesDef = Infer<typeof devices>;
