@@ -52,7 +52,7 @@ export function networkPortSemanticDiagnostics(def: NetworkPortDef, options: Sem
   const r = new Reporter(options);
   const plug = def.plug;
   if (plug?.type === 'hostdev-pci' && plug.driver) {
-    const at = { obj: plug as object, path: '/networkport/plug' };
+    const at: Located<object> = { obj: plug, path: '/networkport/plug' };
     checkGroupMgmt(r, childOf(at, 'driver', plug.driver), plug.managed === true, at, true);
   }
   return byPlace(r.diagnostics);
