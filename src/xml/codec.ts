@@ -347,6 +347,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {
+      if (failure.place) throw new VirtXmlError(failure.code, failure.message, failure.place);
       const i = failure.at ? st.objs.lastIndexOf(failure.at) : -1;
       throw i >= 0
         ? error(st, failure.code, failure.message, st.els[i]!, i, failure.attribute)

@@ -13,6 +13,7 @@
  * type Driver = Infer<typeof driver>;
  * ```
  */
+import type { SourcePlace } from './errors.js';
 import type { XmlElement, XmlNode } from './tree.js';
 import type { ValueType } from './values.js';
 
@@ -166,6 +167,8 @@ export interface CheckFailure {
   attribute?: string;
   /** A def object read from a descendant element, when the failure is about it (its place is used). */
   at?: object;
+  /** An exact place (for content no def object stands for, such as a repeated child kept as unknown content). */
+  place?: SourcePlace;
 }
 
 export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string, ElementDecl>> {

@@ -96,6 +96,16 @@ export function childOf<T>(parent: Located<unknown>, name: string, obj: T): Loca
 
 /** Attributes the parser did not know and kept (`$extra.attrs`). */
 export function extraAttribute(obj: unknown, name: string): string | undefined {
-  const extra = (obj as { $extra?: { attrs?: Array<{ name: string; value: string }> } } | undefined)?.$extra;
-  return extra?.attrs?.find((a) => a.name === name)?.value;
+  const attrs = field(field(obj, '$extra'), 'attrs');
+  if (!Array.isArray(attrs)) return undefined;
+  for (const a of attrs) {
+    const value = field(a, 'value');
+    if (field(a, 'name') === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** A property of an object, for kept content whose shape no declaration gives. */
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? Reflect.get(v, key) : undefined;
 }
