@@ -55,7 +55,9 @@ describe('node-device XML on the command line', () => {
   it('iommu --format nodedev writes the host; --nodedev reads it back (file or directory) to the same report', () => {
     const xml = run(cmdIommu, ['--topology', GPU, '--format', 'nodedev']);
     expect(xml.code).toBe(0);
-    expect(xml.out.match(/<device>/g)).toHaveLength(12);
+    // 12 PCI devices and the 5 interfaces the topology shows as net devices
+    expect(xml.out.match(/<device>/g)).toHaveLength(17);
+    expect(xml.out).toContain("<name>net_enp3s0f0</name>\n  <parent>pci_0000_03_00_0</parent>");
     expect(xml.out).toContain("<name>pci_0000_01_00_0</name>\n  <driver>\n    <name>nouveau</name>\n  </driver>");
     const file = join(dir, 'host.xml');
     writeFileSync(file, xml.out);

@@ -114,7 +114,11 @@ describe('a PciHost as node-device XML', () => {
 
   it('writes every PCI device as a <device> that the nodedev schema accepts, and reads back to the same host', () => {
     const defs = nodeDevicesFromPciHost(host);
-    expect(defs.map((d) => d.name)).toEqual(host.listDevices().map((a) => 'pci_' + a.replace(/[:.]/g, '_')));
+    // the PCI devices, then a net device for each interface the host shows (parent: its PCI device)
+    expect(defs.map((d) => d.name)).toEqual([
+      ...host.listDevices().map((a) => 'pci_' + a.replace(/[:.]/g, '_')),
+      ...host.listDevices().flatMap((a) => host.netdevs(a).map((n) => `net_${n}`)),
+    ]);
     for (const def of defs) {
       const xml = formatNodeDeviceXml(def);
       const r = validateXml(xml, { profile: 'rng' });

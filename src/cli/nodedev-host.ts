@@ -77,7 +77,8 @@ export function readNodeDevices(path: string): NodeDeviceDef[] {
     }
     for (const doc of documents(text)) {
       try {
-        defs.push(parseNodeDeviceXml(doc.text, { file }));
+        // strict: the host is built from what the words mean; an unknown capability type is refused
+        defs.push(parseNodeDeviceXml(doc.text, { file, strict: true }));
       } catch (e) {
         if (e instanceof VirtXmlError) throw new InputFileError(file, inFile(e, doc));
         throw e;

@@ -11,7 +11,7 @@ export * from './device.js';
 export { nodedevPciAddress, pciCap, pciSubCap, type NodedevPciAddress, type NodedevPciCap, type PciSubCap } from './pci.js';
 
 /** Reads a `<device>` document. Throws a VirtXmlError with line, column and path. */
-export function parseNodeDeviceXml(xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): NodeDeviceDef {
+export function parseNodeDeviceXml(xml: string, options: ReadOptions & { keepOrigins?: boolean; strict?: boolean } = {}): NodeDeviceDef {
   return parseDocument<NodeDeviceDef>(nodeDeviceDef, xml, options);
 }
 

@@ -170,7 +170,7 @@ const addr = (name: string): NodedevPciAddress => {
  * not known to a `PciHost` and are left out (nodedev.rng allows that).
  */
 export function nodeDevicesFromPciHost(host: PciHost): NodeDeviceDef[] {
-  return host.listDevices().map((address) => {
+  const pci = host.listDevices().map((address) => {
     const info = host.info(address);
     const a = addr(address);
     const caps: PciSubCap[] = [];
@@ -194,6 +194,13 @@ export function nodeDevicesFromPciHost(host: PciHost): NodeDeviceDef[] {
       ...(group !== undefined ? { iommuGroup: { number: group, addresses: host.iommuGroupMembers(group).map(addr) } } : {}),
     };
     const driver = host.driver(address);
-    return { name: nodeDeviceName(address), ...(driver !== undefined ? { driver: { name: driver } } : {}), capabilities: [cap] };
+    const def: NodeDeviceDef = { name: nodeDeviceName(address), ...(driver !== undefined ? { driver: { name: driver } } : {}), capabilities: [cap] };
+    return def;
   });
+  // each interface the kernel shows for a PCI device is a net device whose parent it is (libvirt
+  // names it net_IFNAME_MAC; the MAC is not part of a PciHost, so net_IFNAME)
+  const net: NodeDeviceDef[] = host.listDevices().flatMap((address) =>
+    host.netdevs(address).map((ifname): NodeDeviceDef => ({ name: `net_${ifname}`, parent: { name: nodeDeviceName(address) }, capabilities: [{ type: 'net', interface: ifname }] })),
+  );
+  return [...pci, ...net];
 }

@@ -43,9 +43,13 @@ describe.skipIf(!requested)('iommu --format nodedev on a live kernel', () => {
   it('prints every PCI device as the shell sees it', () => {
     const r = iommu(['--sysfs', '/', '--format', 'nodedev']);
     expect(r.code, r.err).toBe(0);
-    const docs = r.out.split(/(?<=<\/device>\n)/).filter((d) => d.trim());
+    const all = r.out.split(/(?<=<\/device>\n)/).filter((d) => d.trim());
     const devices = readdirSync(SYS).sort();
+    // the PCI devices first, then a net device for each interface the kernel shows under one
+    const docs = all.slice(0, devices.length);
     expect(docs).toHaveLength(devices.length);
+    const shellNets = devices.flatMap((a) => (existsSync(`${SYS}/${a}/net`) ? readdirSync(`${SYS}/${a}/net`).sort().map((n) => `${n} pci_${a.replace(/[:.]/g, '_')}`) : []));
+    expect(all.slice(devices.length).map((d) => parseNodeDeviceXml(d)).map((d) => `${d.name.replace(/^net_/, '')} ${d.parent?.name}`)).toEqual(shellNets);
     docs.forEach((doc, i) => {
       const a = devices[i]!;
       const def = parseNodeDeviceXml(doc);
