@@ -61,6 +61,6 @@ export { parseXml, formatXml, KINDS, KIND_NAMES, isKind, kindOfRoot, type Kind, 
 
 /** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */
 export * from './validate/index.js';
-export type { SemanticOptions, SemanticProfile } from './validate/semantic/context.js';
+export type { Reporter, ReportOptions, Located, SemanticOptions, SemanticProfile } from './validate/semantic/context.js';
 /** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
 export * as build from './builders/index.js';
