@@ -6,12 +6,11 @@
  * outputs for our own generated inputs: our fixtures), so the conformance run
  * needs neither root nor the chroot.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
-import { TOOLS } from '../oracle.js';
+import { TOOLS, oracleLines } from '../oracle.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CHROOT = process.env.VIRTXML_LIBVIRT_CHROOT ?? '/opt/libvirt-chroot';
@@ -51,26 +50,11 @@ export function askLibvirt(docs: Array<{ xml: string }>, root = ROOT): Map<strin
     byFile.set(h, relative(root, f));
   }
   const files = [...byFile.values()];
-  const CHUNK = 1000;
-  for (let i = 0; i < files.length; i += CHUNK) {
-    let text: string;
-    try {
-      text = execFileSync('bash', [CHROOT_SH, 'run', CHROOT, '--', 'python3', relative(root, ROUNDTRIP).startsWith('..') ? ROUNDTRIP : ROUNDTRIP, '--json', ...files.slice(i, i + CHUNK)], {
-        cwd: root,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      });
-    } catch (e) {
-      const err = e as { status?: number; stdout?: string };
-      if (err.status !== 1 || typeof err.stdout !== 'string') throw e;
-      text = err.stdout;
-    }
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const r = JSON.parse(line) as { file: string; ok: boolean; xml?: string; error?: string };
-      const h = r.file.replace(/^.*\//, '').replace(/\.xml$/, '');
-      out.set(h, r.ok ? { ok: true, xml: r.xml! } : { ok: false, error: r.error ?? '' });
-    }
+  const args = (chunk: string[]) => [CHROOT_SH, 'run', CHROOT, '--', 'python3', ROUNDTRIP, '--json', ...chunk];
+  for (const line of oracleLines(args, files, 1000, { cwd: root })) {
+    const r = JSON.parse(line) as { file: string; ok: boolean; xml?: string; error?: string };
+    const h = r.file.replace(/^.*\//, '').replace(/\.xml$/, '');
+    out.set(h, r.ok ? { ok: true, xml: r.xml! } : { ok: false, error: r.error ?? '' });
   }
   rmSync(dir, { recursive: true, force: true });
   return out;
