@@ -4,11 +4,11 @@
  * xmllint when present), `iommu --nodedev` and `hostdev plan --nodedev` read
  * them back and say what they say on the host itself; `validate --domcaps`.
  */
+import { captureStdio } from './helpers/capture.js';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cmdHostdev } from '../src/cli/hostdev.js';
 import { cmdIommu } from '../src/cli/iommu.js';
 import { cmdValidate } from '../src/cli/validate.js';
@@ -22,33 +22,20 @@ const SCHEMAS = [join('/opt', 'libvirt-chroot', 'usr', 'share', 'libvirt', 'sche
 const XMLLINT = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
 const DOMCAPS = join(__dirname, '..', '..', 'shared', 'libvirt-corpus', 'tests', 'domaincapsdata');
 
-let dir: string;
-let out: string;
-let err: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'virtxml-nodedev-cli-'));
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const io = captureStdio('virtxml-nodedev-cli-');
 
 function run(cmd: (args: string[]) => number, args: string[]): { code: number; out: string; err: string } {
-  out = '';
-  err = '';
+  io.out = '';
+  io.err = '';
   const code = cmd(args);
-  return { code, out, err };
+  return { code, out: io.out, err: io.err };
 }
 
 async function runAsync(cmd: (args: string[]) => Promise<number>, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  out = '';
-  err = '';
+  io.out = '';
+  io.err = '';
   const code = await cmd(args);
-  return { code, out, err };
+  return { code, out: io.out, err: io.err };
 }
 
 describe('node-device XML on the command line', () => {
@@ -59,11 +46,11 @@ describe('node-device XML on the command line', () => {
     expect(xml.out.match(/<device>/g)).toHaveLength(17);
     expect(xml.out).toContain("<name>net_enp3s0f0</name>\n  <parent>pci_0000_03_00_0</parent>");
     expect(xml.out).toContain("<name>pci_0000_01_00_0</name>\n  <driver>\n    <name>nouveau</name>\n  </driver>");
-    const file = join(dir, 'host.xml');
+    const file = join(io.dir, 'host.xml');
     writeFileSync(file, xml.out);
     const direct = run(cmdIommu, ['--topology', GPU]);
     expect(run(cmdIommu, ['--nodedev', file])).toEqual(direct);
-    const devdir = join(dir, 'devices');
+    const devdir = join(io.dir, 'devices');
     mkdirSync(devdir);
     xml.out.split(/(?<=<\/device>\n)/).forEach((doc, i) => writeFileSync(join(devdir, `dev${String(i).padStart(2, '0')}.xml`), doc));
     expect(run(cmdIommu, ['--nodedev', devdir])).toEqual(direct);
@@ -73,15 +60,15 @@ describe('node-device XML on the command line', () => {
   it.skipIf(!XMLLINT || !SCHEMAS)('--format nodedev output is valid for libvirt nodedev.rng (xmllint)', () => {
     const xml = run(cmdIommu, ['--topology', GPU, '--format', 'nodedev']).out;
     const docs = xml.split(/(?<=<\/device>\n)/).filter((d) => d.trim());
-    docs.forEach((doc, i) => writeFileSync(join(dir, `d${i}.xml`), doc));
-    const files = docs.map((_, i) => join(dir, `d${i}.xml`));
+    docs.forEach((doc, i) => writeFileSync(join(io.dir, `d${i}.xml`), doc));
+    const files = docs.map((_, i) => join(io.dir, `d${i}.xml`));
     const res = spawnSync('xmllint', ['--noout', '--relaxng', join(SCHEMAS!, 'nodedev.rng'), ...files], { encoding: 'utf8' });
     expect(res.stderr.trim().split('\n').filter((l) => !l.endsWith(' validates'))).toEqual([]);
     expect(res.status).toBe(0);
   });
 
   it('hostdev plan --nodedev plans as on the host the documents describe', () => {
-    const file = join(dir, 'host.xml');
+    const file = join(io.dir, 'host.xml');
     writeFileSync(file, run(cmdIommu, ['--topology', GPU, '--format', 'nodedev']).out);
     const viaTopology = run(cmdHostdev, ['plan', VM, '--topology', GPU, '--allow-missing']);
     expect(viaTopology.code).toBe(0);
@@ -89,7 +76,7 @@ describe('node-device XML on the command line', () => {
   });
 
   it('refuses inconsistent or unreadable node devices with the reason, exit 2', () => {
-    const file = join(dir, 'bad.xml');
+    const file = join(io.dir, 'bad.xml');
     writeFileSync(
       file,
       `<device>
@@ -123,7 +110,7 @@ describe('node-device XML on the command line', () => {
   });
 
   it.skipIf(!existsSync(DOMCAPS))('validate --domcaps reports what the host cannot do', async () => {
-    const vm = join(dir, 'vm.xml');
+    const vm = join(io.dir, 'vm.xml');
     writeFileSync(
       vm,
       `<domain type='qemu'>
@@ -141,7 +128,7 @@ describe('node-device XML on the command line', () => {
       out: `${vm}:7:8: error: CPU mode 'host-passthrough' for x86_64 qemu domain on x86_64 host is not supported by hypervisor [domcaps-unsupported] (/domain/cpu/@mode)\n`,
     });
     expect((await runAsync(cmdValidate, ['--domcaps', join(DOMCAPS, 'qemu_8.2.0-tcg.x86_64.xml'), '--format', 'json', vm])).code).toBe(1);
-    expect(await runAsync(cmdValidate, ['--domcaps', join(dir, 'missing.xml'), vm])).toMatchObject({ code: 2 });
+    expect(await runAsync(cmdValidate, ['--domcaps', join(io.dir, 'missing.xml'), vm])).toMatchObject({ code: 2 });
     // a --domcaps file that is not one: its diagnostic in the one format, exit 2
     expect(await runAsync(cmdValidate, ['--domcaps', vm, vm])).toEqual({
       code: 2,
