@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { SaxesParser } = require('saxes');
-const vx = await import(process.env.VIRTXML_DIST ?? join(here, '..', 'dist', 'index.js'));
+// virtxml/model: the root's names and readXml (the reader, timed on its own below)
+const vx = await import(process.env.VIRTXML_DIST ?? join(here, '..', 'dist', 'model.js'));
 
 const corpus = process.env.VIRTXML_CORPUS ?? join(here, '..', '..', 'shared', 'libvirt-corpus');
 if (!existsSync(corpus)) {
@@ -74,6 +75,24 @@ const suites = [
     docs: parseable(load('networkxml2xmlin'), vx.parseNetworkXml),
     parse: (d) => vx.parseNetworkXml(d.text),
     format: (d) => vx.formatNetworkXml(d.def),
+  },
+  {
+    name: 'node device (nodedevschemadata)',
+    docs: parseable(load('nodedevschemadata'), vx.parseNodeDeviceXml),
+    parse: (d) => vx.parseNodeDeviceXml(d.text),
+    format: (d) => vx.formatNodeDeviceXml(d.def),
+  },
+  {
+    name: 'capabilities (capabilityschemadata)',
+    docs: parseable(load('capabilityschemadata'), vx.parseCapabilitiesXml),
+    parse: (d) => vx.parseCapabilitiesXml(d.text),
+    format: (d) => vx.formatCapabilitiesXml(d.def),
+  },
+  {
+    name: 'domain capabilities (domaincapsdata)',
+    docs: parseable(load('domaincapsdata'), vx.parseDomainCapabilitiesXml),
+    parse: (d) => vx.parseDomainCapabilitiesXml(d.text),
+    format: (d) => vx.formatDomainCapabilitiesXml(d.def),
   },
 ];
 

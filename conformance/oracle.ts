@@ -27,30 +27,33 @@ export interface OracleVerdict {
   message: string;
 }
 
-/** Verdicts of xmllint + a release's schemas (default: libvirt 10.7's, beside the corpus) for `files` (absolute paths), in one batch. */
-export function oracleValidate(files: string[], schemaDir = join(CORPUS, 'schemas')): Map<string, OracleVerdict> {
-  const out = new Map<string, OracleVerdict>();
-  const CHUNK = 2000; // keep the command line within limits
-  for (let i = 0; i < files.length; i += CHUNK) {
-    const chunk = files.slice(i, i + CHUNK);
+/**
+ * Runs an oracle script over `files` in chunks (to keep the command line within limits) and
+ * returns its output lines. Exit 1 means "some files refused": the output is still complete.
+ */
+export function oracleLines(args: (chunk: string[]) => string[], files: string[], chunkSize: number, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < files.length; i += chunkSize) {
     let text: string;
     try {
-      text = execFileSync('bash', [ORACLE_VALIDATE, ...chunk], {
-        env: { ...process.env, ORACLE_SCHEMA_DIR: schemaDir },
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      text = execFileSync('bash', args(files.slice(i, i + chunkSize)), { ...options, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     } catch (e) {
-      // exit 1: some files invalid; the output is still complete
       const err = e as { status?: number; stdout?: string };
       if (err.status !== 1 || typeof err.stdout !== 'string') throw e;
       text = err.stdout;
     }
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const [path, verdict, message = ''] = line.split('\t');
-      out.set(path!, { valid: verdict === 'valid', message });
-    }
+    for (const line of text.split('\n')) if (line) lines.push(line);
+  }
+  return lines;
+}
+
+/** Verdicts of xmllint + a release's schemas (default: libvirt 10.7's, beside the corpus) for `files` (absolute paths), in one batch. */
+export function oracleValidate(files: string[], schemaDir = join(CORPUS, 'schemas')): Map<string, OracleVerdict> {
+  const out = new Map<string, OracleVerdict>();
+  const env = { ...process.env, ORACLE_SCHEMA_DIR: schemaDir };
+  for (const line of oracleLines((chunk) => [ORACLE_VALIDATE, ...chunk], files, 2000, { env })) {
+    const [path, verdict, message = ''] = line.split('\t');
+    out.set(path!, { valid: verdict === 'valid', message });
   }
   return out;
 }

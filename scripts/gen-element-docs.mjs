@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes docs/reference/{domain,network,networkport}.md from the declarations
+// Writes docs/reference/{domain,network,networkport,nodedev,capabilities,domainCapabilities}.md from the declarations
 // (the logic is scripts/gen-element-docs.ts, bundled here with esbuild).
 //   node scripts/gen-element-docs.mjs          write the files
 //   node scripts/gen-element-docs.mjs --check  exit 1 when they are out of date

@@ -82,6 +82,11 @@ export type { NetworkPortDef } from './network/port.js';
 export { NetworkAllocator, type NetworkAllocatorOptions, type NetworkHook, type CreatePortOptions } from './network/allocator.js';
 export { updateNetwork, type NetworkUpdateCommand, type NetworkUpdateSection, type NetworkUpdateOptions } from './network/update.js';
 
+// ---------------------------------------------------------------- the host's own documents: node devices, capabilities, domain capabilities
+export { parseNodeDeviceXml, formatNodeDeviceXml, type NodeDeviceDef } from './nodedev/index.js';
+export { parseCapabilitiesXml, formatCapabilitiesXml, type CapabilitiesDef } from './capabilities/index.js';
+export { parseDomainCapabilitiesXml, formatDomainCapabilitiesXml, type DomainCapabilitiesDef } from './domaincaps/index.js';
+
 // ---------------------------------------------------------------- validation
 export { validateXml } from './validate/index.js';
 export { PROFILES, type Diagnostic, type Profile, type Severity, type DiagnosticSource, type ValidateOptions, type ValidationResult } from './validate/types.js';
@@ -100,6 +105,7 @@ export { PciDevice, type PciStubDriverType, type PciUsedBy } from './pci/device.
 export { MemoryPciHost } from './pci/memory-host.js';
 export { PciHostError, type PciHost, type PciDeviceInfo } from './pci/host.js';
 export { pciTopologyFromJson, type PciTopology } from './pci/topology.js';
+export { pciTopologyFromNodeDevices, nodeDevicesFromPciHost, type NodeDevicesOptions } from './pci/nodedev.js';
 export { listIommuGroups, groupViability, type IommuGroupInfo, type IommuGroupMember, type GroupViability } from './pci/groups.js';
 export { HostdevManager, type HostdevManagerOptions, type HostdevRequest, type ManagedGroup } from './hostdev/manager.js';
 export type { RecoveryReport } from './hostdev/apply.js';

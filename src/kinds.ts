@@ -42,12 +42,17 @@ import { DEVICE_FIELDS, DEVICE_KINDS, deviceDecl, devicesWith, type DeviceDefOf,
 import { domstatus, type DomainStatusDef } from './domain/domstatus.js';
 import { networkDef, type NetworkDef } from './network/network.js';
 import { networkPort, type NetworkPortDef } from './network/port.js';
-import { formatContext, formatElement, parseWith, rootError } from './xml/codec.js';
+import { nodeDeviceDef, type NodeDeviceDef } from './nodedev/device.js';
+import { capabilitiesDef, type CapabilitiesDef } from './capabilities/capabilities.js';
+import { capabilitiesLayout } from './capabilities/index.js';
+import { domainCapabilitiesDef, type DomainCapabilitiesDef } from './domaincaps/domaincaps.js';
+import { formatContext, formatElement, parseWith, rootError, strictness } from './xml/codec.js';
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
 import type { JsonSchema } from './xml/values.js';
 import type { GrammarKind } from './validate/rng/since.js';
+import { domainCapsDiagnostics } from './validate/semantic/domaincaps.js';
 import { narrowPortSchema } from './validate/port-schema.js';
 import type { SemanticOptions } from './validate/semantic/context.js';
 import { deviceSemanticDiagnostics } from './validate/semantic-device.js';
@@ -76,6 +81,8 @@ export interface KindEntry<D = unknown> {
    * `KindEntry<unknown>` to the generic code.)
    */
   rules?(def: D, options: SemanticOptions): Diagnostic[];
+  /** libvirt's own layout of the formatted element beyond indentation (e.g. the blank lines of `<capabilities>`). */
+  readonly layout?: (xml: string) => string;
   /** Output flags this kind's form always starts from (e.g. `<domstatus>` is status XML). */
   readonly formatDefaults?: Partial<FormatContext>;
   /** Publish the JSON Schema as `schemas/<kind>.schema.json`. */
@@ -92,6 +99,9 @@ export interface DocumentDefs {
   domstatus: DomainStatusDef;
   network: NetworkDef;
   networkport: NetworkPortDef;
+  nodedev: NodeDeviceDef;
+  capabilities: CapabilitiesDef;
+  domainCapabilities: DomainCapabilitiesDef;
 }
 
 /** The documents: one entry per kind. */
@@ -102,7 +112,7 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     decl: domain,
     title: 'libvirt domain',
     grammar: { grammar: 'domain', entry: 'domain' },
-    rules: domainSemanticDiagnostics,
+    rules: domainRules,
     schemaFile: true,
   },
   domstatus: {
@@ -134,7 +144,40 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     schemaFile: true,
     refineSchema: narrowPortSchema,
   },
+  // the host's own documents; libvirt's parser has the last word on them
+  nodedev: {
+    root: 'device',
+    defName: 'NodeDeviceDef',
+    decl: nodeDeviceDef,
+    title: 'libvirt node device',
+    grammar: { grammar: 'nodedev', entry: 'nodedev' },
+    schemaFile: true,
+  },
+  capabilities: {
+    root: 'capabilities',
+    defName: 'CapabilitiesDef',
+    decl: capabilitiesDef,
+    title: 'libvirt host capabilities',
+    grammar: { grammar: 'capabilities', entry: 'capabilities' },
+    layout: capabilitiesLayout,
+    schemaFile: true,
+  },
+  domainCapabilities: {
+    root: 'domainCapabilities',
+    defName: 'DomainCapabilitiesDef',
+    decl: domainCapabilitiesDef,
+    title: 'libvirt domain capabilities',
+    grammar: { grammar: 'domaincaps', entry: 'domaincaps' },
+    schemaFile: true,
+  },
 };
+
+/** A domain's rules: libvirt's define-time checks, and what the host's hypervisor cannot do when its `<domainCapabilities>` is given. */
+function domainRules(def: DomainDef, o: SemanticOptions): Diagnostic[] {
+  const ds = domainSemanticDiagnostics(def, o);
+  if (o.domainCapabilities) ds.push(...domainCapsDiagnostics(def, o.domainCapabilities, o.file));
+  return ds;
+}
 
 /** A device snippet's entry: its declaration is `<devices>`' own, its rules the device rules of a domain. */
 function deviceEntry<K extends DeviceKind>(k: K): KindEntry<DeviceDefOf<K>> {
@@ -154,7 +197,7 @@ const DEVICES = Object.fromEntries(DEVICE_KINDS.map((k) => [k, deviceEntry(k)]))
 /** Every kind virtxml reads and writes, by name. */
 export const KINDS: typeof DOCUMENTS & DeviceEntries = { ...DOCUMENTS, ...DEVICES };
 
-/** A document kind: `'domain'`, `'network'`, `'networkport'`, `'domstatus'`, or a device element (`'disk'`, …). */
+/** A document kind: `'domain'`, `'network'`, `'networkport'`, `'domstatus'`, `'nodedev'`, `'capabilities'`, `'domainCapabilities'`, or a device element (`'disk'`, …). */
 export type Kind = keyof typeof KINDS;
 /** The def type of a kind, e.g. `KindDef<'network'>` is `NetworkDef`. */
 export type KindDef<K extends Kind> = (typeof KINDS)[K] extends KindEntry<infer D> ? D : never;
@@ -202,7 +245,7 @@ export function kindOfSchemaId(id: unknown): Kind | undefined {
 /** How the registry names what it expected, for the one `xml-root` error. */
 function expectedRoots(k: Kind | undefined): string {
   if (k !== undefined) return `<${KINDS[k].root}>`;
-  const docs = Object.keys(DOCUMENTS).map((d) => `<${d}>`);
+  const docs = Object.values(DOCUMENTS).map((d: KindEntry) => `<${d.root}>`);
   return `${docs.join(', ')} or a device element (<disk>, <interface>, <hostdev>, …)`;
 }
 
@@ -216,9 +259,20 @@ export function kindOf(doc: XmlDocument, k?: Kind): Kind {
   return found;
 }
 
-/** Reads the def of a read document with its kind's declaration. */
-export function defOf(doc: XmlDocument, k: Kind, options: { keepOrigins?: boolean } = {}): unknown {
-  return parseWith(KINDS[k].decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+/** How `defOf` reads: origins kept, and what becomes of words and cases the declarations do not know. */
+export interface DefOfOptions {
+  /** Keep where each def object came from, for `originOf`. */
+  keepOrigins?: boolean;
+  /** Refuse (throw) a word or union case the declarations do not know, as libvirt's parser does. */
+  strict?: boolean;
+  /** Told of each word or case the declarations do not know (kept otherwise); overrides `strict`. */
+  onUnknown?: (e: VirtXmlError) => void;
+}
+
+/** Reads the def of a read document with its kind's declaration (comments and PIs around the root kept in its `$extra`). */
+export function defOf(doc: XmlDocument, k: Kind, options: DefOfOptions = {}): unknown {
+  const unknown = options.onUnknown !== undefined ? { onUnknown: options.onUnknown } : strictness(options.strict);
+  return parseWith(KINDS[k].decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...unknown });
 }
 
 export interface ParseXmlOptions extends ReadOptions {
@@ -226,6 +280,12 @@ export interface ParseXmlOptions extends ReadOptions {
   kind?: Kind;
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
+  /**
+   * Refuse, as libvirt's own parser does, a word or a union case the
+   * declarations do not know. By default such values are kept, typed as
+   * strings, written back unchanged, and reported by `validateXml`.
+   */
+  strict?: boolean;
 }
 
 /**
@@ -236,7 +296,7 @@ export interface ParseXmlOptions extends ReadOptions {
 export function parseXml<K extends Kind = Kind>(xml: string, options: ParseXmlOptions & { kind?: K } = {}): Extract<AnyDocument, { kind: K }> {
   const doc = readXml(xml, options);
   const k = kindOf(doc, options.kind);
-  return { kind: k, def: defOf(doc, k, options) } as Extract<AnyDocument, { kind: K }>;
+  return { kind: k, def: defOf(doc, k, { keepOrigins: options.keepOrigins, strict: options.strict }) } as Extract<AnyDocument, { kind: K }>;
 }
 
 /** Output flags of `formatXml`. */
@@ -247,6 +307,8 @@ export interface FormatXmlOptions {
   inactive?: boolean;
   /** Leave out virtxml's extensions (`group='auto'`) for an upstream libvirt. */
   stripExtensions?: boolean;
+  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 /** Writes a `{ kind, def }` in libvirt's canonical form, ending with a newline. */
@@ -257,5 +319,6 @@ export function formatXml(document: AnyDocument, options: FormatXmlOptions = {})
   const decl = resolveDecl(e.decl);
   const flags: Partial<FormatContext> = { ...e.formatDefaults };
   for (const [key, value] of Object.entries(options)) if (value !== undefined) flags[key as keyof FormatXmlOptions] = value;
-  return formatElement(decl, document.def as object, formatContext(flags), 0) + '\n';
+  const xml = formatElement(decl, document.def as object, formatContext(flags), 0);
+  return (e.layout ? e.layout(xml) : xml) + '\n';
 }

@@ -51,11 +51,16 @@ export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pc
 export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
 export * from './pci/index.js';
 export * from './hostdev/index.js';
+/** The host's own documents: node devices, host capabilities, domain capabilities. */
+export * from './nodedev/index.js';
+export * from './capabilities/index.js';
+export * from './domaincaps/index.js';
 
-/** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, device snippets, …). */
+/** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, nodedev, capabilities, domainCapabilities, device snippets, …). */
 export { parseXml, formatXml, KINDS, KIND_NAMES, isKind, kindOfRoot, type Kind, type KindDef, type KindEntry, type AnyDocument, type DocumentDefs, type ParseXmlOptions, type FormatXmlOptions } from './kinds.js';
 
 /** Validation: libvirt's RelaxNG verdict, its parse/define-time rules, virtxml's extensions; JSON Schema checks of defs. */
 export * from './validate/index.js';
+export type { Reporter, ReportOptions, Located, SemanticOptions, SemanticProfile } from './validate/semantic/context.js';
 /** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
 export * as build from './builders/index.js';

@@ -5,4 +5,4 @@
  */
 export * from './model.js';
 export { SysfsHost, type SysfsFs, type SysfsHostOptions } from './pci/sysfs.js';
-export { FileStateStore } from './hostdev/file-store.js';
+export { FileStateStore, type FileStateStoreOptions } from './hostdev/file-store.js';

@@ -35,7 +35,9 @@ describe('virtxml iommu', () => {
     expect(text).toContain('  0000:00:00.0  8086:191f  0x060000  (no driver)');
     expect(text).toContain('group 6: not viable, CRITICAL');
     expect(text).toContain('  critical: 0000:00:1f.4 is an SMBus controller (class 0x0c0500): the host needs it');
-    expect(text.at(-2)).toBe('8 groups: 1 viable, 2 critical');
+    expect(text).toContain('8 groups: 1 viable, 2 critical');
+    // the SR-IOV section follows: the ixgbe PF and its VFs
+    expect(out.slice(out.indexOf('8 groups'))).toContain('\nSR-IOV:\n  PF 0000:03:00.0  8086:10fb  group 2  ixgbe  enp3s0f0  3 of 3 VFs enabled\n    VF 0000:03:10.0  8086:10ed  group 3  ixgbevf  enp3s16  free\n');
   });
 
   it('reads a sysfs tree with --sysfs and prints the same report as the topology gives', () => {

@@ -57,19 +57,34 @@ describe('--version', () => {
 
 describe('one diagnostic format for every command', () => {
   it('fmt, allocate, validate and convert print FILE:LINE:COL: error: MESSAGE [CODE] (PATH)', async () => {
-    const bad = file('bad.xml', "<network>\n  <name>n</name>\n  <forward mode='natt'/>\n</network>\n");
+    // an unknown word: kept by fmt and convert (forward compatible), refused by allocate (strict) and reported by validate
+    const natt = file('natt.xml', "<network>\n  <name>n</name>\n  <forward mode='natt'/>\n</network>\n");
+    // a value no release reads: refused by every command
+    const bad = file('bad.xml', "<network>\n  <name>n</name>\n  <bridge name='virbr9' delay='x'/>\n</network>\n");
     const lines: string[] = [];
-    for (const args of [['fmt', bad], ['allocate', '--network', bad, bad], ['validate', bad], ['convert', '--to', 'json', bad]]) {
+    for (const args of [['fmt', bad], ['allocate', '--network', natt, natt], ['validate', natt], ['convert', '--to', 'json', bad]]) {
       err = '';
       out = '';
       expect(await run(...args)).toBe(1);
       const first = (args[0] === 'validate' ? out : err).split('\n')[0]!;
       expect(first).toMatch(DIAG);
-      expect(first.startsWith(`${bad}:3:`)).toBe(true);
+      expect(first.startsWith(`${args[args.length - 1]}:3:`)).toBe(true);
       lines.push(first);
     }
     // validate names what was expected
     expect(lines[2]).toMatch(/natt.*expected one of/);
+    // allocate refuses it with libvirt's message
+    expect(lines[1]).toMatch(/natt/);
+  });
+
+  it('fmt and convert keep a word the declarations do not know', async () => {
+    const natt = file('natt.xml', "<network>\n  <name>n</name>\n  <forward mode='natt'/>\n</network>\n");
+    out = '';
+    expect(await run('fmt', natt)).toBe(0);
+    expect(out).toContain("<forward mode='natt'/>");
+    out = '';
+    expect(await run('convert', '--to', 'json', natt)).toBe(0);
+    expect(JSON.parse(out).forward.mode).toBe('natt');
   });
 
   it('an unknown root element: the same line from fmt and convert', async () => {

@@ -38,7 +38,7 @@ describe('virtxml validate: paths and exit codes', () => {
     expect(await run('validate', FX)).toBe(1);
     expect(out.split('\n')).toEqual([
       `${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)`,
-      `${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)`,
+      `${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport>, <device>, <capabilities>, <domainCapabilities> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)`,
       '',
     ]);
     expect(err).toBe('6 files: 4 valid, 2 invalid (2 errors, 0 warnings)\n');
@@ -94,7 +94,7 @@ describe('virtxml validate: paths and exit codes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtxml-validate-'));
     try {
       writeFileSync(join(dir, 'ok.xml'), '<network><name>n</name></network>\n');
-      const results = validateFiles([join(dir, 'ok.xml'), dir], 'virtxml', undefined);
+      const results = validateFiles([join(dir, 'ok.xml'), dir], { profile: 'virtxml', kind: undefined });
       expect(results.map((r) => [r.valid, r.ioError])).toEqual([
         [true, undefined],
         [false, `cannot read ${dir}: EISDIR`],

@@ -9,7 +9,7 @@ describe('docs/reference (generated from the declarations)', () => {
   const files = renderElementDocs();
 
   it('is in sync: regenerating gives the committed bytes (run npm run docs:reference)', () => {
-    expect(Object.keys(files).sort()).toEqual(['domain.md', 'network.md', 'networkport.md']);
+    expect(Object.keys(files).sort()).toEqual(['capabilities.md', 'domain.md', 'domainCapabilities.md', 'network.md', 'networkport.md', 'nodedev.md']);
     for (const [name, text] of Object.entries(files)) expect(readFileSync(join(dir, name), 'utf8') === text, name).toBe(true);
   });
 

@@ -70,7 +70,7 @@ describe('<domstatus> (libvirt private status XML)', () => {
   it('rejects what libvirt rejects: unknown state or taint, missing domain', () => {
     const bad = (xml: string) => {
       try {
-        parseDomainStatusXml(xml);
+        parseDomainStatusXml(xml, { strict: true });
       } catch (e) {
         expect(e).toBeInstanceOf(VirtXmlError);
         return e as VirtXmlError;

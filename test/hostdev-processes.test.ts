@@ -159,8 +159,9 @@ describe('kill -9 during apply, recover in a fresh process', () => {
     const { code } = await r.exited;
     expect(code, r.stderr).toBe(0);
     expect(r.lines.filter((l) => l.startsWith('{'))).toHaveLength(trials.length);
-    // the killed saves' temp files are gone
-    for (const t of trials) expect(readdirSync(t.dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // the killed saves' temp files of the state store are gone (the test's own host file may
+    // leave one of its temp files when a child is killed mid-way through saving it: not the store's)
+    for (const t of trials) expect(readdirSync(t.dir).filter((n) => n.startsWith('.state.json') && n.endsWith('.tmp'))).toEqual([]);
   }
 
   it.each(['prepare', 'reattach'] as const)('%s: killed at every event and at random points; recover() restores before or after', LONG, async (op) => {
@@ -199,7 +200,7 @@ describe('kill -9 during apply, recover in a fresh process', () => {
       const t = setup(`${op}-random-${i}`, op);
       const k = Math.floor(Math.random() * events);
       const c = new Child(['apply', t.hostFile, t.state, op, '-1']);
-      const seen = await c.line(/^done/, (l) => {
+      await c.line(/^done/, (l) => {
         if (l === `event ${k}`) {
           c.proc.kill('SIGKILL');
           return true;
@@ -209,7 +210,8 @@ describe('kill -9 during apply, recover in a fresh process', () => {
       const { signal } = await c.exited;
       if (signal === 'SIGKILL' && !c.lines.some((l) => l.startsWith('done'))) tally.random++;
       else {
-        expect(seen).toMatch(/^done/);
+        // the child got to the end before the kill took effect (a loaded machine): it finished
+        expect(c.lines.some((l) => l.startsWith('done')), c.stderr).toBe(true);
         tally.finished++;
         expect(outcome(t.hostFile, t.state)).toEqual(after);
         continue;

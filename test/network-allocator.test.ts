@@ -19,6 +19,7 @@ import {
   type NetworkPortDef,
 } from '../src/network/index.js';
 import { parseDomainXml, type NetworkInterface } from '../src/domain/index.js';
+import { PciHostError } from '../src/pci/host.js';
 import { MemoryPciHost } from '../src/pci/memory-host.js';
 import { SysfsHost } from '../src/pci/sysfs.js';
 import { writeSysfsTree } from './helpers/sysfs-tree.js';
@@ -410,7 +411,8 @@ describe('PF pools through a PCI host', () => {
       { address: '0000:03:10.2' },
       { address: '0000:03:10.4', netdev: 'enp3s0f0v2' },
     ]);
-    expect(() => host().virtualFunctions('nope')).toThrow("network device 'nope' is not a PCI device");
+    expect(host().virtualFunctions('nope')).toEqual([]); // libvirt finds no …/device/virtfn0
+    expect(host().virtualFunctions('enp3s0f0v0')).toEqual([]); // a VF is no PF
   });
 
   it('reads the same from a sysfs tree (SysfsHost with a root)', () => {
@@ -435,6 +437,14 @@ describe('PF pools through a PCI host', () => {
     expect(formatNetworkXml(mv.liveNetwork('mv'), { inactive: true })).not.toContain('<interface');
     const bad = new NetworkAllocator({ host: host() });
     bad.addNetwork(parseNetworkXml(`<network><name>x</name><forward mode='hostdev'><pf dev='eth9'/></forward></network>`));
-    expect(error(() => bad.allocatePort(DOM, nic('x'))).detail).toBe("Could not get Virtual functions on PF eth9: network device 'eth9' is not a PCI device");
+    expect(error(() => bad.allocatePort(DOM, nic('x'))).detail).toBe("No usable Vf's present on SRIOV PF eth9");
+    const notPf = new NetworkAllocator({ host: host() });
+    notPf.addNetwork(parseNetworkXml(`<network><name>x</name><forward mode='hostdev'><pf dev='enp3s0f0v2'/></forward></network>`));
+    expect(error(() => notPf.allocatePort(DOM, nic('x'))).detail).toBe("No usable Vf's present on SRIOV PF enp3s0f0v2");
+    const unreadable = new NetworkAllocator({
+      host: pciNetworkHost({ netdevAddress: () => '0000:03:00.0', netdevs: () => [], virtualFunctions: () => { throw new PciHostError('read-failed', 'Found invalid device link'); } }),
+    });
+    unreadable.addNetwork(parseNetworkXml(`<network><name>x</name><forward mode='hostdev'><pf dev='enp3s0f0'/></forward></network>`));
+    expect(error(() => unreadable.allocatePort(DOM, nic('x'))).detail).toBe('Could not get Virtual functions on PF enp3s0f0: Found invalid device link');
   });
 });

@@ -35,7 +35,8 @@ const port = (body: string) => `${HEAD}${body}</networkport>\n`;
 
 function parseError(xml: string): VirtXmlError {
   try {
-    parseNetworkPortXml(xml);
+  // strict: libvirt's parser refuses words and cases it does not know (virtxml's default keeps them)
+    parseNetworkPortXml(xml, { strict: true });
   } catch (e) {
     expect(e).toBeInstanceOf(VirtXmlError);
     return e as VirtXmlError;
@@ -143,5 +144,9 @@ describe('validateNetworkDef (networkValidate)', () => {
       'Multiple IPv4 dhcp sections found -- dhcp is supported only for a single IPv4 address on each network',
     ]);
     expect(() => assertValidNetworkDef(parseNetworkXml(xml))).toThrow('Multiple IPv4 dhcp sections found');
+    // one diagnostics path: the problem is the reporter's diagnostic, placed, with its rule and error code
+    const [p] = validateNetworkDef(parseNetworkXml(xml));
+    expect(p).toMatchObject({ code: 'libvirt-network-dhcp', rule: 'dhcp', errorCode: 'unsupported', path: '/network/ip[2]/dhcp', source: 'libvirt' });
+    expect(() => assertValidNetworkDef(parseNetworkXml(xml))).toThrow(expect.objectContaining({ code: 'unsupported', path: '/network/ip[2]/dhcp' }));
   });
 });

@@ -47,7 +47,7 @@ const UPDATE_CASES = cases as Case[];
 
 function run(c: Case): string {
   const net = parseNetworkXml(networkFile(c.net)!);
-  return formatNetworkXml(updateNetwork(net, c.command, c.section, snippet(c.update)!, { parentIndex: c.index ?? -1 }));
+  return formatNetworkXml(updateNetwork(net, c.command, c.section, snippet(c.update)!, { parentIndex: c.index ?? -1 }), { libvirt: '10.7' /* the corpus's release */ });
 }
 
 const runnable = (c: Case) => networkFile(c.net) !== undefined && snippet(c.update) !== undefined && (c.out === undefined || expected(c.out) !== undefined);

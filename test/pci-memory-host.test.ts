@@ -356,6 +356,8 @@ describe('topology validation', () => {
     ['unknown driver', (t) => void (t.devices[1]!.driver = 'igb'), "device 0000:00:02.0: bound to unknown driver 'igb' (not in drivers)"],
     ['duplicate address', (t) => void (t.devices[1]!.address = '0000:00:01.0'), 'device 0000:00:01.0: duplicate address'],
     ['VF whose physfn is missing', (t) => void (t.devices[1]!.physfn = '0000:00:09.0'), 'device 0000:00:02.0: VF whose physfn 0000:00:09.0 is missing'],
+    ['sriovTotalVfs on a VF', (t) => void ((t.devices[1]!.sriovTotalVfs = 2), (t.devices[1]!.physfn = '0000:00:01.0')), 'device 0000:00:02.0: a VF cannot have sriovTotalVfs (VFs have no SR-IOV capability)'],
+    ['more VFs than sriovTotalVfs', (t) => void ((t.devices[0]!.sriovTotalVfs = 0), (t.devices[1]!.physfn = '0000:00:01.0')), 'device 0000:00:01.0: 1 VFs name it as physfn, more than its sriovTotalVfs 0'],
     ['physfn pointing at itself', (t) => void (t.devices[1]!.physfn = '0000:00:02.0'), 'device 0000:00:02.0: physfn is the device itself'],
     ['nested VFs', (t) => {
       t.devices[1]!.physfn = '0000:00:01.0';

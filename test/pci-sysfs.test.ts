@@ -36,7 +36,7 @@ function thrown(f: () => unknown): PciHostError {
 const sriov12: PciTopology = {
   drivers: [{ name: 'igb', ids: [[0x8086, 0x10c9]] }, { name: 'igbvf', ids: [[0x8086, 0x10ca]] }],
   devices: [
-    { address: '0000:05:00.0', vendor: 0x8086, device: 0x10c9, class: 0x020000, driver: 'igb', iommuGroup: 1, netdevs: ['eth0'] },
+    { address: '0000:05:00.0', vendor: 0x8086, device: 0x10c9, class: 0x020000, driver: 'igb', iommuGroup: 1, netdevs: ['eth0'], sriovTotalVfs: 16 },
     ...Array.from({ length: 12 }, (_, i) => ({
       address: `0000:05:${(0x10 + (i >> 3)).toString(16)}.${i & 7}`,
       vendor: 0x8086,
@@ -64,7 +64,9 @@ describe('reads', () => {
     expect(readlinkSync(join(dev, 'driver'))).toMatch(/^(\.\.\/)+bus\/pci\/drivers\/ixgbevf$/);
     expect(readlinkSync(join(dev, 'iommu_group'))).toMatch(/^(\.\.\/)+kernel\/iommu_groups\/3$/);
     expect(readFileSync(join(dev, 'driver_override'), 'utf8')).toBe('(null)\n');
-    expect(readFileSync(join(dev, 'config')).subarray(0, 4)).toEqual(Buffer.from([0x86, 0x80, 0xed, 0x10]));
+    expect(readFileSync(join(dev, 'config')).subarray(0, 4)).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xff])); // a VF: the SR-IOV spec's 0xffff
+    expect(readFileSync(join(dev, 'device'), 'utf8')).toBe('0x10ed\n');
+    expect(readFileSync(join(dir, 'sys/bus/pci/devices/0000:01:00.0/config')).subarray(0, 2)).toEqual(Buffer.from([0xde, 0x10]));
     expect(readFileSync(join(dir, 'sys/bus/pci/devices/0000:01:00.0/config'))[0x0e]).toBe(0x80); // multifunction bit
   });
 
@@ -73,6 +75,28 @@ describe('reads', () => {
     const h = new SysfsHost({ root: dir });
     expect(h.virtualFunctions('0000:05:00.0')).toEqual(new MemoryPciHost(sriov12).virtualFunctions('0000:05:00.0'));
     expect(h.virtualFunctions('0000:05:00.0').slice(8, 11)).toEqual(['0000:05:11.0', '0000:05:11.1', '0000:05:11.2']);
+  });
+
+  it('an SR-IOV PF and its VFs read as MemoryPciHost says: ids from the kernel files although a VF config space reads 0xffff', () => {
+    writeSysfsTree(dir, sriov12);
+    const h = new SysfsHost({ root: dir });
+    expect(readAll(h, ['igb', 'igbvf'])).toEqual(readAll(new MemoryPciHost(sriov12), ['igb', 'igbvf']));
+    const vf = join(dir, 'sys/bus/pci/devices/0000:05:10.0');
+    expect([...readFileSync(join(vf, 'config')).subarray(0, 4)]).toEqual([0xff, 0xff, 0xff, 0xff]);
+    expect(h.info('0000:05:10.0')).toEqual({ address: '0000:05:10.0', vendor: 0x8086, device: 0x10ca, class: 0x020000, headerType: 'endpoint' });
+    expect(h.sriov('0000:05:00.0')).toEqual({ totalVfs: 16, numVfs: 12 });
+    expect(h.sriov('0000:05:10.0')).toBeUndefined();
+    expect(h.physicalFunction('0000:05:10.0')).toBe('0000:05:00.0');
+    writeFileSync(join(dir, 'sys/bus/pci/devices/0000:05:00.0/sriov_numvfs'), 'x\n');
+    expect(thrown(() => h.sriov('0000:05:00.0')).message).toMatch(/sriov_numvfs: expected a number, read 'x'$/);
+  });
+
+  it('without the vendor/device/class files, ids come from config space', () => {
+    writeSysfsTree(dir, loadFixtureTopology('gpu-topology.json'));
+    const d = join(dir, 'sys/bus/pci/devices/0000:04:00.0');
+    const want = new SysfsHost({ root: dir }).info('0000:04:00.0');
+    for (const f of ['vendor', 'device', 'class']) rmSync(join(d, f));
+    expect(new SysfsHost({ root: dir }).info('0000:04:00.0')).toEqual(want);
   });
 
   it('header type comes from config byte 0x0e without the multifunction bit; unknown types are errors', () => {

@@ -389,6 +389,17 @@ describe('seed flow end to end: network → allocate → prepare on a host → s
           <unbind/>
         </origstates>`);
 
+    // a member on vfio-pci without the driver_override group detach writes (bound another way, e.g. by
+    // hand with new_id) is not taken by updateActive without the state file: it is left alone
+    host.setDriverOverride(AUDIO, undefined);
+    const mgrHand = new HostdevManager(host, { store: new MemoryStateStore() });
+    mgrHand.updateActive('QEMU', 'vm1', domainHostdevs(parseDomainXml(status)));
+    expect(mgrHand.managedGroups()).toEqual([
+      { group: 1, detached: [], held: [] },
+      { group: 3, detached: [], held: [] },
+    ]);
+    host.setDriverOverride(AUDIO, 'vfio-pci');
+
     // a restart: a new manager (its lists gone) reads the status XML back
     const dom2 = parseDomainXml(status);
     const mgr2 = new HostdevManager(host, { store: new MemoryStateStore() });

@@ -16,7 +16,7 @@ import {
   value,
   type Infer,
 } from '../src/xml/decl.js';
-import { formatContext, formatElement, originOf, parseWith } from '../src/xml/codec.js';
+import { formatContext, formatElement, originOf, parseWith, strictness } from '../src/xml/codec.js';
 import { readXml } from '../src/xml/reader.js';
 import { VirtXmlError } from '../src/xml/errors.js';
 import { literal, oneOf, str, uint, yesNo } from '../src/xml/values.js';
@@ -43,7 +43,8 @@ type Car = Infer<typeof car>;
 
 const parse = (xml: string) => {
   const doc = readXml(xml);
-  return parseWith<Car>(car, doc.root, doc.source, { keepOrigins: true });
+  // strict: a word or case the declarations do not know is an error here (the default keeps it)
+  return parseWith<Car>(car, doc.root, doc.source, { keepOrigins: true, ...strictness(true) });
 };
 const format = (c: Car, status = false) => formatElement(car, c, formatContext({ status }), 0) + '\n';
 

@@ -8,6 +8,8 @@
  */
 import type { GroupMgmt, HostdevDriver } from '../common/basictypes.js';
 import { hostdev as hostdevDecl, type HostdevDef, type PciHostdev } from '../domain/devices/hostdev.js';
+import { Reporter } from '../validate/semantic/context.js';
+import { checkGroupMgmt } from '../validate/semantic/hostdev.js';
 import { uuid as uuidType } from '../xml/values.js';
 import { builtDevice, type BuiltDevice } from './built.js';
 import { bool, builderError, show } from './errors.js';
@@ -54,13 +56,12 @@ export function hostdevDriver(d: HostdevDriverOptions | undefined, managed: bool
   }
   if (d.group !== undefined) {
     if (d.group !== 'auto') throw builderError('invalid-value', `driver group must be 'auto' (or left out), got ${show(d.group)}`, `${path}/@group`);
-    if (!managed) {
-      throw builderError('unsupported', "group='auto' manages the IOMMU group of a managed device: it needs managed: true", `${path}/@group`);
-    }
-    if (d.name !== undefined && d.name !== 'vfio') {
-      throw builderError('unsupported', `group='auto' binds the group to vfio-pci: it needs the vfio backend, not '${d.name}'`, `${path}/@group`);
-    }
     out.groupMgmt = 'auto';
+    // the extension's rules exist once, in the semantic layer: the builder refuses what they report
+    const r = new Reporter({ profile: 'virtxml' });
+    checkGroupMgmt(r, { obj: out, path }, managed, { obj: {}, path: path.slice(0, path.lastIndexOf('/')) }, true);
+    const [first] = r.diagnostics;
+    if (first) throw builderError('unsupported', first.message, first.path);
   }
   return out;
 }

@@ -39,6 +39,19 @@ export function formatDiagnostic(d: CliDiagnostic): string {
 /** A user error: bad options, an unreadable or missing file. Exit 2, never a stack trace. */
 export class UsageError extends Error {}
 
+/**
+ * A file given to an option (`--nodedev`, `--domcaps`) that is not what the
+ * option takes: its VirtXmlError, printed as a diagnostic of that file (exit 2).
+ */
+export class InputFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly error: VirtXmlError,
+  ) {
+    super(`${displayName(file)}: ${error.message}`);
+  }
+}
+
 /** The short reason of an I/O failure (`ENOENT`), or its message. */
 export function ioMessage(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -108,6 +121,7 @@ export function plural(n: number, one: string, many = one + 's'): string {
 
 /** The diagnostic an error stands for, or undefined for an error that is not the user's (a bug). */
 export function diagnosticOf(file: string | undefined, e: unknown): CliDiagnostic | undefined {
+  if (e instanceof InputFileError) return diagnosticOf(e.file, e.error);
   const name = file === undefined ? 'virtxml' : displayName(file);
   if (e instanceof VirtXmlError) {
     const reason = (e as { reason?: unknown }).reason;

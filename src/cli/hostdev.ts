@@ -6,16 +6,18 @@
  * error is printed) or recovery is needed (status), 2 usage, I/O, host or
  * state error (one line with its code).
  */
-import { formatDiagnostic, isUsageError, plural, printError, readInput as read, UsageError } from './diagnostics.js';
+import { formatDiagnostic, InputFileError, isUsageError, plural, printError, readInput as read, UsageError } from './diagnostics.js';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index.js';
 import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
+import { pciNetworkHost } from '../network/pci-host.js';
 import { MemoryPciHost, PciHostError, PciTopologyError, type PciHost } from '../pci/index.js';
 import { sysfsHost, topologyFromFile } from './iommu.js';
+import { nodedevHost } from './nodedev-host.js';
 
-export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json] [options]
+export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [options]
        virtxml hostdev status --state FILE [--json]
        virtxml hostdev recover --state FILE [--sysfs ROOT] [--json]
 
@@ -24,8 +26,11 @@ plan: prints the plan for giving the domain its PCI hostdevs: every detach/bind/
 IOMMU groups group='auto' takes. Nothing is written to the host.
   --sysfs ROOT         read the host from a sysfs tree under ROOT ('/' for this machine; default)
   --topology FILE      read the host from a PCI topology JSON file instead
+  --nodedev PATH       read the host from libvirt's node-device XML (virsh nodedev-dumpxml of
+                       its PCI devices: a directory of *.xml or one file of <device> documents)
   --state FILE         the hostdev manager's state file (devices already assigned); read only
-  --network NET.xml    allocate <interface type='network'> from these networks first (repeatable)
+  --network NET.xml    allocate <interface type='network'> from these networks first (repeatable);
+                       a <pf dev='ethN'/> pool is the PF's VFs on the host read here
   --driver NAME        hypervisor driver name recorded as the user (default QEMU)
   --force              take IOMMU groups that hold critical host devices
   --allow-missing      plan without hostdevs whose device is not on the host (default: error)
@@ -47,8 +52,11 @@ function stateStore(file: string): FileStateStore {
 }
 
 
-function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined }): PciHost {
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('hostdev plan: --sysfs and --topology exclude each other');
+/** The host of --sysfs ROOT (default '/'), --topology FILE or --nodedev PATH (`cmd` names the command in usage errors). */
+export function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }, cmd = 'hostdev plan'): PciHost {
+  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError(`${cmd}: --nodedev excludes --sysfs and --topology`);
+  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError(`${cmd}: --sysfs and --topology exclude each other`);
+  if (values.nodedev !== undefined) return nodedevHost(values.nodedev);
   if (values.topology === undefined) return sysfsHost(values.sysfs ?? '/');
   try {
     return new MemoryPciHost(topologyFromFile(read(values.topology)));
@@ -91,6 +99,7 @@ function planCommand(args: string[]): number {
     options: {
       sysfs: { type: 'string' },
       topology: { type: 'string' },
+      nodedev: { type: 'string' },
       state: { type: 'string' },
       network: { type: 'string', multiple: true },
       driver: { type: 'string' },
@@ -108,7 +117,7 @@ function planCommand(args: string[]): number {
   try {
     dom = parseDomainXml(read(file), { file });
     if (values.network?.length) {
-      const allocator = new NetworkAllocator();
+      const allocator = new NetworkAllocator({ host: pciNetworkHost(host) });
       for (const n of values.network) allocator.addNetwork(parseNetworkXml(read(n), { file: n }));
       for (const iface of dom.devices?.interfaces ?? []) if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
     }
@@ -247,7 +256,7 @@ export function cmdHostdev(args: string[]): number {
       return 2;
     }
     // a host or state error: one line in the one diagnostic format, exit 2
-    if ((e instanceof HostdevError || e instanceof PciHostError) && printError('virtxml hostdev', e)) return 2;
+    if ((e instanceof HostdevError || e instanceof PciHostError || e instanceof InputFileError) && printError('virtxml hostdev', e)) return 2;
     throw e;
   }
 }

@@ -19,8 +19,9 @@ import {
   type NetworkInterface,
 } from '../index.js';
 import { formatXml, isKind, KIND_NAMES, parseXml, type FormatXmlOptions, type Kind } from '../kinds.js';
+import { pciNetworkHost } from '../network/pci-host.js';
 import { cmdConvert, CONVERT_HELP } from './convert.js';
-import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
+import { cmdHostdev, HOSTDEV_HELP, hostOf } from './hostdev.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
 import { cmdValidate, VALIDATE_HELP } from './validate.js';
 
@@ -34,13 +35,13 @@ Commands:
   allocate --network NET.xml DOMAIN.xml...
                               connect each <interface type='network'> to its network,
                               print the status XML and the PCI device list
-  iommu [--sysfs ROOT | --topology FILE.json]
+  iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH]
                               list IOMMU groups, their devices and drivers, and VFIO viability
   hostdev plan DOMAIN.xml     print the detach/re-attach plan for a domain's hostdevs
   hostdev status --state FILE what the hostdev manager's state file records; whether recovery is needed
   hostdev recover --state FILE
                               finish or undo an operation a killed process left in the journal
-  validate [--profile P] [--format F] PATH...
+  validate [--profile P] [--domcaps FILE] [--format F] PATH...
                               validate files, directories or globs (text, json, github, junit)
   convert --to json|xml FILE  XML to the typed def as JSON, or JSON back to canonical XML
   help [COMMAND]              show help
@@ -52,18 +53,23 @@ Run 'virtxml COMMAND --help' for a command's options.`,
 
 Prints each file in libvirt's canonical form (as virsh dumpxml prints it). Every document kind
 virtxml knows is taken, each file's kind from its root element: domain, domstatus, network,
-networkport, and device snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
+networkport, the host's nodedev (<device>), capabilities and domainCapabilities, and device
+snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
   --check              print nothing; list files not in canonical form, exit 1 if any
   --write              rewrite files in place
   --status             status XML (keep <actual>, <origstates>)
   --inactive           inactive XML (no live-only data)
   --strip-extensions   leave out virtxml's extensions (group='auto') for upstream libvirt
   --kind KIND          read every file as KIND (its root element must be KIND's)`,
-  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] DOMAIN.xml...
+  allocate: `Usage: virtxml allocate --network NET.xml [--network NET.xml ...] [--sysfs ROOT | --topology FILE.json] DOMAIN.xml...
 
 Allocates a device or connection for every <interface type='network'> of each domain, as
 libvirt's network driver would, then prints each domain's status XML and the PCI devices
 its hostdevs become (name, managed, stub driver, attachGroup), and each network's live XML.
+Files are read as libvirt's parser reads them: a word virtxml does not know is refused.
+A <pf dev='ethN'/> pool is the virtual functions of that PF, read from the host:
+  --sysfs ROOT         read ROOT/sys (default /: this machine)
+  --topology FILE      read a PCI topology JSON file instead
   --json               print a JSON report instead`,
 };
 
@@ -183,17 +189,24 @@ function cmdAllocate(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { network: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      network: { type: 'string', multiple: true },
+      sysfs: { type: 'string' },
+      topology: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return out(HELP.allocate + '\n'), 0;
   if (!values.network?.length) throw new UsageError('allocate: give at least one --network NET.xml');
   if (positionals.length === 0) throw new UsageError('allocate: no domain files given');
-  const allocator = new NetworkAllocator();
+  const allocator = new NetworkAllocator({ host: pciNetworkHost(hostOf(values, 'allocate')) });
   const networks: string[] = [];
   let failed = 0;
   for (const file of values.network) {
     try {
-      const def = parseNetworkXml(read(file), { file: displayName(file) });
+      // strict: allocating acts on what the words mean; a word the declarations do not know is refused, as libvirt's parser does
+      const def = parseNetworkXml(read(file), { file: displayName(file), strict: true });
       allocator.addNetwork(def);
       networks.push(def.name);
     } catch (e) {
@@ -204,7 +217,7 @@ function cmdAllocate(args: string[]): number {
   const report: unknown[] = [];
   for (const file of positionals) {
     try {
-      const dom = parseDomainXml(read(file), { file: displayName(file) });
+      const dom = parseDomainXml(read(file), { file: displayName(file), strict: true });
       for (const iface of dom.devices?.interfaces ?? []) {
         if (iface.type === 'network') allocator.allocate(dom, iface as NetworkInterface);
       }

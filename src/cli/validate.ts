@@ -4,7 +4,8 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
-import { displayName, formatDiagnostic, ioMessage, isUsageError, plural, readBytes, STDIN, UsageError } from './diagnostics.js';
+import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError, plural, printError, readBytes, readInput, STDIN, UsageError } from './diagnostics.js';
+import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -16,10 +17,11 @@ import { decodeXmlBytes } from '../xml/encoding.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { LIBVIRT_RELEASES, PROFILES, isLibvirtRelease, validateXml, type Diagnostic, type LibvirtRelease, type Profile, type RootKind, type ValidationResult } from '../validate/index.js';
 
-export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--libvirt VERSION] [--kind KIND] [--format text|json|github|junit] PATH...
+export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--libvirt VERSION] [--kind KIND] [--domcaps FILE] [--format text|json|github|junit] PATH...
 
 Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element:
-domain, domstatus, network, networkport, and device snippets (disk, interface, hostdev, ...).
+domain, domstatus, network, networkport, the host's nodedev (<device>), capabilities and
+domainCapabilities, and device snippets (disk, interface, hostdev, ...).
 PATH is a file, '-' for stdin, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      the target libvirt's RelaxNG schemas, as its virt-xml-validate says
@@ -29,6 +31,9 @@ skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
                  a name newer than V is reported with the release that introduced it
   --kind KIND    validate every file as KIND (its root element must be KIND's): domain, network, networkport, or a device
                  snippet (disk, interface, hostdev, ...) as virsh attach-device takes it
+  --domcaps FILE check domains against this host's <domainCapabilities> (virsh domcapabilities):
+                 what its hypervisor cannot do (hostdev backend, CPU mode, machine, firmware,
+                 video, disk bus, ...) is reported where the domain asks for it
   --format F     text     file:line:col: severity: message [code] (path); a summary on stderr (default)
                  json     one JSON array: {file, kind, profile, valid, diagnostics} per file
                  github   GitHub Actions annotations (::error file=...,line=...,col=...,title=CODE::message)
@@ -94,14 +99,22 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
 /** Below this many files, one thread: starting a worker (loading the validator again) costs more than it saves. */
 export const PARALLEL_MIN_FILES = 200;
 
+/** What every file of a run is validated with. */
+export interface FileJob {
+  profile: Profile;
+  kind: RootKind | undefined;
+  libvirt?: LibvirtRelease | undefined;
+  domainCapabilities?: DomainCapabilitiesDef | undefined;
+}
+
 interface WorkerJob {
-  virtxmlValidate: { files: string[]; profile: Profile; kind: RootKind | undefined; libvirt?: LibvirtRelease | undefined };
+  virtxmlValidate: FileJob & { files: string[] };
 }
 
 // a worker thread started by validateParallel (the built CLI loads itself as the worker)
 if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
-  const { files, profile, kind, libvirt } = (workerData as WorkerJob).virtxmlValidate;
-  parentPort.postMessage(validateFiles(files, profile, kind, libvirt));
+  const { files, ...job } = (workerData as WorkerJob).virtxmlValidate;
+  parentPort.postMessage(validateFiles(files, job));
 }
 
 /**
@@ -111,18 +124,18 @@ if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined
  * files or one core, or when this code is not the built CLI (a worker loads
  * the CLI bundle itself), or when stdin is among the files.
  */
-export async function validateParallel(files: string[], profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): Promise<FileResult[]> {
+export async function validateParallel(files: string[], job: FileJob): Promise<FileResult[]> {
   const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
   const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
-  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, profile, kind, libvirt);
+  if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, job);
   const size = Math.ceil(files.length / cores);
   const chunks: string[][] = [];
   for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
   const others = chunks.slice(1).map(
     (chunk) =>
       new Promise<FileResult[]>((resolve, reject) => {
-        const job: WorkerJob = { virtxmlValidate: { files: chunk, profile, kind, libvirt } };
-        const w = new Worker(self, { workerData: job });
+        const data: WorkerJob = { virtxmlValidate: { files: chunk, ...job } };
+        const w = new Worker(self, { workerData: data });
         w.once('message', (r: FileResult[]) => {
           resolve(r);
           void w.terminate();
@@ -130,16 +143,16 @@ export async function validateParallel(files: string[], profile: Profile, kind: 
         w.once('error', reject);
       }),
   );
-  const first = validateFiles(chunks[0]!, profile, kind, libvirt);
+  const first = validateFiles(chunks[0]!, job);
   return [first, ...(await Promise.all(others))].flat();
 }
 
-export function validateFiles(files: string[], profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): FileResult[] {
-  return files.map((file) => validateFile(file, profile, kind, libvirt));
+export function validateFiles(files: string[], job: FileJob): FileResult[] {
+  return files.map((file) => validateFile(file, job));
 }
 
 /** One file (or `-`, stdin): read, decoded as libxml2 does, validated. */
-export function validateFile(file: string, profile: Profile, kind: RootKind | undefined, libvirt?: LibvirtRelease): FileResult {
+export function validateFile(file: string, { profile, kind, libvirt, domainCapabilities }: FileJob): FileResult {
   const name = displayName(file);
   let bytes: Uint8Array;
   try {
@@ -155,8 +168,24 @@ export function validateFile(file: string, profile: Profile, kind: RootKind | un
     const d: Diagnostic = { severity: 'error', code: e.code, message: e.detail, line: e.line ?? 0, column: e.column ?? 0, path: e.path ?? '/', source: 'xml' };
     return { file: name, kind, profile, valid: false, diagnostics: [d] };
   }
-  const r = validateXml(text, { profile, file: name, ...(kind !== undefined ? { kind } : {}), ...(libvirt !== undefined ? { libvirt } : {}) });
+  const r = validateXml(text, {
+    profile,
+    file: name,
+    ...(kind !== undefined ? { kind } : {}),
+    ...(libvirt !== undefined ? { libvirt } : {}),
+    ...(domainCapabilities ? { domainCapabilities } : {}),
+  });
   return { file: name, ...r };
+}
+
+/** The `<domainCapabilities>` of `--domcaps FILE` ('-': stdin); an InputFileError (its diagnostic) when it is not one. */
+function readDomcaps(file: string): DomainCapabilitiesDef {
+  try {
+    return parseDomainCapabilitiesXml(readInput(file), { file: displayName(file) });
+  } catch (e) {
+    if (e instanceof VirtXmlError) throw new InputFileError(file, e);
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- formats
@@ -257,6 +286,7 @@ export async function cmdValidate(args: string[]): Promise<number> {
         libvirt: { type: 'string' },
         kind: { type: 'string' },
         format: { type: 'string' },
+        domcaps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -273,10 +303,12 @@ export async function cmdValidate(args: string[]): Promise<number> {
     const kind = values.kind as RootKind | undefined;
     if (positionals.length === 0) throw new UsageError('no PATH given (a file, a directory, a quoted glob, or - for stdin)');
 
+    const domainCapabilities = values.domcaps !== undefined ? readDomcaps(values.domcaps) : undefined;
+
     const { files, errors } = expandPaths(positionals);
     for (const e of errors) process.stderr.write(`virtxml validate: ${e}\n`);
     if (files.length === 0) return 2;
-    const results = await validateParallel(files, profile, kind, libvirt);
+    const results = await validateParallel(files, { profile, kind, libvirt, domainCapabilities });
     for (const r of results) if (r.ioError) process.stderr.write(`virtxml validate: ${r.ioError}\n`);
 
     switch (format) {
@@ -304,6 +336,8 @@ export async function cmdValidate(args: string[]): Promise<number> {
       process.stderr.write(`virtxml validate: ${(e as Error).message}\nRun 'virtxml validate --help' for usage.\n`);
       return 2;
     }
+    // --domcaps FILE is not a <domainCapabilities> libvirt reads: its diagnostic, exit 2
+    if (e instanceof InputFileError && printError(undefined, e)) return 2;
     throw e;
   }
 }

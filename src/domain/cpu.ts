@@ -11,7 +11,8 @@ import { numa } from './numa.js';
 export const cpuModel = element(
   'model',
   {
-    fallback: attr(oneOf('allow', 'forbid')),
+    // libvirt writes fallback with a model name only (a host-model CPU's <model vendor_id/> has none)
+    fallback: attr(oneOf('allow', 'forbid'), { omit: (_v, m: { name?: string }) => m.name === undefined }),
     vendor_id: attr(pattern('vendorId', /^[^,]{12}$/)),
     name: text(str),
   },
@@ -52,8 +53,15 @@ export const cpuFeature = element('feature', {
   name: attr(pattern('featureName', /^[a-zA-Z0-9\-_.]+$/), { required: true }),
 });
 
-type CpuAttrs = { mode?: string; model?: { name?: string } };
+type CpuAttrs = { mode?: string; model?: { name?: string; vendor_id?: string; $extra?: unknown } };
 const hasModel = (p: CpuAttrs) => p.model?.name !== undefined;
+/**
+ * Whether `<model>` is written: with a name, with a vendor_id (a host-model
+ * CPU's `<model vendor_id='…'/>`), or with content the declarations do not
+ * know (kept, never dropped). A model holding only a fallback is libvirt's
+ * default, not written.
+ */
+const writesModel = (p: CpuAttrs) => hasModel(p) || p.model?.vendor_id !== undefined || p.model?.$extra !== undefined;
 
 /** A model name without a mode is a custom CPU matched exactly (libvirt's defaults). */
 function cpuDefaults(v: CpuAttrs & { match?: string }): CheckFailure | undefined {
@@ -78,7 +86,7 @@ export const cpu = element(
     migratable: attr(onOff, { omit: (_v, p: CpuAttrs) => p.mode !== 'host-passthrough' && p.mode !== 'maximum' }),
     deprecated_features: attr(onOff, { doc: "host-model/passthrough: keep ('on') or drop ('off') the CPU features QEMU deprecates" }),
     // libvirt keeps a model without a name (host-model's fallback) but does not write it
-    model: child(cpuModel, { when: (_c, p: CpuAttrs) => hasModel(p) }),
+    model: child(cpuModel, { when: (_c, p: CpuAttrs) => writesModel(p) }),
     vendor: value('vendor', str),
     topology: child(cpuTopology),
     cache: child(cpuCache),

@@ -6,7 +6,7 @@
  * `{ kind, def }` whose `kind` is the element name.
  */
 import { resolveDecl, type Decl, type ListField, type ChildField } from '../xml/decl.js';
-import { formatContext, formatElement, parseWith, rootError } from '../xml/codec.js';
+import { formatContext, formatElement, parseWith, rootError, strictness } from '../xml/codec.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml } from '../xml/reader.js';
 import { indentOf } from '../xml/writer.js';
@@ -95,7 +95,7 @@ export function parseDeviceXml(xml: string, options: ParseDeviceOptions = {}): D
   if (!isDeviceKind(name) || (options.kind !== undefined && options.kind !== name)) {
     throw rootError(doc, options.kind !== undefined ? `<${options.kind}>` : 'a device element (<disk>, <interface>, <hostdev>, …)');
   }
-  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  const def = parseWith(deviceDecl(name), doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...strictness(options.strict) });
   return { kind: name, def } as DeviceXml;
 }
 

@@ -102,7 +102,7 @@ export const domain = element(
     name: value('name', str, { required: true }),
     uuid: value('uuid', uuid),
     hwuuid: value('hwuuid', uuid, { doc: 'UUID the guest sees in its firmware tables, when not the domain UUID' }),
-    genid: value('genid', genidValue),
+    genid: value('genid', genidValue, { empty: 'kept' }),
     title: value('title', str),
     description: value('description', str),
     metadata: raw('metadata', { quote: '"', doc: 'Applications’ own XML, kept exactly' }),

@@ -20,11 +20,20 @@ export interface FormatDomainOptions {
   inactive?: boolean;
   /** Leave out virtxml's extensions (e.g. `group='auto'`) for an upstream libvirt. */
   stripExtensions?: boolean;
+  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 export interface ParseDomainOptions extends ReadOptions {
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
+  /**
+   * Refuse, as libvirt's own parser does, a word or a union case the
+   * declarations do not know (`<iommu model='amd'>` before it was modelled).
+   * By default such values are kept, typed as strings, written back unchanged,
+   * and reported by `validateXml`.
+   */
+  strict?: boolean;
 }
 
 /** Parses a `<domain>` document. Throws {@link VirtXmlError} with a place on bad input. */

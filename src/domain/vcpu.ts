@@ -15,7 +15,8 @@ export const vcpu = element(
     current: attr(uint(), { omit: (v, p: { count?: number }) => v === p.count, doc: 'vCPUs online at boot, written when fewer than the maximum' }),
     count: text(uint({ max: 0xffff }), { required: true }),
   },
-  { doc: 'Maximum number of virtual CPUs' },
+  // libvirt reads <vcpu> by its node, then its text: an empty <vcpu/> is refused, not absent
+  { doc: 'Maximum number of virtual CPUs', emptyText: 'refused' },
 );
 export type Vcpu = Infer<typeof vcpu>;
 

@@ -13,6 +13,8 @@ export type HostdevErrorReason =
   | 'unmanaged'
   /** The IOMMU group holds critical host devices (group='auto' without force). */
   | 'critical-group'
+  /** group='auto' would detach an SR-IOV PF with enabled VFs (unbinding its driver removes them). */
+  | 'sriov-pf'
   /** A member of a group-managed IOMMU group cannot go back while the group is in use. */
   | 'group-busy'
   /** A stub driver name the host cannot use (`'legacy KVM' device assignment …`). */
@@ -44,6 +46,7 @@ const CODES: Record<HostdevErrorReason, VirtXmlErrorCode> = {
   unmanaged: 'unsupported',
   'critical-group': 'unsupported',
   'group-busy': 'unsupported',
+  'sriov-pf': 'unsupported',
   'unsupported-driver': 'unsupported',
   'no-device': 'invalid-address',
   'host-failure': 'internal',

@@ -47,8 +47,9 @@ export class PciDeviceList implements Iterable<PciDevice> {
 export interface GroupDetached {
   /**
    * Driver before detaching; `null` when it was unbound; `undefined` when
-   * unknown (a member found on vfio-pci by `updateActive` after a restart
-   * without the state file): given back by `drivers_probe`, the kernel's choice.
+   * unknown (a member found on vfio-pci with driver_override=vfio-pci by
+   * `updateActive` after a restart without the state file, for a group-auto
+   * device only): given back by `drivers_probe`, the kernel's choice.
    */
   driver: string | null | undefined;
   /** `driver_override` before detaching. */

@@ -5,10 +5,13 @@
  * remember it — except bridges, which vfio-pci cannot bind (its probe
  * takes only header type 0) and which leave the group viable unbound; at release, keep everything detached while any member of the
  * group is active in any domain, then give every member back together.
+ * An SR-IOV PF with enabled VFs in the group is refused: unbinding its
+ * driver disables SR-IOV and its VFs disappear (a real kernel does so).
  */
 import type { PciDevice } from '../pci/device.js';
 import { VFIO_PCI, isGroupExemptKind, isKnownStubKind } from './binding.js';
 import { activeMember, checkCriticalGroup } from './checks.js';
+import { HostdevError } from './errors.js';
 import type { GroupRecord } from './lists.js';
 import type { PlanBuilder } from './plan-builder.js';
 
@@ -38,6 +41,15 @@ export function planGroupDetach(b: PlanBuilder, dev: PciDevice, request: Readonl
       // vfio-pci refuses bridges; unbound they leave the group viable, on another driver they do not
       if (kind !== 'none') b.notes.push(`IOMMU group ${group}: bridge ${m} is bound to ${b.view.driver(m)}, not pcieport: VFIO will not open the group`);
       continue;
+    }
+    const vfs = b.host.virtualFunctions(m);
+    if (vfs.length) {
+      // the PF's driver disables SR-IOV when it is unbound: its VFs vanish (seen on igb, kernel 6.1)
+      throw new HostdevError(
+        'sriov-pf',
+        `Refusing to detach PCI device ${m} for IOMMU group ${group} of ${dev.name} (group='auto'): it is the SR-IOV physical function of ${vfs.join(' ')}, and unbinding its driver removes them`,
+        { device: m },
+      );
     }
     const override = b.view.override(m);
     const from = b.toStub(m, VFIO_PCI, true, `IOMMU group ${group} of ${dev.name} (group='auto')`, group);

@@ -155,12 +155,16 @@ export function planUpdateActive(b: PlanBuilder, driver: string, domain: string,
       const { group: g, members } = b.view.group(d.name);
       if (g !== undefined && !b.lists.groups.has(g)) {
         // the state that said which members group management detached is gone (a restart without
-        // it): the group's endpoints on vfio-pci that no list holds are taken as its (seed §1.4: the
-        // group is given back whole), with their original driver unknown — the kernel's choice then
+        // it): only for a device whose hostdev has groupMgmt='auto' (attachGroup), the group's
+        // endpoints that no list holds and that are bound to vfio-pci *through driver_override =
+        // vfio-pci* (what group management's detach writes) are taken as its (seed §1.4: the group is
+        // given back whole), with their original driver unknown — the kernel's choice then. A member
+        // bound to vfio-pci another way (new_id, a stub of its own) is left alone. See
+        // docs/hostdev-vfio.md, "After a restart without the state file".
         const detached = new Map<string, GroupDetached>();
         for (const m of members) {
           if (m === d.name || hostdevNames.has(m) || b.where(m) !== undefined) continue;
-          if (b.view.driver(m) !== VFIO_PCI || b.host.info(m).headerType !== 'endpoint') continue;
+          if (b.view.driver(m) !== VFIO_PCI || b.view.override(m) !== VFIO_PCI || b.host.info(m).headerType !== 'endpoint') continue;
           detached.set(m, { driver: undefined, override: undefined });
         }
         b.lists.groups.set(g, { group: g, detached, held: new Set() });

@@ -3,7 +3,7 @@
  * server) and `<domain>` (the DNS domain of DHCP clients).
  */
 import { ipAddress } from '../common/networkcommon.js';
-import { attr, element, list, text, type Infer } from '../xml/decl.js';
+import { attr, element, list, text, type CheckFailure, type Infer } from '../xml/decl.js';
 import { pattern, str, uint, yesNo } from '../xml/values.js';
 import { failAt } from './problems.js';
 
@@ -66,28 +66,29 @@ export const networkDomain = element(
 export type NetworkDomain = Infer<typeof networkDomain>;
 
 /** libvirt's parse-time rules for `<dns>` (`virNetworkDNSDefParseXML` and the record parsers). */
-export function checkDns(dns: NetworkDns, network: string): void {
+export function checkDns(dns: NetworkDns, network: string): CheckFailure | undefined {
   const records = [dns.forwarders, dns.txts, dns.srvs, dns.hosts].some((l) => l?.length);
-  if (dns.enable === false && records) throw failAt(dns, 'unsupported', `Extra data in disabled network '${network}'`);
+  if (dns.enable === false && records) return failAt(dns, 'unsupported', `Extra data in disabled network '${network}'`);
   for (const f of dns.forwarders ?? []) {
     if (f.addr === undefined && f.domain === undefined) {
-      throw failAt(f, 'missing-attribute', 'Invalid forwarder element, must contain at least one of addr or domain');
+      return failAt(f, 'missing-attribute', 'Invalid forwarder element, must contain at least one of addr or domain');
     }
   }
   for (const t of dns.txts ?? []) {
     if (/[ ,]/.test(t.name)) {
-      throw failAt(t, 'invalid-value', `prohibited character in DNS TXT record name '${t.name}' of network ${network}`, 'name');
+      return failAt(t, 'invalid-value', `prohibited character in DNS TXT record name '${t.name}' of network ${network}`, 'name');
     }
   }
   for (const s of dns.srvs ?? []) {
     if (s.target !== undefined) continue;
     for (const a of ['port', 'priority', 'weight'] as const) {
       if (s[a] !== undefined) {
-        throw failAt(s, 'unsupported', `DNS SRV ${a} attribute not permitted without target for service '${s.service}' in network '${network}'`, a);
+        return failAt(s, 'unsupported', `DNS SRV ${a} attribute not permitted without target for service '${s.service}' in network '${network}'`, a);
       }
     }
   }
   for (const h of dns.hosts ?? []) {
-    if (!h.hostnames?.length) throw failAt(h, 'missing-element', `Missing hostname in network '${network}' DNS HOST record`);
+    if (!h.hostnames?.length) return failAt(h, 'missing-element', `Missing hostname in network '${network}' DNS HOST record`);
   }
+  return undefined;
 }

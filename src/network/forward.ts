@@ -9,8 +9,8 @@
  */
 import { checkPciAddress, hostdevDriver, pciAddressFields, pciAddressName } from '../common/basictypes.js';
 import { ipv4Address } from '../common/networkcommon.js';
-import { attr, child, element, list, type FormatContext, type Infer, type InferFields } from '../xml/decl.js';
-import { oneOf, onOff, str, uint, yesNo, type ValueType } from '../xml/values.js';
+import { attr, child, element, list, type CheckFailure, type FormatContext, type Infer, type InferFields } from '../xml/decl.js';
+import { oneOf, onOff, str, uint, yesNo, type UnknownWord, type ValueType } from '../xml/values.js';
 import { failAt, repeatedChild } from './problems.js';
 import { liveConnections, yesLenient } from './values.js';
 
@@ -81,7 +81,7 @@ const poolShown = (ctx: FormatContext, f: { pf?: unknown }) => !f.pf || !ctx.ina
 const forwardFields = {
   dev: attr(str, { doc: 'Read: becomes the first <interface> of the pool. Written: the first pool netdev when there is no <pf>' }),
   // explicit type argument: with a `default`, attr() widens the inferred type to string
-  mode: attr<NetworkForwardMode>(oneOf(...forwardModes), { default: 'nat', doc: 'Absent: nat' }),
+  mode: attr<NetworkForwardMode | UnknownWord>(oneOf(...forwardModes), { default: 'nat', doc: 'Absent: nat' }),
   managed: attr(yesLenient, {
     omit: (_v: boolean, f: { mode?: string }) => f.mode !== 'hostdev',
     doc: "hostdev mode: detach the devices from their host driver (written as yes/no in hostdev mode only; read: only 'yes', any case, is true)",
@@ -111,22 +111,22 @@ function forwardToWrite(f: NetworkForward): NetworkForward {
  * libvirt's parse-time rules for `<forward>` (`virNetworkForwardDefParseXML`);
  * normalises `dev` into the pool. Throws a placed VirtXmlError.
  */
-export function checkForward(f: NetworkForward, network: string): void {
+export function checkForward(f: NetworkForward, network: string): CheckFailure | undefined {
   const nat = f.nat;
   if (nat) {
     const second = repeatedChild(f, 'nat');
-    if (second) throw second.at('unsupported', `Only one <nat> element is allowed in <forward> of network ${network}`);
+    if (second) return second.at('unsupported', `Only one <nat> element is allowed in <forward> of network ${network}`);
     if (f.mode !== 'nat') {
-      throw failAt(nat, 'unsupported', `The <nat> element can only be used when <forward> 'mode' is 'nat' in network ${network}`);
+      return failAt(nat, 'unsupported', `The <nat> element can only be used when <forward> 'mode' is 'nat' in network ${network}`);
     }
     if (nat.port && nat.port.end < nat.port.start) {
-      throw failAt(nat.port, 'invalid-value', `Missing or invalid 'end' attribute in <port> in <nat> in <forward> in network ${network}`, 'end');
+      return failAt(nat.port, 'invalid-value', `Missing or invalid 'end' attribute in <port> in <nat> in <forward> in network ${network}`, 'end');
     }
   }
   const ifs = f.interfaces ?? [];
   const addrs = f.addresses ?? [];
   if (f.dev !== undefined && (addrs.length > 0 || f.pf)) {
-    throw failAt(f, 'unsupported', "the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are present", 'dev');
+    return failAt(f, 'unsupported', "the <forward> 'dev' attribute cannot be used when <address> or <pf> sub-elements are present", 'dev');
   }
   if (ifs.length > 0 || f.dev !== undefined) {
     // libvirt ignores <address> entries next to a netdev pool: dropped as libvirt drops them.
@@ -135,26 +135,27 @@ export function checkForward(f: NetworkForward, network: string): void {
     if (f.dev !== undefined) {
       const first = ifs[0];
       if (first && first.dev !== f.dev) {
-        throw failAt(first, 'invalid-value', `<forward dev='${f.dev}'> must match first <interface dev='${first.dev}'/> in network ${network}`, 'dev');
+        return failAt(first, 'invalid-value', `<forward dev='${f.dev}'> must match first <interface dev='${first.dev}'/> in network ${network}`, 'dev');
       }
       if (!first) f.interfaces = [{ dev: f.dev }];
       delete f.dev;
     }
     const seen = new Set<string>();
     for (const i of f.interfaces ?? []) {
-      if (seen.has(i.dev)) throw failAt(i, 'duplicate', `interface '${i.dev}' can only be listed once in network ${network}`, 'dev');
+      if (seen.has(i.dev)) return failAt(i, 'duplicate', `interface '${i.dev}' can only be listed once in network ${network}`, 'dev');
       seen.add(i.dev);
     }
   } else if (addrs.length > 0) {
     const seen = new Set<string>();
     for (const a of addrs) {
-      if (a.type === undefined) throw failAt(a, 'missing-attribute', `missing address type in network ${network}`);
+      if (a.type === undefined) return failAt(a, 'missing-attribute', `missing address type in network ${network}`);
       const name = pciAddressName(a);
-      if (seen.has(name)) throw failAt(a, 'duplicate', `PCI device '${name}' can only be listed once in network ${network}`);
+      if (seen.has(name)) return failAt(a, 'duplicate', `PCI device '${name}' can only be listed once in network ${network}`);
       seen.add(name);
     }
   } else if (f.pf) {
     const second = repeatedChild(f, 'pf');
-    if (second) throw second.at('unsupported', `Only one <pf> element is allowed in <forward> of network ${network}`);
+    if (second) return second.at('unsupported', `Only one <pf> element is allowed in <forward> of network ${network}`);
   }
+  return undefined;
 }

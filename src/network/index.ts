@@ -4,6 +4,7 @@
  * writes libvirt's canonical form (`virsh net-dumpxml [--inactive]`).
  */
 import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
+import { LATEST_LIBVIRT } from '../xml/decl.js';
 import type { InputLimits } from '../xml/reader.js';
 import { networkDef, type NetworkDef } from './network.js';
 import { networkPort, type NetworkPortDef } from './port.js';
@@ -29,6 +30,8 @@ export interface ParseNetworkOptions extends InputLimits {
   file?: string;
   /** Keep where each def object came from, for `originOf` (diagnostics after parsing). */
   keepOrigins?: boolean;
+  /** Refuse, as libvirt's parser does, a word or union case the declarations do not know (default: kept, reported by validateXml). */
+  strict?: boolean;
 }
 
 export interface FormatNetworkOptions {
@@ -36,6 +39,8 @@ export interface FormatNetworkOptions {
   inactive?: boolean;
   /** Leave out virtxml's extensions (`<driver group='auto'/>`), for XML handed to upstream libvirt. */
   stripExtensions?: boolean;
+  /** The libvirt release whose output to match byte for byte, where releases differ (default: the newest, 12.9). */
+  libvirt?: string;
 }
 
 /** Reads a `<network>` document. Throws a VirtXmlError with line, column and path. */
@@ -45,7 +50,7 @@ export function parseNetworkXml(xml: string, options: ParseNetworkOptions = {}):
 
 /** Writes a network definition in libvirt's canonical form, ending with a newline. */
 export function formatNetworkXml(def: NetworkDef, options: FormatNetworkOptions = {}): string {
-  const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false });
+  const ctx = formatContext({ inactive: options.inactive ?? false, stripExtensions: options.stripExtensions ?? false, libvirt: options.libvirt ?? LATEST_LIBVIRT });
   return formatElement(networkDef, def, ctx, 0) + '\n';
 }
 
@@ -58,6 +63,6 @@ export function parseNetworkPortXml(xml: string, options: ParseNetworkOptions = 
 }
 
 /** Writes a network port as `virsh net-port-dumpxml` does, ending with a newline. */
-export function formatNetworkPortXml(port: NetworkPortDef, options: Pick<FormatNetworkOptions, 'stripExtensions'> = {}): string {
-  return formatElement(networkPort, port, formatContext({ stripExtensions: options.stripExtensions ?? false }), 0) + '\n';
+export function formatNetworkPortXml(port: NetworkPortDef, options: Pick<FormatNetworkOptions, 'stripExtensions' | 'libvirt'> = {}): string {
+  return formatElement(networkPort, port, formatContext({ stripExtensions: options.stripExtensions ?? false, libvirt: options.libvirt ?? LATEST_LIBVIRT }), 0) + '\n';
 }

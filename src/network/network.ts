@@ -49,7 +49,7 @@ export const networkDef = element('network', networkFields, {
 });
 
 /** Modes in which the network has an IP of its own on the bridge (no forward = isolated). */
-export const L3_MODES: ReadonlySet<NetworkForwardMode | undefined> = new Set([undefined, 'nat', 'route', 'open']);
+export const L3_MODES: ReadonlySet<string | undefined> = new Set([undefined, 'nat', 'route', 'open']);
 
 /**
  * libvirt always writes `<bridge>` with `stp` and `delay` (default on, 0)

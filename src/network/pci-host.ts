@@ -22,12 +22,19 @@ export interface NetworkHost {
   virtualFunctions(pfDev: string): VirtualFunction[];
 }
 
-/** A {@link NetworkHost} over a PCI host: PF netdev → PF address → `virtfn*` → each VF's netdev (the first, as libvirt takes it). */
+/**
+ * A {@link NetworkHost} over a PCI host: PF netdev → PF address
+ * (`/sys/class/net/PF/device`) → `virtfn*` → each VF's netdev (the first, as
+ * libvirt takes it). Like libvirt, which looks for `…/device/virtfn0`,
+ * `virtfn1`, … and stops at the first missing link, a netdev that does not
+ * exist, is not a PCI device or is not an SR-IOV PF has no VFs: the pool
+ * then reports `No usable Vf's present on SRIOV PF X`. Read errors throw.
+ */
 export function pciNetworkHost(host: Pick<PciHost, 'netdevAddress' | 'virtualFunctions' | 'netdevs'>): NetworkHost {
   return {
     virtualFunctions(pfDev) {
       const pf = host.netdevAddress(pfDev);
-      if (pf === undefined) throw new Error(`network device '${pfDev}' is not a PCI device`);
+      if (pf === undefined) return [];
       return host.virtualFunctions(pf).map((address) => {
         const netdev = host.netdevs(address)[0];
         return netdev === undefined ? { address } : { address, netdev };

@@ -13,6 +13,7 @@
 import type { PciSourceAddress } from '../common/basictypes.js';
 import type { Bandwidth } from '../common/networkcommon.js';
 import type { InterfaceActual, NetworkInterface } from '../domain/devices/interface.js';
+import type { UnknownWord } from '../xml/values.js';
 import { VirtXmlError } from '../xml/errors.js';
 import type { NetworkPortDef } from './port.js';
 
@@ -83,7 +84,7 @@ export function portToActual(port: NetworkPortDef): InterfaceActual {
   switch (plug.type) {
     case 'network':
     case 'bridge': {
-      const source: { bridge: string; macTableManager?: 'kernel' | 'libvirt' } = { bridge: plug.bridge! };
+      const source: { bridge: string; macTableManager?: 'kernel' | 'libvirt' | UnknownWord } = { bridge: plug.bridge! };
       if (plug.macTableManager) source.macTableManager = plug.macTableManager;
       if (plug.type === 'bridge') actual = { type: 'bridge', source };
       else {

@@ -3,9 +3,13 @@
  * the rules libvirt applies when a network is defined or started, beyond
  * what parsing checks.
  *
- * `validateNetworkDef` returns every problem found (an empty list: valid),
- * each with libvirt's message; libvirt stops at the first, which is the
- * first of the list. `assertValidNetworkDef` throws that first one.
+ * The rules report through the semantic layer's `Reporter` (one
+ * diagnostics path for every rule: code `libvirt-network-<rule>`, place,
+ * element path); `checkNetworkDefine` runs them on a caller's reporter (the
+ * `validate` semantic layer does). `validateNetworkDef` returns every
+ * problem found (an empty list: valid), each with libvirt's message; libvirt
+ * stops at the first, which is the first of the list.
+ * `assertValidNetworkDef` throws that first one.
  *
  * The "each listed PCI address must be an SR-IOV VF" rule needs the host:
  * pass a PCI host (`physicalFunction(address)`, e.g. `SysfsHost` or
@@ -14,29 +18,26 @@
  */
 import { pciAddressName } from '../common/basictypes.js';
 import type { PciHost } from '../pci/host.js';
+import { Reporter, type Located } from '../validate/semantic/context.js';
+import type { Diagnostic } from '../validate/types.js';
 import { VirtXmlError, type VirtXmlErrorCode } from '../xml/errors.js';
 import { ipBytes } from './ip-range.js';
 import { L3_MODES, type NetworkDef } from './network.js';
 
-export interface NetworkProblem {
-  code: VirtXmlErrorCode;
-  message: string;
-  /** Which of libvirt's rules (`name`, `bridge-name`, `element`, `bandwidth`, `pool`, `dhcp`, `portgroup`, `vlan`). */
+/** A define-time problem: the reporter's diagnostic, with libvirt's rule and the error code `assertValidNetworkDef` throws. */
+export interface NetworkProblem extends Diagnostic {
+  /** The VirtXmlError code of the problem. */
+  errorCode: VirtXmlErrorCode;
+  /** Which of libvirt's rules (`name`, `bridge-name`, `element`, `bandwidth`, `pool`, `dhcp`, `portgroup`, `vlan`): the diagnostic code is `libvirt-network-<rule>`. */
   rule: NetworkRule;
-  /**
-   * What the problem is about: a def object of `def`, its element path (for
-   * defs built in code, which have no source place) and the attribute at fault.
-   */
-  at: ProblemPlace;
 }
 
 export type NetworkRule = 'name' | 'bridge-name' | 'element' | 'bandwidth' | 'pool' | 'dhcp' | 'portgroup' | 'vlan';
 
-export interface ProblemPlace {
-  obj: object;
-  path: string;
-  attribute?: string;
-}
+/** What a problem is about: a def object of the network, its element path (for defs built in code) and the attribute at fault. */
+type ProblemPlace = Located<object> & { attribute?: string };
+
+const RULE_PREFIX = 'libvirt-network-';
 
 const ROOT = '/network';
 /** `/network/portgroup[2]`, as paths are written: an index only where the name repeats. */
@@ -57,10 +58,22 @@ function isVirtualFunction(host: Pick<PciHost, 'physicalFunction'>, address: str
   }
 }
 
-export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOptions = {}): NetworkProblem[] {
-  const out: NetworkProblem[] = [];
+/**
+ * libvirt's define-time rules, reported on `r` (code `libvirt-network-<rule>`);
+ * `errorCodes`, when given, receives each diagnostic's VirtXmlError code.
+ */
+export function checkNetworkDefine(
+  def: NetworkDef,
+  r: Reporter,
+  options: ValidateNetworkOptions = {},
+  errorCodes?: Map<Diagnostic, VirtXmlErrorCode>,
+): void {
   const root: ProblemPlace = { obj: def, path: ROOT };
-  const add = (code: VirtXmlErrorCode, rule: NetworkRule, message: string, at: ProblemPlace = root) => out.push({ code, rule, message, at });
+  const add = (code: VirtXmlErrorCode, rule: NetworkRule, message: string, at: ProblemPlace = root) => {
+    r.report(at.obj, at.path, RULE_PREFIX + rule, message, at.attribute !== undefined ? { attribute: at.attribute } : {});
+    const d = r.diagnostics[r.diagnostics.length - 1];
+    if (d && errorCodes) errorCodes.set(d, code);
+  };
   /** A child of the network, or the network itself when the element is absent. */
   const child = (obj: object | undefined, name: string, attribute?: string): ProblemPlace =>
     obj ? { obj, path: `${ROOT}/${name}`, ...(attribute !== undefined ? { attribute } : {}) } : root;
@@ -182,11 +195,27 @@ export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOpti
       def.vlan ? { obj: def.vlan, path: `${ROOT}/vlan` } : (firstVlanGroup ?? root),
     );
   }
-  return out;
+}
+
+const isNetworkRule = (s: string): s is NetworkRule =>
+  s === 'name' || s === 'bridge-name' || s === 'element' || s === 'bandwidth' || s === 'pool' || s === 'dhcp' || s === 'portgroup' || s === 'vlan';
+
+/** libvirt's define-time rules: every problem, in libvirt's order, placed (line 0 for defs built in code). */
+export function validateNetworkDef(def: NetworkDef, options: ValidateNetworkOptions = {}): NetworkProblem[] {
+  const r = new Reporter({ profile: 'libvirt' });
+  const errorCodes = new Map<Diagnostic, VirtXmlErrorCode>();
+  checkNetworkDefine(def, r, options, errorCodes);
+  return r.diagnostics.flatMap((d) => {
+    const rule = d.code.slice(RULE_PREFIX.length);
+    const errorCode = errorCodes.get(d);
+    return isNetworkRule(rule) && errorCode ? [{ ...d, rule, errorCode }] : [];
+  });
 }
 
 /** {@link validateNetworkDef}, throwing the first problem as a VirtXmlError. */
 export function assertValidNetworkDef(def: NetworkDef, options: ValidateNetworkOptions = {}): void {
   const [first] = validateNetworkDef(def, options);
-  if (first) throw new VirtXmlError(first.code, first.message);
+  if (first) {
+    throw new VirtXmlError(first.errorCode, first.message, first.line > 0 ? { line: first.line, column: first.column, path: first.path } : { path: first.path });
+  }
 }

@@ -43,7 +43,7 @@ export function mergeVirtualPorts(
       }
       type = mods.type;
     }
-    for (const k of type === undefined ? ALL_PARAMS : PARAMS_OF[type]) {
+    for (const k of type === undefined ? ALL_PARAMS : (PARAMS_OF[type as VPortType] ?? ALL_PARAMS)) {
       const v = mods.parameters?.[k];
       if (v === undefined) continue;
       const have = params[k];
@@ -55,7 +55,7 @@ export function mergeVirtualPorts(
   }
   const out: VirtualPort = { type: type! };
   const kept: Params = {};
-  for (const k of PARAMS_OF[type!]) if (params[k] !== undefined) (kept as Record<string, unknown>)[k] = params[k];
+  for (const k of PARAMS_OF[type as VPortType] ?? ALL_PARAMS) if (params[k] !== undefined) (kept as Record<string, unknown>)[k] = params[k];
   if (Object.keys(kept).length) out.parameters = kept;
   return out;
 }

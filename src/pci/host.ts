@@ -24,6 +24,14 @@ export interface PciDeviceInfo {
   headerType: PciHeaderType;
 }
 
+/** SR-IOV capability of a physical function (`sriov_totalvfs`, `sriov_numvfs`). */
+export interface PciSriovInfo {
+  /** VFs the device can have (`sriov_totalvfs`). */
+  totalVfs: number;
+  /** VFs enabled now (`sriov_numvfs`; the `virtfnN` links). */
+  numVfs: number;
+}
+
 /** `outside-root`: a path of `SysfsHost` resolves (through symlinks) outside the root it was given. */
 export type PciHostErrorCode = 'no-device' | 'no-driver' | 'write-failed' | 'read-failed' | 'outside-root';
 
@@ -43,7 +51,11 @@ export interface PciHost {
   listDevices(): string[];
   /** Whether `devices/NAME/config` exists. */
   exists(address: string): boolean;
-  /** Vendor, device, class and header type. */
+  /**
+   * Vendor, device and class as the kernel reports them (its `vendor`,
+   * `device`, `class` files, which libvirt reads: an SR-IOV VF's config
+   * space reads 0xffff there) and the header type from config space.
+   */
   info(address: string): PciDeviceInfo;
   /** Name of the bound driver (`devices/NAME/driver` link), undefined when unbound. */
   driver(address: string): string | undefined;
@@ -63,6 +75,12 @@ export interface PciHost {
   physicalFunction(address: string): string | undefined;
   /** VFs of an SR-IOV PF (`virtfnN` links, by N). */
   virtualFunctions(address: string): string[];
+  /**
+   * SR-IOV capability of a PF (`sriov_totalvfs`/`sriov_numvfs`), undefined
+   * for a device without one (VFs, ordinary devices). Optional: a host that
+   * cannot tell leaves it out (callers then count `virtualFunctions`).
+   */
+  sriov?(address: string): PciSriovInfo | undefined;
   /** Network interface names of a device (`devices/NAME/net/*`). */
   netdevs(address: string): string[];
   /** PCI address of a network interface (`/sys/class/net/IF/device`), undefined if not PCI. */

@@ -1,5 +1,5 @@
 /** The PCI layer's pure part (no Node built-ins): host interface, topology, in-memory host, IOMMU-group analysis. */
-export { PciHostError, type PciHost, type PciDeviceInfo, type PciHeaderType, type PciHostErrorCode } from './host.js';
+export { PciHostError, type PciHost, type PciDeviceInfo, type PciHeaderType, type PciHostErrorCode, type PciSriovInfo } from './host.js';
 export {
   PciTopologyError,
   VFIO_PCI,
@@ -31,3 +31,12 @@ export {
   type IommuGroupInfo,
   type IommuGroupMember,
 } from './groups.js';
+export { listSriov, type SriovPf, type SriovVf } from './sriov.js';
+export {
+  UNKNOWN_DRIVER,
+  isVfioDriverName,
+  nodeDeviceName,
+  nodeDevicesFromPciHost,
+  pciTopologyFromNodeDevices,
+  type NodeDevicesOptions,
+} from './nodedev.js';

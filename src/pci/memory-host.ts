@@ -18,7 +18,7 @@
  * Every write is logged (`writes()`); `injectFault` makes chosen writes throw
  * without changing anything.
  */
-import { PciHostError, type PciDeviceInfo, type PciHost } from './host.js';
+import { PciHostError, type PciDeviceInfo, type PciHost, type PciSriovInfo } from './host.js';
 import { classifyDriver } from './groups.js';
 import {
   VFIO_PCI,
@@ -51,6 +51,7 @@ interface DeviceState {
   override: string | undefined;
   group: number | undefined;
   physfn: string | undefined;
+  sriovTotalVfs: number | undefined;
   netdevs: string[];
 }
 
@@ -79,6 +80,7 @@ export class MemoryPciHost implements PciHost {
         override: d.driverOverride,
         group: d.iommuGroup,
         physfn: d.physfn,
+        sriovTotalVfs: d.sriovTotalVfs,
         netdevs: [...(d.netdevs ?? [])],
       });
     }
@@ -151,6 +153,14 @@ export class MemoryPciHost implements PciHost {
   virtualFunctions(address: string): string[] {
     const pf = this.#get(address).info.address;
     return this.#sorted((d) => d.physfn === pf);
+  }
+
+  /** A PF: `sriovTotalVfs` from the topology (or, when it has VFs but no such field, their number). */
+  sriov(address: string): PciSriovInfo | undefined {
+    const d = this.#get(address);
+    const numVfs = this.virtualFunctions(address).length;
+    if (d.sriovTotalVfs === undefined && numVfs === 0) return undefined;
+    return { totalVfs: d.sriovTotalVfs ?? numVfs, numVfs };
   }
 
   #netdevsShown(d: DeviceState): boolean {
@@ -274,6 +284,7 @@ export class MemoryPciHost implements PciHost {
         ...(d.override !== undefined ? { driverOverride: d.override } : {}),
         ...(d.group !== undefined ? { iommuGroup: d.group } : {}),
         ...(d.physfn !== undefined ? { physfn: d.physfn } : {}),
+        ...(d.sriovTotalVfs !== undefined ? { sriovTotalVfs: d.sriovTotalVfs } : {}),
         ...(d.netdevs.length ? { netdevs: [...d.netdevs] } : {}),
         ...(this.#isVfioDriver(d.driver) ? { vfioDev: true } : {}),
       };

@@ -7,7 +7,7 @@
  */
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { PciHostError, type PciDeviceInfo, type PciHeaderType, type PciHost, type PciHostErrorCode } from './host.js';
+import { PciHostError, type PciDeviceInfo, type PciHeaderType, type PciHost, type PciHostErrorCode, type PciSriovInfo } from './host.js';
 import { canonicalPciName, comparePciNames, headerTypeOfClass } from './topology.js';
 
 /** The file-system calls SysfsHost makes (node:fs satisfies it). */
@@ -204,7 +204,14 @@ export class SysfsHost implements PciHost {
     return name !== undefined && this.#exists(this.#dev(name, 'config'));
   }
 
-  /** Vendor, device, class and header type from config space; the text files when config is short. */
+  /**
+   * Vendor, device and class from the kernel's `vendor`, `device` and
+   * `class` files, as libvirt reads them (an SR-IOV VF's config space reads
+   * 0xffff for vendor and device: the kernel takes them from the PF's SR-IOV
+   * capability); config space when those files are missing. Header type
+   * from config byte 0x0e (without the multifunction bit), from the class
+   * when config space is short.
+   */
   info(address: string): PciDeviceInfo {
     const name = this.#name(address);
     const path = this.#dev(name, 'config');
@@ -215,21 +222,22 @@ export class SysfsHost implements PciHost {
     } catch (e) {
       this.#fail('read-failed', 'cannot read', path, e);
     }
-    if (config.length >= 0x0f) {
-      const le16 = (o: number) => config[o]! | (config[o + 1]! << 8);
-      const cls = (config[0x0b]! << 16) | (config[0x0a]! << 8) | config[0x09]!;
-      const headerType = HEADER_TYPES[config[0x0e]! & 0x7f];
-      if (!headerType) throw new PciHostError('read-failed', `${path}: unknown header type 0x${(config[0x0e]! & 0x7f).toString(16)}`);
-      return { address: name, vendor: le16(0), device: le16(2), class: cls, headerType };
-    }
-    const num = (file: string) => {
+    const full = config.length >= 0x0f;
+    const le16 = (o: number) => config[o]! | (config[o + 1]! << 8);
+    const num = (file: string, fromConfig: () => number) => {
       const p = this.#dev(name, file);
       const text = this.#readText(p)?.trim();
+      if (text === undefined && full) return fromConfig();
       if (!text || !/^0x[0-9a-fA-F]+$/.test(text)) throw new PciHostError('read-failed', `${p}: expected a hex number, read '${text ?? ''}'`);
       return parseInt(text, 16);
     };
-    const cls = num('class');
-    return { address: name, vendor: num('vendor'), device: num('device'), class: cls, headerType: headerTypeOfClass(cls) };
+    const vendor = num('vendor', () => le16(0));
+    const device = num('device', () => le16(2));
+    const cls = num('class', () => (config[0x0b]! << 16) | (config[0x0a]! << 8) | config[0x09]!);
+    if (!full) return { address: name, vendor, device, class: cls, headerType: headerTypeOfClass(cls) };
+    const headerType = HEADER_TYPES[config[0x0e]! & 0x7f];
+    if (!headerType) throw new PciHostError('read-failed', `${path}: unknown header type 0x${(config[0x0e]! & 0x7f).toString(16)}`);
+    return { address: name, vendor, device, class: cls, headerType };
   }
 
   driver(address: string): string | undefined {
@@ -282,6 +290,21 @@ export class SysfsHost implements PciHost {
       .map((m) => ({ n: parseInt(m[1]!, 10), entry: m[0] }))
       .sort((a, b) => a.n - b.n)
       .map(({ entry }) => this.#linkName(this.#dev(name, entry))!);
+  }
+
+  /** `sriov_totalvfs` and `sriov_numvfs`; undefined when the device has no SR-IOV capability (no such files). */
+  sriov(address: string): PciSriovInfo | undefined {
+    const name = this.#name(address);
+    const read = (file: string) => {
+      const p = this.#dev(name, file);
+      const text = this.#readText(p)?.trim();
+      if (text === undefined) return undefined;
+      if (!/^\d+$/.test(text)) throw new PciHostError('read-failed', `${p}: expected a number, read '${text}'`);
+      return parseInt(text, 10);
+    };
+    const totalVfs = read('sriov_totalvfs');
+    if (totalVfs === undefined) return undefined;
+    return { totalVfs, numVfs: read('sriov_numvfs') ?? 0 };
   }
 
   netdevs(address: string): string[] {

@@ -32,8 +32,14 @@ export interface PciTopologyDevice {
   /** Pending `driver_override`. */
   driverOverride?: string;
   iommuGroup?: number;
-  /** PF address of an SR-IOV VF. */
+  /**
+   * PF address of an SR-IOV VF. As on real hardware, a VF's config space
+   * reads 0xffff for vendor and device (SR-IOV spec); its `vendor`/`device`
+   * (what the kernel and libvirt report) are these fields.
+   */
   physfn?: string;
+  /** An SR-IOV PF: `sriov_totalvfs`; its enabled VFs (`sriov_numvfs`) are the devices naming it as physfn. */
+  sriovTotalVfs?: number;
   /** Interface names; present in sysfs while the device is bound to a host driver. */
   netdevs?: string[];
   /** `vfio-dev/` exists: bound to vfio-pci or a VFIO variant driver. */
@@ -57,7 +63,7 @@ export const VFIO_PCI = 'vfio-pci';
 
 const HEADER_TYPES: readonly PciHeaderType[] = ['endpoint', 'bridge', 'cardbus'];
 const DRIVER_KEYS = new Set(['name', 'ids', 'vfioVariant']);
-const DEVICE_KEYS = new Set(['address', 'vendor', 'device', 'class', 'headerType', 'driver', 'driverOverride', 'iommuGroup', 'physfn', 'netdevs', 'vfioDev']);
+const DEVICE_KEYS = new Set(['address', 'vendor', 'device', 'class', 'headerType', 'driver', 'driverOverride', 'iommuGroup', 'physfn', 'sriovTotalVfs', 'netdevs', 'vfioDev']);
 
 /** Header type implied by a class code (what config space says for ordinary devices). */
 export function headerTypeOfClass(cls: number): PciHeaderType {
@@ -125,6 +131,8 @@ function deviceProblems(d: Record<string, unknown>, what: string, drivers: Set<s
   if (d.vfioDev !== undefined && typeof d.vfioDev !== 'boolean') out.push(`${what}: vfioDev must be a boolean`);
   if (d.vfioDev === true && d.driver === undefined) out.push(`${what}: vfioDev without a driver (vfio-dev/ exists only while bound)`);
   if (d.physfn !== undefined && typeof d.physfn !== 'string') out.push(`${what}: physfn must be a PCI address`);
+  if (d.sriovTotalVfs !== undefined && !isUint(d.sriovTotalVfs, 0xffff)) out.push(`${what}: sriovTotalVfs must be a 16-bit number`);
+  if (d.sriovTotalVfs !== undefined && d.physfn !== undefined) out.push(`${what}: a VF cannot have sriovTotalVfs (VFs have no SR-IOV capability)`);
   if (d.netdevs !== undefined && (!Array.isArray(d.netdevs) || !d.netdevs.every((n) => typeof n === 'string' && IFNAME.test(n)))) {
     out.push(`${what}: netdevs must be interface names (1-15 characters, no '/', ':' or spaces)`);
   }
@@ -160,7 +168,11 @@ export function pciTopologyProblems(value: unknown): string[] {
       }
     }
   });
+  const vfCount = new Map<string, number>();
+  for (const d of devices.values()) if (typeof d.physfn === 'string') vfCount.set(d.physfn, (vfCount.get(d.physfn) ?? 0) + 1);
   for (const [address, d] of devices) {
+    const n = vfCount.get(address) ?? 0;
+    if (typeof d.sriovTotalVfs === 'number' && n > d.sriovTotalVfs) out.push(`device ${address}: ${n} VFs name it as physfn, more than its sriovTotalVfs ${d.sriovTotalVfs}`);
     if (typeof d.physfn !== 'string') continue;
     const pf = devices.get(d.physfn);
     if (d.physfn === address) out.push(`device ${address}: physfn is the device itself`);

@@ -123,19 +123,29 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
+/** A JSON object (not null, not an array). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A property of a JSON value, when it is an object. */
+function prop(v: unknown, key: string): unknown {
+  return isRecord(v) ? v[key] : undefined;
+}
+
 function typeOf(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
 }
 
 function describeError(e: ErrorObject, data: unknown): string {
-  const p = e.params as Record<string, unknown>;
+  const p: Record<string, unknown> = e.params;
   switch (e.keyword) {
     case 'required':
       return `missing required property '${String(p.missingProperty)}'`;
     case 'additionalProperties':
       return `unknown property '${String(p.additionalProperty)}' (content the declarations do not know belongs in $extra)`;
     case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).map(show);
+      const allowed = Array.isArray(p.allowedValues) ? p.allowedValues.map(show) : [];
       const list = allowed.length > 12 ? allowed.slice(0, 12).join(', ') + `, … (${allowed.length} values)` : allowed.join(', ');
       return `${show(data)} is not one of ${list}`;
     }
@@ -156,7 +166,7 @@ function valueAt(obj: unknown, pointer: string): unknown {
   if (pointer === '') return v;
   for (const seg of pointer.slice(1).split('/').map(unescapePointer)) {
     if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg)) return undefined;
-    v = (v as Record<string, unknown>)[seg];
+    v = Array.isArray(v) ? v[Number(seg)] : prop(v, seg);
   }
   return v;
 }
@@ -198,7 +208,7 @@ export function pointerToElementPath(root: Decl, obj: unknown, pointer: string, 
       break;
     }
     if (f.kind === 'list') {
-      const arr = (value as Record<string, unknown> | undefined)?.[seg];
+      const arr = prop(value, seg);
       path += '/' + xml;
       const idx = segments[i + 1];
       if (idx === undefined) break;
@@ -214,7 +224,7 @@ export function pointerToElementPath(root: Decl, obj: unknown, pointer: string, 
       if (i + 1 < segments.length) path += '/' + segments.slice(i + 1).join('/');
       break;
     }
-    value = (value as Record<string, unknown> | undefined)?.[seg];
+    value = prop(value, seg);
     decl = f.decl;
   }
   return path;
@@ -222,10 +232,11 @@ export function pointerToElementPath(root: Decl, obj: unknown, pointer: string, 
 
 function caseFor(decl: Decl, value: unknown): ElementDecl | undefined {
   const d = resolveDecl(decl);
-  const obj = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  const obj = isRecord(value) ? value : undefined;
   // a null tag is an unknown case here, not the default one
   const known = obj && (d.kind === 'element' || obj[d.discriminator] !== null) ? declarationOf(decl, obj) : undefined;
-  if (known || d.kind === 'element') return known ?? (d as ElementDecl);
+  if (known) return known;
+  if (d.kind === 'element') return d;
   // an unknown case: the discriminator field is still known
   const any = Object.values(d.cases)[0];
   return any && { ...any, fields: { [d.discriminator]: any.fields[d.discriminator]! } };

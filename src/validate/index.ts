@@ -10,10 +10,11 @@
 import { defOf, KINDS, kindOf, type Kind, type KindEntry } from '../kinds.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { readXml, type XmlDocument } from '../xml/reader.js';
-import { grammarsOf } from './rng/grammars.js';
+import { grammarOf } from './rng/grammars.js';
 import { LATEST_LIBVIRT, LIBVIRT_RELEASES, isLibvirtRelease } from './rng/releases.js';
 import { newerThanTarget } from './rng/since.js';
 import { validateRng } from './rng/validator.js';
+import type { SemanticOptions } from './semantic/context.js';
 import type { Diagnostic, DiagnosticSource, ValidateOptions, ValidationResult } from './types.js';
 
 export * from './types.js';
@@ -79,8 +80,8 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   // a kind libvirt has no schema for (<domstatus>): the rng layer has nothing to say
   const rng = entry.grammar;
   if (rng) {
-    const grammar = grammarsOf(libvirt)[rng.grammar];
-    if (grammar.entries[rng.entry] === undefined) {
+    const grammar = grammarOf(libvirt, rng.grammar);
+    if (grammar?.entries[rng.entry] === undefined) {
       // a device kind the target release does not have at all
       const p = doc.source.elementPlace(doc.root);
       const message = newerThanTarget(rng.grammar, `>${rng.entry}`, libvirt) ?? `libvirt ${libvirt} has no <${doc.root.name}>`;
@@ -101,7 +102,7 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
   const wrongRoot = diagnostics.some((d) => d.code === 'rng-root');
   if (profile !== 'rng' && !wrongRoot && diagnostics.length < max) {
     const schema = diagnostics.filter((d) => d.severity === 'error');
-    for (const d of libvirtLayer(doc, kind, entry, profile, file)) {
+    for (const d of libvirtLayer(doc, kind, entry, { profile, ...definedOf({ file, domainCapabilities: options.domainCapabilities }) })) {
       // where the schema already refused a node, its word is the clearer one
       if (schema.some((x) => x.line === d.line && x.column === d.column)) continue;
       if (diagnostics.length >= max) break;
@@ -115,19 +116,24 @@ export function validateXml(xml: string, options: ValidateOptions = {}): Validat
  * libvirt's parse-time rules (virtxml's parsers enforce them and stop at the
  * first) and its define-time checks (all problems, with places).
  */
-function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, profile: 'libvirt' | 'virtxml', file: string | undefined): Diagnostic[] {
+function libvirtLayer(doc: XmlDocument, kind: Kind, entry: KindEntry, options: SemanticOptions): Diagnostic[] {
+  const file = options.file;
   let def: unknown;
+  // words and cases the declarations do not know are kept by the parser; libvirt's parser refuses them
+  const unknown: Diagnostic[] = [];
+  const onUnknown = (e: VirtXmlError) => unknown.push(errorDiagnostic(e, 'libvirt', file));
   try {
-    def = defOf(doc, kind, { keepOrigins: true });
+    def = defOf(doc, kind, { keepOrigins: true, onUnknown });
   } catch (e) {
-    if (e instanceof VirtXmlError) return [errorDiagnostic(e, 'libvirt', file)];
+    if (e instanceof VirtXmlError) return [...unknown, errorDiagnostic(e, 'libvirt', file)];
     // a bug of virtxml's, not of the input: still a diagnostic, never a crash
-    return [internalDiagnostic(e, file)];
+    return [...unknown, internalDiagnostic(e, file)];
   }
   try {
-    return entry.rules?.(def, file !== undefined ? { profile, file } : { profile }) ?? [];
+    return [...unknown, ...(entry.rules?.(def, options) ?? [])];
   } catch (e) {
-    return [internalDiagnostic(e, file)];
+    // the semantic rules assume known words: with unknown ones reported, their failure adds nothing
+    return unknown.length ? unknown : [internalDiagnostic(e, file)];
   }
 }
 

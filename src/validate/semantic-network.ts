@@ -2,9 +2,9 @@
  * The semantic layer of network and network-port validation.
  *
  * Networks: libvirt's define-time rules (`networkValidate`, §2.8) are
- * `validateNetworkDef` of src/network/validate.ts; this wraps them into
- * diagnostics placed at the def object each problem names (its element, or
- * the attribute at fault).
+ * `checkNetworkDefine` of src/network/validate.ts, run on this layer's
+ * reporter: diagnostics placed at the def object each problem names (its
+ * element, or the attribute at fault).
  * The "must be an SR-IOV VF" rule needs a host and is not checked here.
  * Then virtxml's `group='auto'` extension on `<forward><driver>`: an error
  * under profile `libvirt`; under `virtxml` it wants a hostdev network, the
@@ -17,7 +17,7 @@
  */
 import type { NetworkDef } from '../network/network.js';
 import type { NetworkPortDef } from '../network/port.js';
-import { validateNetworkDef } from '../network/validate.js';
+import { checkNetworkDefine } from '../network/validate.js';
 import { byPlace } from './semantic-domain.js';
 import { childOf, Reporter, type Located, type SemanticOptions } from './semantic/context.js';
 import { checkGroupMgmt } from './semantic/hostdev.js';
@@ -27,9 +27,7 @@ const ROOT = '/network';
 
 export function networkSemanticDiagnostics(def: NetworkDef, options: SemanticOptions): Diagnostic[] {
   const r = new Reporter(options);
-  for (const p of validateNetworkDef(def)) {
-    r.report(p.at.obj, p.at.path, `libvirt-network-${p.rule}`, p.message, p.at.attribute !== undefined ? { attribute: p.at.attribute } : {});
-  }
+  checkNetworkDefine(def, r);
   checkForwardGroup(def, r);
   return byPlace(r.diagnostics);
 }
@@ -54,7 +52,7 @@ export function networkPortSemanticDiagnostics(def: NetworkPortDef, options: Sem
   const r = new Reporter(options);
   const plug = def.plug;
   if (plug?.type === 'hostdev-pci' && plug.driver) {
-    const at = { obj: plug as object, path: '/networkport/plug' };
+    const at: Located<object> = { obj: plug, path: '/networkport/plug' };
     checkGroupMgmt(r, childOf(at, 'driver', plug.driver), plug.managed === true, at, true);
   }
   return byPlace(r.diagnostics);

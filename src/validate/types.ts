@@ -1,5 +1,6 @@
 import type { Kind } from '../kinds.js';
 import type { InputLimits } from '../xml/reader.js';
+import type { DomainCapabilitiesDef } from '../domaincaps/domaincaps.js';
 import type { LibvirtRelease } from './rng/releases.js';
 
 export type { LibvirtRelease };
@@ -58,6 +59,12 @@ export interface ValidateOptions extends InputLimits {
    * target is reported with the release that introduced it.
    */
   libvirt?: LibvirtRelease;
+  /**
+   * The `<domainCapabilities>` of the host the domain is meant for (parsed,
+   * `parseDomainCapabilitiesXml`): what its hypervisor cannot do is reported
+   * as libvirt's QEMU driver refuses it at define or start (domains only).
+   */
+  domainCapabilities?: DomainCapabilitiesDef;
 }
 
 export interface ValidationResult {

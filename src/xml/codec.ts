@@ -7,6 +7,7 @@ import {
   compile,
   discriminatorXml,
   EXTRA,
+  LATEST_LIBVIRT,
   resolveDecl,
   xmlNameOf,
   type Compiled,
@@ -21,7 +22,7 @@ import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './reader.js';
 import type { XmlSource } from './source.js';
 import { getAttribute, type XmlElement, type XmlNode } from './tree.js';
-import { INVALID, type ValueType } from './values.js';
+import { INVALID, str, type ValueType } from './values.js';
 import { attribute, escapeLibvirt, indentOf, writeElement, writeNode } from './writer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,6 +75,8 @@ interface ParseState {
   els: XmlElement[];
   parents: number[];
   base: string;
+  /** Told of each name or value the declarations do not know (kept in the def): validation reports them. */
+  onUnknown: ((e: VirtXmlError) => void) | undefined;
 }
 
 /** The path of entry `i`. */
@@ -114,6 +117,11 @@ function readValue<T>(
   attrName: string | undefined,
 ): T {
   const v = type.parse(raw);
+  if (type.known !== undefined && v !== INVALID && st.onUnknown !== undefined && !type.known(v)) {
+    // a word a newer libvirt may know: kept; libvirt's own parser (this release's) refuses it
+    const what = attrName !== undefined ? `attribute '${attrName}' in element '${el.name}'` : `element '${el.name}'`;
+    st.onUnknown(error(st, 'invalid-value', `Invalid value for ${what}: '${raw}'.`, el, at, attrName));
+  }
   if (v === INVALID) {
     const what = attrName !== undefined ? `attribute '${attrName}' in element '${el.name}'` : `element '${el.name}'`;
     throw error(
@@ -135,10 +143,14 @@ function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, at: number
     if (decl.defaultCase) return decl.cases[decl.defaultCase]!;
     throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
   }
-  const c = decl.cases[v];
+  const c = Object.hasOwn(decl.cases, v) ? decl.cases[v] : undefined;
   if (!c) {
-    const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
-    throw error(st, 'unknown-variant', msg, el, at, xml);
+    // a case a newer libvirt may have: read with the fields all cases share, the rest kept
+    if (st.onUnknown !== undefined) {
+      const msg = decl.unknownMessage ? decl.unknownMessage.replace('%s', v) : `unknown ${el.name} ${xml} '${v}'`;
+      st.onUnknown(error(st, 'unknown-variant', msg, el, at, xml));
+    }
+    return unknownCaseOf(decl);
   }
   return c;
 }
@@ -217,6 +229,9 @@ function builderOf(c: Compiled): Builder {
   return (c.build = b);
 }
 
+/** What readElement returns for an element libvirt reads as absent (see ElementDecl.emptyText). */
+const ABSENT: Obj = Object.freeze({});
+
 function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number): Obj {
   const obj: Obj = {};
   const at = st.objs.length;
@@ -269,9 +284,11 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     }
     const [key, f, pos] = hit;
     if (f.kind === 'list') {
-      const arr = (vals[pos] ??= []) as Obj[];
-      arr.push(readElement(st, f.decl, node, at));
+      const item = readElement(st, f.decl, node, at);
       lastKey = key;
+      if (item === ABSENT) continue;
+      const arr = (vals[pos] ??= []) as Obj[];
+      arr.push(item);
       lastIndex = arr.length;
       continue;
     }
@@ -282,9 +299,11 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
       continue;
     }
     switch (f.kind) {
-      case 'child':
-        vals[pos] = readElement(st, f.decl, node, at);
+      case 'child': {
+        const v = readElement(st, f.decl, node, at);
+        if (v !== ABSENT) vals[pos] = v;
         break;
+      }
       case 'value': {
         let t = '';
         let other = node.attributes.length > 0;
@@ -292,6 +311,8 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
           if (k.type === 'text') t += k.text;
           else other = true;
         }
+        // an empty value element (`<uuid></uuid>`) is absent to libvirt's XPath string reads
+        if (t === '' && !other && !f.required && f.empty !== 'kept') break;
         vals[pos] = readValue(st, f.type, t, node, at, undefined);
         if (other) extra = keepOwn(extra, key, node);
         break;
@@ -308,7 +329,9 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     lastIndex = undefined;
   }
 
-  if (c.text && text !== undefined) vals[c.textPos] = readValue(st, c.text[1].type, text, el, at, undefined);
+  if (c.text && ((text !== undefined && text !== '') || d.emptyText === 'kept')) vals[c.textPos] = readValue(st, c.text[1].type, text ?? '', el, at, undefined);
+  // required text empty: the element is absent to libvirt (its XPath string reads give NULL), unless it is the root
+  if (c.text !== undefined && c.text[1].required && vals[c.textPos] === undefined && parent >= 0 && d.emptyText !== 'refused') return ABSENT;
 
   for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
   for (const [key, f, pos] of c.required) {
@@ -324,6 +347,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   if (d.check) {
     const failure = d.check(obj);
     if (failure) {
+      if (failure.place) throw new VirtXmlError(failure.code, failure.message, failure.place);
       const i = failure.at ? st.objs.lastIndexOf(failure.at) : -1;
       throw i >= 0
         ? error(st, failure.code, failure.message, st.els[i]!, i, failure.attribute)
@@ -338,14 +362,28 @@ export interface ParseWithOptions {
   basePath?: string;
   /** Remember where every def object came from, for `originOf` after parsing (costs about as much as the parse). */
   keepOrigins?: boolean;
+  /**
+   * Told of each value the declarations do not know (an enum's word, a
+   * union's case), with libvirt's message and its place. Parsing keeps such
+   * values (forward compatible); validation reports them through this.
+   */
+  onUnknown?: (e: VirtXmlError) => void;
+  /** The document the root came from: its comments and PIs around the root are kept in the def's `$extra`. */
+  document?: { prolog?: XmlNode[]; epilogue?: XmlNode[] };
 }
 
 /** Reads an element into a def, following its declaration. */
 export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, options: ParseWithOptions = {}): T {
-  const st: ParseState = { source, objs: [], els: [], parents: [], base: options.basePath ?? '' };
+  const st: ParseState = { source, objs: [], els: [], parents: [], base: options.basePath ?? '', onUnknown: options.onUnknown };
   activeParses.push(st);
   try {
     const value = readElement(st, decl, root, -1) as T;
+    const doc = options.document;
+    if (doc && (doc.prolog || doc.epilogue)) {
+      const extra: Extra = ((value as Obj)[EXTRA] ??= {});
+      if (doc.prolog) extra.prolog = doc.prolog;
+      if (doc.epilogue) extra.epilogue = doc.epilogue;
+    }
     if (options.keepOrigins) {
       // parents come before their children: one pass makes every path, sharing prefixes
       const refs: PathRef[] = [];
@@ -363,10 +401,12 @@ export function parseWith<T>(decl: Decl, root: XmlElement, source: XmlSource, op
 
 // ---------------------------------------------------------------- format
 
-const DEFAULT_CTX: FormatContext = { status: false, inactive: false, stripExtensions: false };
+const DEFAULT_CTX: FormatContext = { status: false, inactive: false, stripExtensions: false, libvirt: LATEST_LIBVIRT };
 
 export function formatContext(partial: Partial<FormatContext> = {}): FormatContext {
-  return { ...DEFAULT_CTX, ...partial };
+  const ctx = { ...DEFAULT_CTX, ...partial };
+  if (ctx.libvirt === undefined) ctx.libvirt = LATEST_LIBVIRT;
+  return ctx;
 }
 
 function active(f: Field, ctx: FormatContext, obj: Obj): boolean {
@@ -444,7 +484,36 @@ export function declarationOf(decl: Decl, obj: Obj): ElementDecl | undefined {
   const d = resolveDecl(decl);
   if (d.kind === 'element') return d;
   const tag = obj[d.discriminator] ?? d.defaultCase;
-  return typeof tag === 'string' && Object.hasOwn(d.cases, tag) ? d.cases[tag] : undefined;
+  if (typeof tag !== 'string') return undefined;
+  return Object.hasOwn(d.cases, tag) ? d.cases[tag] : unknownCaseOf(d);
+}
+
+const UNKNOWN_CASE = '__unknownCase';
+
+/**
+ * The declaration a union's element is read and written with when its
+ * discriminator names no known case (`<iommu model='amd'>` before virtxml
+ * knew it): the discriminator as any string, and the fields every case
+ * shares (the same field in each: a device's `<address>`, `<alias>`, …);
+ * everything else is kept as unknown content and written back in place.
+ * Made once per union, kept on it.
+ */
+export function unknownCaseOf(decl: UnionDecl): ElementDecl {
+  const known = (decl as { [UNKNOWN_CASE]?: ElementDecl })[UNKNOWN_CASE];
+  if (known) return known;
+  const cases = Object.values(decl.cases);
+  const first = cases[0]!;
+  const fields: Record<string, Field> = {};
+  for (const [k, f] of Object.entries(first.fields)) {
+    if (k === decl.discriminator) {
+      const tagXml = f.kind === 'attr' ? (f.xml ?? k) : k;
+      fields[k] = { kind: 'attr', xml: tagXml, type: str, required: true };
+    } else if (cases.every((c) => c.fields[k] === f)) fields[k] = f;
+  }
+  const d: ElementDecl = { kind: 'element', name: first.name, fields, doc: `${decl.name} of a kind the declarations do not know` };
+  if (cases.every((c) => c.selfClose === false)) d.selfClose = false;
+  Object.defineProperty(decl, UNKNOWN_CASE, { value: d, enumerable: false });
+  return d;
 }
 
 function caseOf(decl: Decl, obj: Obj): ElementDecl {
@@ -542,6 +611,7 @@ function writeAll(nodes: XmlNode[] | undefined, level: number): string {
 export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: number, omitEmpty = false): string {
   if (obj === null || typeof obj !== 'object') throw formatError(decl, '', `expected an object, got ${JSON.stringify(obj)}`);
   const d = caseOf(decl, obj);
+  const given = obj;
   if (d.beforeFormat) obj = d.beforeFormat(obj, ctx);
   const c = compile(d);
   // the def's values by field position: one pass over the keys it has (a for-in load is
@@ -552,6 +622,12 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
     const i = c.keyIndex.get(k);
     if (i !== undefined) vals[i] = obj[k];
     else if (k === EXTRA) extra = obj[k] as Extra;
+  }
+  if (extra !== undefined && (extra.prolog !== undefined || extra.epilogue !== undefined)) {
+    // a document's comments and PIs around its root: written before and after the element
+    const { prolog, epilogue, ...rest } = extra;
+    const el = formatElement(decl, { ...given, [EXTRA]: rest }, ctx, level, omitEmpty);
+    return writeAll(prolog, level) + el + (epilogue?.length ? '\n' + writeAll(epilogue, level).slice(0, -1) : '');
   }
 
   let head = '<' + d.name + (c.head ?? headWriterOf(d, c))(vals, obj, ctx);
@@ -628,7 +704,8 @@ export function formatElement(decl: Decl, obj: Obj, ctx: FormatContext, level: n
   }
   if (body === '') {
     if (omitEmpty && head === '<' + d.name) return '';
-    return d.selfClose === false ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
+    const sc = d.selfClose;
+    return sc === false || (typeof sc === 'function' && !sc(ctx)) ? head + '>\n' + indentOf(level) + '</' + d.name + '>' : head + '/>';
   }
   return head + '>\n' + body + indentOf(level) + '</' + d.name + '>';
 }
@@ -646,8 +723,17 @@ export function rootError(doc: XmlDocument, expected: string): VirtXmlError {
  * Reads a document whose root must be the element `decl` declares, and
  * parses it with `decl`: an `xml-root` error (with its place) for another root.
  */
-export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean } = {}): T {
+export function parseDocument<T>(decl: ElementDecl, xml: string, options: ReadOptions & { keepOrigins?: boolean; strict?: boolean } = {}): T {
   const doc = readXml(xml, options);
   if (doc.root.name !== decl.name) throw rootError(doc, `<${decl.name}>`);
-  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false });
+  return parseWith<T>(decl, doc.root, doc.source, { keepOrigins: options.keepOrigins ?? false, document: doc, ...strictness(options.strict) });
+}
+
+const THROW = (e: VirtXmlError): never => {
+  throw e;
+};
+
+/** Parse options for `strict`: the first word or case the declarations do not know is thrown (libvirt's parser refuses it). */
+export function strictness(strict: boolean | undefined): { onUnknown?: (e: VirtXmlError) => void } {
+  return strict ? { onUnknown: THROW } : {};
 }

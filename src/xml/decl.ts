@@ -13,6 +13,7 @@
  * type Driver = Infer<typeof driver>;
  * ```
  */
+import type { SourcePlace } from './errors.js';
 import type { XmlElement, XmlNode } from './tree.js';
 import type { ValueType } from './values.js';
 
@@ -24,6 +25,27 @@ export interface FormatContext {
   inactive: boolean;
   /** Leave out virtxml's own extensions (e.g. `group='auto'`), for upstream libvirt. */
   stripExtensions: boolean;
+  /**
+   * The libvirt release whose formatter's bytes to match (`'12.9'`, `'10.7'`):
+   * where libvirt changed how it writes something, the older form is kept for
+   * the older releases. Default: the newest release virtxml models.
+   */
+  libvirt: string;
+}
+
+/** The newest libvirt release whose formatter virtxml matches (the default of `FormatContext.libvirt`). */
+export const LATEST_LIBVIRT = '12.9';
+
+/** Whether release `v` ('10.7', '12.9.0') is `since` or later. */
+export function libvirtAtLeast(v: string, since: string): boolean {
+  const a = v.split('.').map(Number);
+  const b = since.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,6 +83,13 @@ export interface ValueField<T = unknown, R extends boolean = boolean> extends Fi
   xml: string;
   type: ValueType<T>;
   required: R;
+  /**
+   * An empty element (`<uuid></uuid>`) is absent to libvirt's XPath string
+   * reads (it fills in a default); `'kept'` where libvirt gives the empty
+   * element a meaning of its own (`<genid/>`: generate one). Required fields
+   * keep it, for validation to report.
+   */
+  empty?: 'absent' | 'kept';
 }
 
 export interface FlagField extends FieldCommon {
@@ -111,8 +140,24 @@ export interface ElementDecl<F extends Fields = Fields> {
    * change its argument.
    */
   beforeFormat?: (value: AnyDef, ctx: FormatContext) => AnyDef;
-  /** libvirt writes some elements with an end tag even when empty (`<ip …>` + `</ip>`). Default true. */
-  selfClose?: boolean;
+  /**
+   * Whether libvirt's formatter self-closes the element when it is empty
+   * (default true). Some elements it writes with an end tag even when empty
+   * (`<devices>` + `</devices>`, `<redirdev …>` + `</redirdev>`): libvirt's
+   * formatters decide per element, between its self-closing helper
+   * (`virXMLFormatElement`) and an unconditional open/close pair. A function
+   * when libvirt changed its mind between releases.
+   */
+  selfClose?: boolean | ((ctx: FormatContext) => boolean);
+  /**
+   * An element whose required text is empty (`<currentMemory unit='KiB'/>`,
+   * `<uuid></uuid>`): libvirt reads text through XPath string functions that
+   * give NULL for an empty string, so such an element counts as absent (and
+   * libvirt fills in its default, or refuses a required one). `'refused'`
+   * where libvirt refuses it instead (it found the node first: `<vcpu/>`),
+   * `'kept'` where the empty text is a value (a smartcard `<certificate>`).
+   */
+  emptyText?: 'absent' | 'refused' | 'kept';
 }
 
 export interface CheckFailure {
@@ -122,6 +167,8 @@ export interface CheckFailure {
   attribute?: string;
   /** A def object read from a descendant element, when the failure is about it (its place is used). */
   at?: object;
+  /** An exact place (for content no def object stands for, such as a repeated child kept as unknown content). */
+  place?: SourcePlace;
 }
 
 export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string, ElementDecl>> {
@@ -166,7 +213,7 @@ export function resolveDecl(d: Decl): ElementDecl | UnionDecl {
 
 type Opts<T> = Omit<Partial<AttrField<T>>, 'kind' | 'type' | 'required'> & { required?: boolean };
 type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean };
-type ValueOpts = FieldCommon & { required?: boolean };
+type ValueOpts = FieldCommon & { required?: boolean; empty?: 'absent' | 'kept' };
 
 /** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
 export function attr<T>(type: ValueType<T>, options: Opts<T> & { required: true }): AttrField<T, true>;
@@ -220,7 +267,7 @@ export function list<D extends Decl>(decl: D, options: FieldCommon = {}): ListFi
 export function element<const F extends Fields>(
   name: string,
   fields: F,
-  options: Pick<ElementDecl, 'doc' | 'check' | 'beforeFormat' | 'selfClose'> = {},
+  options: Pick<ElementDecl, 'doc' | 'check' | 'beforeFormat' | 'selfClose' | 'emptyText'> = {},
 ): ElementDecl<F> {
   return { kind: 'element', name, fields, ...options };
 }
@@ -253,6 +300,10 @@ export interface Extra {
    * (`<name zz='1'>vm</name>`); it is written with the field's value.
    */
   nodes?: Array<{ after?: string; index?: number; node: XmlNode }>;
+  /** A document's root only: comments and processing instructions before the root element (a licence header). */
+  prolog?: XmlNode[];
+  /** A document's root only: comments and processing instructions after the root element. */
+  epilogue?: XmlNode[];
 }
 
 export const EXTRA = '$extra';

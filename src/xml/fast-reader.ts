@@ -185,11 +185,22 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
+/** Comments and PIs before the root element (prolog) and after it (epilogue), in document order. */
+export interface Outside {
+  prolog: XmlNode[];
+  epilogue: XmlNode[];
+}
+
+/** A stand-in parent that collects the nodes outside the root. */
+function holder(): XmlElement {
+  return { type: 'element', name: '#document', attributes: [], children: [], start: -1 };
+}
+
 /**
  * The root element of `s` as the saxes path would build it, or undefined
  * when the input is outside the fast path's subset (or wrong in any way).
  */
-export function fastReadXml(s: string, maxDepth: number, maxAttributes = Infinity, maxElements = Infinity): XmlElement | undefined {
+export function fastReadXml(s: string, maxDepth: number, maxAttributes = Infinity, maxElements = Infinity, outside?: Outside): XmlElement | undefined {
   let elements = 0;
   const n = s.length;
   if (SUSPECT.test(s) && FORBIDDEN.test(s)) return undefined;
@@ -203,12 +214,13 @@ export function fastReadXml(s: string, maxDepth: number, maxAttributes = Infinit
   }
 
   // prolog: whitespace, comments and PIs
+  const prolog = outside ? holder() : undefined;
   for (;;) {
     i = skipSpaces(s, i);
     if (i >= n || s.charCodeAt(i) !== LT) return undefined;
     const c = s.charCodeAt(i + 1);
     if (c === BANG || c === QMARK) {
-      i = miscAt(s, i, undefined, cr);
+      i = miscAt(s, i, prolog, cr);
       if (i < 0) return undefined;
     } else break;
   }
@@ -415,13 +427,20 @@ export function fastReadXml(s: string, maxDepth: number, maxAttributes = Infinit
   }
 
   // epilog: whitespace, comments and PIs
+  const epilogue = outside ? holder() : undefined;
   for (;;) {
     i = skipSpaces(s, i);
-    if (i >= n) return root;
+    if (i >= n) {
+      if (outside) {
+        outside.prolog = prolog!.children;
+        outside.epilogue = epilogue!.children;
+      }
+      return root;
+    }
     if (s.charCodeAt(i) !== LT) return undefined;
     const c = s.charCodeAt(i + 1);
     if (c !== BANG && c !== QMARK) return undefined;
-    i = miscAt(s, i, undefined, cr);
+    i = miscAt(s, i, epilogue, cr);
     if (i < 0) return undefined;
   }
 }

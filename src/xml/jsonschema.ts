@@ -84,6 +84,8 @@ const XML_DEFS: Record<string, JsonSchema> = {
           additionalProperties: false,
         },
       },
+      prolog: { type: 'array', items: { $ref: '#/$defs/xmlNode' }, description: "A document's root: comments and PIs before the root element" },
+      epilogue: { type: 'array', items: { $ref: '#/$defs/xmlNode' }, description: "A document's root: comments and PIs after the root element" },
     },
     additionalProperties: false,
   },

@@ -12,7 +12,7 @@
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { VirtXmlError, type VirtXmlErrorCode } from './errors.js';
 import { loneSurrogate } from './encoding.js';
-import { fastReadXml } from './fast-reader.js';
+import { fastReadXml, type Outside } from './fast-reader.js';
 import { XmlSource } from './source.js';
 import type { XmlAttribute, XmlElement, XmlNode } from './tree.js';
 
@@ -42,6 +42,17 @@ export interface ReadOptions extends InputLimits {
 export interface XmlDocument {
   root: XmlElement;
   source: XmlSource;
+  /** Comments and processing instructions before the root element (a licence header), when there are any. */
+  prolog?: XmlNode[];
+  /** Comments and processing instructions after the root element, when there are any. */
+  epilogue?: XmlNode[];
+}
+
+function documentOf(root: XmlElement, source: XmlSource, prolog: XmlNode[], epilogue: XmlNode[]): XmlDocument {
+  const doc: XmlDocument = { root, source };
+  if (prolog.length) doc.prolog = prolog;
+  if (epilogue.length) doc.epilogue = epilogue;
+  return doc;
 }
 
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
@@ -98,8 +109,9 @@ class Abort {
  */
 export function readXml(text: string, options: ReadOptions = {}): XmlDocument {
   if (typeof text === 'string' && text.length <= (options.maxSize ?? DEFAULT_MAX_SIZE)) {
-    const root = fastReadXml(text, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
-    if (root) return { root, source: new XmlSource(text, options.file) };
+    const outside: Outside = { prolog: [], epilogue: [] };
+    const root = fastReadXml(text, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES, options.maxElements ?? DEFAULT_MAX_ELEMENTS, outside);
+    if (root) return documentOf(root, new XmlSource(text, options.file), outside.prolog, outside.epilogue);
   }
   return readXmlSaxes(text, options);
 }
@@ -235,15 +247,23 @@ export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocume
   };
   parser.on('text', (t) => addText(t, false));
   parser.on('cdata', (t) => addText(t, true));
+  const prolog: XmlNode[] = [];
+  const epilogue: XmlNode[] = [];
   parser.on('comment', (text) => {
     const parent = stack[stack.length - 1];
-    if (!parent) return;
+    if (!parent) {
+      (root ? epilogue : prolog).push({ type: 'comment', text });
+      return;
+    }
     dropIndentation(parent);
     parent.children.push({ type: 'comment', text } satisfies XmlNode);
   });
   parser.on('processinginstruction', (pi) => {
     const parent = stack[stack.length - 1];
-    if (!parent) return;
+    if (!parent) {
+      (root ? epilogue : prolog).push({ type: 'pi', target: pi.target, body: pi.body });
+      return;
+    }
     dropIndentation(parent);
     parent.children.push({ type: 'pi', target: pi.target, body: pi.body });
   });
@@ -259,5 +279,5 @@ export function readXmlSaxes(text: string, options: ReadOptions = {}): XmlDocume
     });
   }
   if (!root) throw new VirtXmlError('xml-malformed', 'document has no root element', { line: 1, column: 1, path: '/' });
-  return { root, source };
+  return documentOf(root, source, prolog, epilogue);
 }

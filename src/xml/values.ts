@@ -19,6 +19,12 @@ export interface ValueType<T> {
   format(value: T): string;
   /** Whether a value built in code is acceptable (used by the formatter's guards and JSON Schema). */
   is(value: unknown): value is T;
+  /**
+   * For open enums: whether a value read is one the declarations know (an
+   * unknown one is kept, and reported by validation). Absent: every value
+   * `parse` returns is known.
+   */
+  known?(value: T): boolean;
   readonly schema: JsonSchema;
 }
 
@@ -43,8 +49,34 @@ export function pattern(name: string, re: RegExp, expected?: string): ValueType<
   };
 }
 
-/** One of a fixed set of words. */
-export function oneOf<const V extends string>(...values: V[]): ValueType<V> {
+/**
+ * A word the declarations do not know, in an enum's type: `'a' | 'b' |
+ * Unknown` still offers the known words to an editor's completion, and
+ * admits a newer libvirt's value.
+ */
+export type UnknownWord = string & {};
+
+/**
+ * One of a set of words libvirt knows. Forward compatible by construction: a
+ * word the declarations do not know (a newer libvirt's value) is read and
+ * written back unchanged, not refused; `known` tells it apart, so that
+ * validation reports it with its place (libvirt's profile: the message
+ * libvirt's parser gives), and the JSON Schema lists the known words.
+ */
+export function oneOf<const V extends string>(...values: V[]): ValueType<V | UnknownWord> {
+  const set = new Set<string>(values);
+  return {
+    name: values.join('|'),
+    parse: (t) => t,
+    format: (v) => v,
+    is: (v): v is V => typeof v === 'string',
+    known: (v) => set.has(v as string),
+    schema: values.length === 1 ? { const: values[0] } : { enum: [...values] },
+  };
+}
+
+/** One of a closed set of words: anything else is refused when read (a union case's own tag). */
+export function closedOneOf<const V extends string>(...values: V[]): ValueType<V> {
   const set = new Set<string>(values);
   return {
     name: values.join('|'),
@@ -57,7 +89,7 @@ export function oneOf<const V extends string>(...values: V[]): ValueType<V> {
 
 /** The fixed value of a union's discriminating attribute. */
 export function literal<const V extends string>(value: V): ValueType<V> {
-  return oneOf(value);
+  return closedOneOf(value);
 }
 
 /** libvirt's `virTristateBool`: `yes` / `no`. */
@@ -92,12 +124,15 @@ export function parseUnsignedBase0(text: string): number | typeof INVALID {
 }
 
 const DECIMAL = /^\s*\+?[0-9]+$/;
+const HEX16 = /^\s*\+?(?:0[xX])?[0-9a-fA-F]+$/;
 
 export interface UintOptions {
   /** Largest accepted value when reading (libvirt's type limit). Default 2^32-1. */
   max?: number;
   /** Read with base 0 (hex/octal/decimal, like strtoul(…, 0)). Default: decimal only. */
   base0?: boolean;
+  /** Read as hexadecimal, with or without 0x (like strtoul(…, 16)). */
+  base16?: boolean;
   /** Write as `0x` followed by at least this many hex digits. Default: decimal. */
   hexWidth?: number;
 }
@@ -111,7 +146,8 @@ export function uint(options: UintOptions = {}): ValueType<number> {
     expected: 'Expected non-negative integer value',
     parse(t) {
       let n: number | typeof INVALID;
-      if (options.base0) n = parseUnsignedBase0(t);
+      if (options.base16) n = HEX16.test(t) ? parseInt(t.trim().replace(/^\+?(0[xX])?/, ''), 16) : INVALID;
+      else if (options.base0) n = parseUnsignedBase0(t);
       else n = DECIMAL.test(t) ? parseInt(t, 10) : INVALID;
       if (n === INVALID || !Number.isSafeInteger(n) || n > max) return INVALID;
       return n;

@@ -18,6 +18,7 @@ export function readAll(host: PciHost, driverNames: readonly string[]) {
     iommuGroup: host.iommuGroup(a),
     physfn: host.physicalFunction(a),
     virtfns: host.virtualFunctions(a),
+    sriov: host.sriov?.(a),
     netdevs: host.netdevs(a),
     netdevAddresses: host.netdevs(a).map((n) => host.netdevAddress(n)),
   }));

@@ -4,7 +4,8 @@
  * - `writeSysfsTree(dir, topology)` renders a topology as the kernel lays it
  *   out (relative symlinks: bus/pci/devices/NAME, driver, iommu_group,
  *   kernel/iommu_groups/N/devices/NAME, physfn, virtfnN, net/IF,
- *   class/net/IF/device; 64-byte config space; driver_override "(null)").
+ *   class/net/IF/device; 64-byte config space, where a VF's ids read 0xffff;
+ *   sriov_totalvfs/sriov_numvfs of a PF; driver_override "(null)").
  * - `createTestKernel(dir, topology)` does the same and returns an `fs` for
  *   SysfsHost whose writes to driver_override, driver/unbind, drivers/X/bind,
  *   drivers/X/unbind, drivers_probe and reset are applied to a MemoryPciHost
@@ -33,8 +34,11 @@ function deviceDir(dir: string, address: string): string {
 
 const HEADER_BYTE = { endpoint: 0, bridge: 1, cardbus: 2 } as const;
 
+/** Config space as the device answers: an SR-IOV VF reads 0xffff for vendor and device (the kernel's files have the ids). */
 function configSpace(host: MemoryPciHost, address: string, multifunction: boolean): Uint8Array {
-  const { vendor, device, class: cls, headerType } = host.info(address);
+  const { class: cls, headerType } = host.info(address);
+  const vf = host.physicalFunction(address) !== undefined;
+  const { vendor, device } = vf ? { vendor: 0xffff, device: 0xffff } : host.info(address);
   const c = new Uint8Array(64);
   c[0] = vendor & 0xff;
   c[1] = vendor >> 8;
@@ -63,6 +67,11 @@ function renderStatic(dir: string, host: MemoryPciHost): void {
     writeFileSync(join(d, 'device'), hexFile(info.device, 4));
     writeFileSync(join(d, 'class'), hexFile(info.class, 6));
     if (info.headerType === 'endpoint') writeFileSync(join(d, 'reset'), '');
+    const sriov = host.sriov(address);
+    if (sriov) {
+      writeFileSync(join(d, 'sriov_totalvfs'), `${sriov.totalVfs}\n`);
+      writeFileSync(join(d, 'sriov_numvfs'), `${sriov.numVfs}\n`);
+    }
     link(d, join(dir, 'sys/bus/pci/devices', address));
     const group = host.iommuGroup(address);
     if (group !== undefined) {

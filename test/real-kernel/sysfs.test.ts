@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SysfsHost } from '../../src/pci/sysfs.js';
 import { criticalDevices, groupViability } from '../../src/pci/groups.js';
+import { PYTHON, kernelViable } from './helpers/kernel.js';
 
 const requested = process.env.RK_GUEST === '1' || process.env.VIRTXML_REAL_KERNEL === '1';
 if (!requested) console.log('test/real-kernel: skipped (run it through ../shared/tools/real-kernel-vfio.sh, or set VIRTXML_REAL_KERNEL=1 on a disposable machine)');
@@ -25,24 +26,6 @@ const host = new SysfsHost();
 const sub = (address: string) => host.info(address).class >> 8;
 const shellDriver = (a: string) => (existsSync(`${SYS}/${a}/driver`) ? basename(readlinkSync(`${SYS}/${a}/driver`)) : undefined);
 const hexFile = (a: string, f: string) => parseInt(readFileSync(`${SYS}/${a}/${f}`, 'utf8').trim(), 16);
-
-const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => {
-  try {
-    execFileSync(p, ['-c', 'import fcntl'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
-/** The kernel's answer (VFIO_GROUP_GET_STATUS, flag 1 = viable), as real-kernel-vfio-demo.sh asks it. */
-function kernelViable(group: number): boolean | undefined {
-  if (!PYTHON) return undefined;
-  const script = `import fcntl, os, struct, sys
-fd = os.open("/dev/vfio/" + sys.argv[1], os.O_RDWR)
-argsz, flags = struct.unpack("II", fcntl.ioctl(fd, 0x3b67, struct.pack("II", 8, 0)))
-print("viable" if flags & 1 else "not-viable")`;
-  return execFileSync(PYTHON, ['-c', script, String(group)], { encoding: 'utf8' }).trim() === 'viable';
-}
 
 /** libvirt 10.7's detach and reattach (§4.2, §4.3), through SysfsHost. */
 function toVfio(a: string): void {
@@ -67,7 +50,7 @@ describe.skipIf(!requested)('SysfsHost in a real kernel', () => {
     expect(host.iommuGroups().length, 'no IOMMU groups: is the IOMMU enabled?').toBeGreaterThan(0);
   });
 
-  it('lists the groups and devices the shell sees, with ids from config space matching the text files', () => {
+  it('lists the groups and devices the shell sees, with ids matching the kernel text files', () => {
     expect(host.iommuGroups()).toEqual(readdirSync('/sys/kernel/iommu_groups').map(Number).sort((a, b) => a - b));
     expect(host.listDevices()).toEqual(readdirSync(SYS).sort());
     for (const a of host.listDevices()) {

@@ -110,7 +110,7 @@ export const chrPathSource = element('source', { path: f.path, seclabels: f.secl
 export const chrFileSource = element('source', { path: f.path, append: f.append, seclabels: f.seclabels });
 /** type='unix': mode is written only with a path (libvirt generates the path of a bind socket without one). */
 export const chrUnixSource = element('source', {
-  mode: attr(sourceMode, { default: 'connect' as const, omit: (_v: 'bind' | 'connect', p: { path?: string }) => p.path === undefined }),
+  mode: attr(sourceMode, { default: 'connect' as const, omit: (_v: string, p: { path?: string }) => p.path === undefined }),
   path: f.path,
   seclabels: list(deviceSeclabel, { when: (_ctx, p: { path?: string }) => p.path !== undefined }),
   reconnect: f.reconnect,
@@ -270,6 +270,8 @@ export function chardevUnion<const N extends string, const T extends Fields, con
     cases[t] = element(name, { ...options.before, type, ...chardevSourceFields[t], ...tail } as Fields, {
       ...(options.beforeFormat ? { beforeFormat: options.beforeFormat } : {}),
       check: checkChardev,
+      // virDomainChrDefFormat / virDomainRedirdevDefFormat: an open/close pair even when empty
+      selfClose: false,
     });
   }
   return union(name, 'type', cases as ChardevCases<N, B, T>, {

@@ -45,10 +45,10 @@ export const deviceAddress = union(
     'virtio-serial': element('address', { type: tag(literal('virtio-serial')), controller: dec(), bus: dec(), port: dec() }),
     ccid: element('address', { type: tag(literal('ccid')), controller: dec(), slot: dec() }),
     usb: element('address', { type: tag(literal('usb')), bus: dec(), port: attr(pattern('usbPort', /^(0x)?[0-9a-fA-F]{1,3}(\.(0x)?[0-9a-fA-F]{1,3}){0,4}$/)) }),
-    // reg is an unsigned long long in libvirt (virXMLPropULongLong, written 0x%08llx); read up to 2^53-1 here
+    // reg is an unsigned long long in libvirt (virXMLPropULongLong base 16: 'ccA' is 0xcca; written 0x%08llx); read up to 2^53-1 here
     'spapr-vio': element('address', {
       type: tag(literal('spapr-vio')),
-      reg: attr(uint({ base0: true, hexWidth: 8, max: Number.MAX_SAFE_INTEGER })),
+      reg: attr(uint({ base16: true, hexWidth: 8, max: Number.MAX_SAFE_INTEGER })),
     }),
     ccw: element('address', {
       type: tag(literal('ccw')),

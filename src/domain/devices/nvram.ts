@@ -2,5 +2,5 @@
 import { element, type Infer } from '../../xml/decl.js';
 import { deviceInfoFields } from './info.js';
 
-export const nvramDevice = element('nvram', { ...deviceInfoFields }, { doc: 'NVRAM device' });
+export const nvramDevice = element('nvram', { ...deviceInfoFields }, { doc: 'NVRAM device', selfClose: false });
 export type NvramDef = Infer<typeof nvramDevice>;

@@ -27,7 +27,7 @@ export const rngBackend = union(
       model: tag(literal('random')),
       path: text(str, { doc: 'host source of entropy, e.g. /dev/urandom' }),
     }),
-    egd: element('backend', { model: tag(literal('egd')), ...chardevAnyFields }, { check: checkChardev }),
+    egd: element('backend', { model: tag(literal('egd')), ...chardevAnyFields }, { check: checkChardev, selfClose: false }),
     builtin: element('backend', { model: tag(literal('builtin')) }),
   },
   { unknownMessage: "unknown backend model '%s'" },

@@ -12,7 +12,12 @@ import { anyChardevTarget, chardevAnyFields, checkChardev } from './chardev.js';
 import { deviceInfoFields } from './info.js';
 
 /** `<certificate>`: an NSS certificate name of the host database. */
-export const smartcardCertificate = element('certificate', { name: text(str, { required: true }) });
+export const smartcardCertificate = element(
+  'certificate',
+  { name: text(str, { required: true }) },
+  // libvirt 12.9 keeps an empty certificate name (and writes it back as an open/close pair)
+  { emptyText: 'kept' },
+);
 
 /** libvirt: "host-certificates mode needs exactly three certificates". */
 function checkCertificates(v: { certificates?: unknown[] }) {

@@ -21,7 +21,8 @@ export const sound = element(
   {
     model: attr(oneOf(...soundModels), { required: true }),
     multichannel: attr(yesNo, { doc: 'usb: multichannel audio' }),
-    streams: attr(uint(), { doc: 'virtio: number of PCM streams' }),
+    // read with base 0 (libvirt 12.9 accepts streams='0xe')
+    streams: attr(uint({ base0: true }), { doc: 'virtio: number of PCM streams' }),
     codecs: list(soundCodec),
     audio: child(audioRef),
     ...deviceInfoFields,

@@ -83,7 +83,7 @@ export function checkChardevs(def: DomainDef, r: Reporter): void {
       r.at(childOf(l, 'msi', l.obj.msi), 'libvirt-shmem-msi', 'XML error: msi option is only supported with a server');
     }
   }
-  const cells = ((def.cpu as { numa?: { cells?: unknown[] } } | undefined)?.numa?.cells ?? []).length;
+  const cells = (def.cpu?.numa?.cells ?? []).length;
   for (const l of familyOf<{ target?: { node?: number } }>(def, 'memories')) {
     const node = l.obj.target?.node;
     if (node === undefined) continue;

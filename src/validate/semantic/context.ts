@@ -7,6 +7,7 @@
  */
 import { originOf } from '../../xml/codec.js';
 import { getAttribute, type XmlElement } from '../../xml/tree.js';
+import type { DomainCapabilitiesDef } from '../../domaincaps/domaincaps.js';
 import type { Diagnostic, DiagnosticSource, Severity } from '../types.js';
 
 export type SemanticProfile = 'libvirt' | 'virtxml';
@@ -18,6 +19,8 @@ export interface SemanticOptions {
   profile: SemanticProfile;
   /** File name, carried into each diagnostic. */
   file?: string;
+  /** The host's `<domainCapabilities>`: a domain is also checked against what its hypervisor can do. */
+  domainCapabilities?: DomainCapabilitiesDef;
 }
 
 export interface ReportOptions {
@@ -93,6 +96,16 @@ export function childOf<T>(parent: Located<unknown>, name: string, obj: T): Loca
 
 /** Attributes the parser did not know and kept (`$extra.attrs`). */
 export function extraAttribute(obj: unknown, name: string): string | undefined {
-  const extra = (obj as { $extra?: { attrs?: Array<{ name: string; value: string }> } } | undefined)?.$extra;
-  return extra?.attrs?.find((a) => a.name === name)?.value;
+  const attrs = field(field(obj, '$extra'), 'attrs');
+  if (!Array.isArray(attrs)) return undefined;
+  for (const a of attrs) {
+    const value = field(a, 'value');
+    if (field(a, 'name') === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/** A property of an object, for kept content whose shape no declaration gives. */
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? Reflect.get(v, key) : undefined;
 }

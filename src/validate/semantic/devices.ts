@@ -55,7 +55,7 @@ export interface DeviceEntry extends Located<DeviceInfoView & Record<string, unk
 }
 
 export function devicesOf(def: DomainDef): DeviceEntry[] {
-  const devs = def.devices as Record<string, unknown> | undefined;
+  const devs: Readonly<Record<string, unknown>> | undefined = def.devices;
   if (!devs) return [];
   const out: DeviceEntry[] = [];
   for (const [family, name] of LISTS) {
@@ -70,9 +70,14 @@ export function devicesOf(def: DomainDef): DeviceEntry[] {
   }
   for (const [family, name] of SINGLES) {
     const obj = devs[family];
-    if (obj && typeof obj === 'object') out.push({ family, name, obj: obj as DeviceEntry['obj'], path: `${DEVICES_PATH}/${name}` });
+    if (isDeviceObject(obj)) out.push({ family, name, obj, path: `${DEVICES_PATH}/${name}` });
   }
   return out;
+}
+
+/** A device def as the rules read it: an object (every field of DeviceInfoView is optional). */
+function isDeviceObject(v: unknown): v is DeviceEntry['obj'] {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The entries of one family. */

@@ -34,7 +34,7 @@ export function checkGroupMgmt(
   vfioIsDefault: boolean,
 ): void {
   const d = driverAt.obj;
-  if (d.groupMgmt === undefined || (d.groupMgmt as string) === 'default') return;
+  if (d.groupMgmt !== 'auto') return; // absent, or 'default' in a def built from JSON
   if (r.profile === 'libvirt') {
     r.at(
       driverAt,
@@ -82,8 +82,8 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
     if (h.type !== 'mdev' && h.type !== 'scsi_host' && extraAttribute(h, 'model') !== undefined) {
       r.at(l, 'libvirt-hostdev-model', `XML error: 'model' attribute in <hostdev> is only supported when type='${h.type}'`, { attribute: 'model' });
     }
-    const src = (h as { source?: { startupPolicy?: string } }).source;
-    if (h.type !== 'usb' && src && (src.startupPolicy !== undefined || extraAttribute(src, 'startupPolicy') !== undefined)) {
+    const src = h.source;
+    if (h.type !== 'usb' && src && (('startupPolicy' in src && src.startupPolicy !== undefined) || extraAttribute(src, 'startupPolicy') !== undefined)) {
       r.at(childOf(l, 'source', src), 'libvirt-hostdev-startup-policy', 'unsupported configuration: Setting startupPolicy is only allowed for USB devices', {
         attribute: 'startupPolicy',
       });
@@ -142,7 +142,7 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
     const dup = checkDuplicateHostdevs(devices) ?? zeroAddressDuplicate(devices.hostdevs ?? []);
     if (dup) {
       // dup.at is one of the <hostdev> or <interface> objects
-      const at = dup.at as object | undefined;
+      const at = dup.at;
       const found = devicesOf(def).find((d) => d.obj === at);
       r.report(at, found?.path ?? DEVICES_PATH, 'libvirt-duplicate-hostdev', dup.message);
     }
@@ -223,7 +223,7 @@ export function checkHostdevInterface(def: DomainDef, l: Located<InterfaceDef>, 
         { attribute: 'tap' },
       );
     }
-    const vp = iface.virtualport as { type?: string } | undefined;
+    const vp = iface.virtualport;
     if (vp?.type !== undefined && vp.type !== '802.1Qbh') {
       r.at(
         childOf(l, 'virtualport', vp),

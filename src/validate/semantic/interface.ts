@@ -21,9 +21,9 @@ export function checkInterfaces(def: DomainDef, r: Reporter): void {
     if (iface.type === 'bridge' && iface.source === undefined) {
       r.at(l, 'libvirt-interface-source', "XML error: interface type='bridge' requires a 'source' element");
     }
-    const fwd = (iface as { portForwards?: object[] }).portForwards;
+    const fwd = 'portForwards' in iface ? iface.portForwards : undefined;
     if (fwd?.length) {
-      const passt = (iface as { backend?: { type?: string } }).backend?.type === 'passt';
+      const passt = 'backend' in iface && iface.backend?.type === 'passt';
       if (!passt || (iface.type !== 'user' && iface.type !== 'vhostuser')) {
         r.at(
           childOf(l, 'portForward', fwd[0]!),
@@ -32,7 +32,7 @@ export function checkInterfaces(def: DomainDef, r: Reporter): void {
         );
       }
     }
-    const target = (iface as { target?: { dev?: string; managed?: boolean } }).target;
+    const target = 'target' in iface ? iface.target : undefined;
     if (target?.dev !== undefined && RESERVED_IFNAME.test(target.dev) && target.managed !== false) {
       r.at(
         childOf(l, 'target', target),

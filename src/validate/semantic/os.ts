@@ -5,15 +5,8 @@
 import type { DomainDef } from '../../domain/domain.js';
 import type { Reporter } from './context.js';
 
-interface Os {
-  firmware?: string;
-  firmwareFeatures?: { features?: Array<{ name: string; enabled: boolean }> };
-  loader?: { type?: string; stateless?: boolean; path?: string };
-  nvram?: { template?: string; path?: string; type?: string; source?: object };
-}
-
 export function checkOs(def: DomainDef, r: Reporter): void {
-  const os = def.os as Os | undefined;
+  const os = def.os;
   if (!os) return;
   const osPath = '/domain/os';
   const loader = os.loader;

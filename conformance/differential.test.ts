@@ -1,0 +1,198 @@
+/**
+ * Differential test against libvirt 12.9 itself (issue 11, item 3): documents
+ * generated from the compiled RelaxNG grammar (./differential/generate.ts)
+ * are given to libvirt's parser and formatter; for every document libvirt
+ * accepts, virtxml must parse it, and format(parse(y)) must be exactly
+ * libvirt's output y; for every document libvirt refuses, the `libvirt`
+ * validation profile must refuse it too.
+ *
+ * libvirt's answers for our generated documents are cached in
+ * ./differential/libvirt-12.9-answers.json.gz (regenerate as root with the
+ * chroot: `VIRTXML_ORACLE_REFRESH=1 npm run conformance -- differential`).
+ * With the chroot present, a bounded live sample also runs: fresh documents
+ * (another seed) and libvirt's own test inputs, each file also mutated.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDomainXml, formatNetworkXml, parseDomainXml, parseNetworkXml, validateXml } from '../src/index.js';
+import type { CompiledGrammar } from '../src/validate/rng/compiled.js';
+import { corpusFiles, HAVE_CORPUS, printTable } from './corpus.js';
+import { generateDomainDocs, generateNetworkDocs, GrammarWalker, type GeneratedDoc } from './differential/generate.js';
+import { askLibvirt, CHROOT_SCHEMAS, hashOf, liveOracleUnavailable, readCache, writeCache, type Answer, type CachedCase } from './differential/oracle.js';
+import { corpusMutations, emptiedVariants } from './differential/mutate.js';
+// @ts-expect-error plain JS module (the grammar compiler of scripts/gen-rng.mjs)
+import { compileSchemas } from '../scripts/gen-rng.mjs';
+
+/**
+ * Recorded floors (shares in %): parsed and byte-identical over the documents
+ * libvirt accepts, refused-by-both over those it refuses. A drop fails the
+ * test; raise them as the model grows (the goal is 100).
+ * Measured on the cached answers: before the fixes of issue 11 (classes 1-5)
+ * parsed 94.28, byte-identical 84.85, refused by both 78.30.
+ */
+// refused by both fell from 78.3 to 74.8 when the model became libvirt 12.9's: values 10.7 did not
+// know (and virtxml refused) are now known, and libvirt refuses them for semantic reasons the
+// libvirt profile does not check yet
+const FLOOR = { parsed: 98.9, identical: 99.0, refusedByBoth: 74.7 };
+const SEED = 1109;
+const DOMAIN_DOCS = 1600;
+const NETWORK_DOCS = 300;
+/** Live sample size (fresh seed, corpus files and their mutations) when the chroot is present. */
+const LIVE_SAMPLE = Number(process.env.VIRTXML_LIVE_SAMPLE ?? 400);
+
+interface Outcome {
+  name: string;
+  answer: Answer;
+  parsedInput?: boolean;
+  parsedOutput?: boolean;
+  identical?: boolean;
+  refused?: boolean;
+  detail?: string;
+}
+
+function judge(c: { name: string; xml: string; answer: Answer }): Outcome {
+  const o: Outcome = { name: c.name, answer: c.answer };
+  const isNet = /^\s*<network[\s>]/.test(c.xml);
+  const parse = isNet ? parseNetworkXml : parseDomainXml;
+  const format = (d: never) => (isNet ? formatNetworkXml(d) : formatDomainXml(d));
+  if (c.answer.ok) {
+    try {
+      parse(c.xml);
+      o.parsedInput = true;
+    } catch (e) {
+      o.parsedInput = false;
+      o.detail = `input: ${(e as Error).message}`;
+    }
+    const y = c.answer.xml!;
+    try {
+      const out = format(parse(y) as never);
+      o.parsedOutput = true;
+      o.identical = out === y;
+      if (!o.identical) o.detail ??= `differs: ${firstDiff(y, out)}`;
+    } catch (e) {
+      o.parsedOutput = false;
+      o.identical = false;
+      o.detail ??= `output: ${(e as Error).message}`;
+    }
+  } else {
+    const v = validateXml(c.xml, { profile: 'libvirt' });
+    o.refused = !v.valid;
+    if (!o.refused) o.detail = `libvirt: ${c.answer.error}`;
+  }
+  return o;
+}
+
+function firstDiff(a: string, b: string): string {
+  const al = a.split('\n');
+  const bl = b.split('\n');
+  for (let i = 0; i < Math.max(al.length, bl.length); i++) {
+    if (al[i] !== bl[i]) return `line ${i + 1}: libvirt ${JSON.stringify(al[i])} virtxml ${JSON.stringify(bl[i])}`;
+  }
+  return '?';
+}
+
+function summarize(title: string, outcomes: Outcome[]): Record<string, number> {
+  const accepted = outcomes.filter((o) => o.answer.ok);
+  const refused = outcomes.filter((o) => !o.answer.ok);
+  const pct = (n: number, d: number) => (d ? Math.floor((10000 * n) / d) / 100 : 100);
+  const parsed = accepted.filter((o) => o.parsedInput && o.parsedOutput).length;
+  const identical = accepted.filter((o) => o.identical).length;
+  const both = refused.filter((o) => o.refused).length;
+  const row = {
+    tried: outcomes.length,
+    'accepted by libvirt': accepted.length,
+    'parsed by virtxml %': pct(parsed, accepted.length),
+    'byte-identical %': pct(identical, accepted.length),
+    'refused by libvirt': refused.length,
+    'refused by both': both,
+    'refused by both %': pct(both, refused.length),
+  };
+  printTable(title, [row]);
+  const bad = outcomes.filter((o) => o.detail);
+  if (bad.length) {
+    // one line per class of difference (first words of the detail), with a count and an example
+    const classes = new Map<string, { n: number; example: string }>();
+    for (const o of bad) {
+      const key = o.detail!.replace(/'[^']*'/g, "'…'").replace(/"[^"]*"/g, '"…"').slice(0, 90);
+      const e = classes.get(key);
+      if (e) e.n++;
+      else classes.set(key, { n: 1, example: `${o.name}: ${o.detail!.slice(0, 300)}` });
+    }
+    console.log(
+      `${title}: ${bad.length} disagreements\n  ` +
+        [...classes.values()]
+          .sort((a, b) => b.n - a.n)
+          .slice(0, 40)
+          .map((c) => `${c.n}× ${c.example}`)
+          .join('\n  '),
+    );
+  }
+  return { parsed: pct(parsed, accepted.length), identical: pct(identical, accepted.length), refusedByBoth: pct(both, refused.length) };
+}
+
+type Grammars = { domain: CompiledGrammar; network: CompiledGrammar };
+let compiled: Grammars | undefined;
+/** libvirt 12.9's grammars, compiled from the chroot's schemas. */
+function grammars(): Grammars | undefined {
+  if (!existsSync(join(CHROOT_SCHEMAS, 'domain.rng'))) return undefined;
+  return (compiled ??= compileSchemas(CHROOT_SCHEMAS) as Grammars);
+}
+
+function generated(g: { domain: CompiledGrammar; network: CompiledGrammar }, seed: number, nDom: number, nNet: number): GeneratedDoc[] {
+  return [...generateDomainDocs(g.domain, nDom, seed), ...generateNetworkDocs(g.network, nNet, seed + 1)];
+}
+
+const live = liveOracleUnavailable();
+const refresh = process.env.VIRTXML_ORACLE_REFRESH === '1';
+
+describe('differential test against libvirt 12.9', () => {
+  it('generated documents (cached answers of libvirt 12.9)', () => {
+    let cases = readCache();
+    if (refresh) {
+      if (live) throw new Error(`VIRTXML_ORACLE_REFRESH=1 but ${live}`);
+      const g = grammars()!;
+      const docs = generated(g, SEED, DOMAIN_DOCS, NETWORK_DOCS);
+      const answers = askLibvirt(docs);
+      cases = docs.map((d) => ({ name: d.name, xml: d.xml, answer: answers.get(hashOf(d.xml))! }));
+      // class 1 (empty elements): every element libvirt wrote with content, emptied, asked again
+      const emptied = emptiedVariants(cases.filter((c) => c.answer.ok).map((c) => ({ name: c.name, xml: c.answer.xml! })), 3);
+      const again = askLibvirt(emptied);
+      cases.push(...emptied.map((d) => ({ name: d.name, xml: d.xml, answer: again.get(hashOf(d.xml))! })));
+      writeCache(cases);
+      const reached = new Set<number>();
+      const byName = new Map(docs.map((d) => [d.name, d]));
+      for (const c of cases) if (c.answer.ok && !c.name.startsWith('net-')) for (const t of byName.get(c.name)!.touched) reached.add(t);
+      const census = GrammarWalker.census(g.domain, reached);
+      printTable('domain grammar (12.9) nodes reached by documents libvirt accepts', Object.entries(census).map(([k, v]) => ({ kind: k, ...v })));
+    }
+    if (!cases.length) {
+      console.warn('no cached libvirt answers: run VIRTXML_ORACLE_REFRESH=1 npm run conformance -- differential (as root, with the chroot)');
+      return;
+    }
+    const shares = summarize('differential: generated documents vs libvirt 12.9 (cached answers)', cases.map(judge));
+    expect(shares.parsed).toBeGreaterThanOrEqual(FLOOR.parsed);
+    expect(shares.identical).toBeGreaterThanOrEqual(FLOOR.identical);
+    expect(shares.refusedByBoth).toBeGreaterThanOrEqual(FLOOR.refusedByBoth);
+  });
+
+  it.skipIf(Boolean(live) || LIVE_SAMPLE <= 0)('live sample: fresh documents, corpus files and their mutations', () => {
+    const g = grammars();
+    const seed = Number(process.env.VIRTXML_LIVE_SEED ?? Date.now() % 100000);
+    const docs: Array<{ name: string; xml: string }> = g ? generated(g, seed, Math.ceil(LIVE_SAMPLE / 2), Math.ceil(LIVE_SAMPLE / 10)) : [];
+    if (HAVE_CORPUS) {
+      const corpus = corpusFiles('qemuxmlconfdata', (n) => !/\.[a-z0-9_]+-(latest|\d[\d.]*)\.xml$/.test(n) && !/-(in|out)active\.xml$/.test(n));
+      const pick = corpus.filter((_, i) => i % Math.max(1, Math.floor(corpus.length / Math.ceil(LIVE_SAMPLE / 4))) === 0);
+      for (const f of pick) docs.push({ name: `corpus/${f.name}`, xml: f.text });
+      docs.push(...corpusMutations(pick, seed, Math.ceil(LIVE_SAMPLE / 4)));
+    }
+    const answers = askLibvirt(docs);
+    const cases: CachedCase[] = docs.map((d) => ({ name: d.name, xml: d.xml, answer: answers.get(hashOf(d.xml))! }));
+    console.log(`live sample: seed ${seed}`);
+    const shares = summarize('differential: live sample vs libvirt 12.9', cases.map(judge));
+    if (process.env.VIRTXML_LIVE_STRICT === '1') {
+      expect(shares.parsed).toBeGreaterThanOrEqual(FLOOR.parsed);
+      expect(shares.identical).toBeGreaterThanOrEqual(FLOOR.identical);
+    }
+  });
+});
