@@ -10,11 +10,10 @@
  *    schema rejects: rejected by the parser, or a fixed point too);
  *  - schema coverage: every element and attribute of libvirt 12.9's schema,
  *    in context, has a declaration;
- *  - the `rng` profile (12.9 grammars) gives xmllint's verdict with libvirt
- *    12.9's schemas on every corpus file of the kind.
- * libvirt 12.9's schemas are looked for in $VIRTXML_SCHEMAS_12_9, the chroot
- * (/opt/libvirt-chroot/usr/share/libvirt/schemas) and /opt/libvirt-schemas-12.9
- * (../shared/tools/get-libvirt-schemas.sh 12.9 DIR); rows needing them are
+ *  - the `rng` profile gives xmllint's verdict with each release's schemas
+ *    (9.0, 10.7, 11.3, 12.9) on every corpus file of the kind.
+ * The releases' schemas are where scripts/gen-rng.mjs compiles them from
+ * (`npm run update-libvirt -- --fetch`); rows needing a release's schemas are
  * skipped with a message when they are absent.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,17 +22,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
-import { TOOLS } from './oracle.js';
+import { oracleValidate, TOOLS } from './oracle.js';
 // @ts-expect-error plain JS module shared with the network conformance (runs on dist)
 import { declNames, rngNames, undeclared } from './rng-names.mjs';
+// @ts-expect-error plain JS build script: where each release's schemas are
+import { RELEASES, schemaDir } from '../scripts/gen-rng.mjs';
 
-const SCHEMAS = [process.env.VIRTXML_SCHEMAS_12_9, '/opt/libvirt-chroot/usr/share/libvirt/schemas', '/opt/libvirt-schemas-12.9'].find(
-  (d): d is string => d !== undefined && existsSync(join(d, 'nodedev.rng')),
-);
+/** Each release whose schemas are here, with their directory. */
+const SCHEMA_DIRS = (RELEASES as vx.LibvirtRelease[]).map((r) => [r, schemaDir(r) as string] as const).filter(([, d]) => existsSync(join(d, 'nodedev.rng')));
+const SCHEMAS = SCHEMA_DIRS.find(([r]) => r === '12.9')?.[1];
 const XMLLINT = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
 const CHROOT = join(TOOLS, 'libvirt-chroot.sh');
 const HAVE_CHROOT = existsSync('/opt/libvirt-chroot/.libvirt-ready') && process.getuid?.() === 0 && existsSync(CHROOT);
-if (!SCHEMAS) console.warn('libvirt 12.9 schemas not found (set VIRTXML_SCHEMAS_12_9): coverage and xmllint rows skipped');
+if (SCHEMA_DIRS.length < (RELEASES as string[]).length) console.warn(`libvirt schemas of ${(RELEASES as string[]).filter((r) => !SCHEMA_DIRS.some(([x]) => x === r)).join(', ')} not found (npm run update-libvirt -- --fetch): their coverage and xmllint rows skipped`);
 if (!HAVE_CHROOT) console.warn('libvirt 12.9 chroot not available (root + ../shared/tools/libvirt-chroot.sh setup): live rows skipped');
 
 /**
@@ -73,19 +74,6 @@ const KINDS: Kind[] = [
   { kind: 'capabilities', schema: 'capability.rng', decl: vx.capabilitiesDef, folders: ['capabilityschemadata'], parse: (x) => vx.parseCapabilitiesXml(x), format: vx.formatCapabilitiesXml },
   { kind: 'domainCapabilities', schema: 'domaincaps.rng', decl: vx.domainCapabilitiesDef, folders: ['domaincapsdata'], parse: (x) => vx.parseDomainCapabilitiesXml(x), format: vx.formatDomainCapabilitiesXml },
 ];
-
-/** xmllint's verdict with libvirt 12.9's schemas, through ../shared/tools/oracle-validate.sh. */
-function xmllint(paths: string[]): Map<string, boolean> {
-  let text: string;
-  try {
-    text = execFileSync('bash', [join(TOOLS, 'oracle-validate.sh'), ...paths], { env: { ...process.env, ORACLE_SCHEMA_DIR: SCHEMAS! }, encoding: 'utf8', maxBuffer: 1 << 26 });
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string };
-    if (err.status !== 1 || typeof err.stdout !== 'string') throw e;
-    text = err.stdout;
-  }
-  return new Map(text.split('\n').filter(Boolean).map((l) => [l.split('\t')[0]!, l.split('\t')[1] === 'valid'] as const));
-}
 
 /** What libvirt 12.9's test driver prints, by kind: [label, text] (virsh adds an empty line after each document). */
 function live(): Record<Kind['kind'], Array<[string, string]>> {
@@ -166,31 +154,34 @@ describe.skipIf(!HAVE_CORPUS)('host documents: node devices, capabilities, domai
       }
       row(`${k.kind}: corpus inputs a fixed point (or, -invalid, rejected: ${rejected})`, files.length, fixed + rejected);
 
-      if (!SCHEMAS) continue;
-      const report = undeclared(rngNames(vx.readXml, join(SCHEMAS, k.schema)), declNames(k.decl));
-      const missing = [...report.missingElements, ...report.missingAttributes];
-      const known = missing.filter((m) => KNOWN_UNDECLARED[m] !== undefined);
-      rows.push({
-        suite: `${k.kind}: ${k.schema} (12.9) names declared in context${known.length ? ` (kept undeclared: ${known.length})` : ''}`,
-        files: report.elements + report.attributes,
-        passed: report.elements + report.attributes - missing.length + known.length,
-        share: `${((100 * (report.elements + report.attributes - missing.length)) / (report.elements + report.attributes)).toFixed(1)}% declared`,
-      });
-      for (const m of missing) if (!KNOWN_UNDECLARED[m]) failures.push(`${k.schema}: undeclared ${m}`);
+      if (SCHEMAS) {
+        const report = undeclared(rngNames(vx.readXml, join(SCHEMAS, k.schema)), declNames(k.decl));
+        const missing = [...report.missingElements, ...report.missingAttributes];
+        const known = missing.filter((m) => KNOWN_UNDECLARED[m] !== undefined);
+        rows.push({
+          suite: `${k.kind}: ${k.schema} (12.9) names declared in context${known.length ? ` (kept undeclared: ${known.length})` : ''}`,
+          files: report.elements + report.attributes,
+          passed: report.elements + report.attributes - missing.length + known.length,
+          share: `${((100 * (report.elements + report.attributes - missing.length)) / (report.elements + report.attributes)).toFixed(1)}% declared`,
+        });
+        for (const m of missing) if (!KNOWN_UNDECLARED[m]) failures.push(`${k.schema}: undeclared ${m}`);
+      }
 
       if (!XMLLINT) continue;
       const paths = files.map(([d, f]) => join(T, d, f));
-      const verdicts = xmllint(paths);
-      let agree = 0;
-      for (const p of paths) {
-        const r = vx.validateXml(readFileSync(p, 'utf8'), { profile: 'rng', kind: k.kind });
-        if (r.valid === verdicts.get(p)) agree++;
-        else failures.push(`${p}: xmllint ${verdicts.get(p) ? 'valid' : 'invalid'}, virtxml ${r.valid ? 'valid' : `invalid (${r.diagnostics[0]?.line}:${r.diagnostics[0]?.column} ${r.diagnostics[0]?.message})`}`);
+      for (const [release, dir] of SCHEMA_DIRS) {
+        const verdicts = oracleValidate(paths, dir);
+        let agree = 0;
+        for (const p of paths) {
+          const r = vx.validateXml(readFileSync(p, 'utf8'), { profile: 'rng', kind: k.kind, libvirt: release });
+          if (r.valid === verdicts.get(p)?.valid) agree++;
+          else failures.push(`${p} (${release}): xmllint ${verdicts.get(p)?.valid ? 'valid' : 'invalid'}, virtxml ${r.valid ? 'valid' : `invalid (${r.diagnostics[0]?.line}:${r.diagnostics[0]?.column} ${r.diagnostics[0]?.message})`}`);
+        }
+        row(`${k.kind}: rng profile = xmllint (libvirt ${release} schemas)`, paths.length, agree);
       }
-      row(`${k.kind}: rng profile = xmllint (12.9 schemas)`, paths.length, agree);
     }
 
-    printTable('host documents (libvirt 10.7 corpus, libvirt 12.9 schemas and test driver)', rows);
+    printTable('host documents (libvirt 10.7 corpus; schemas of every release; libvirt 12.9 test driver)', rows);
     if (failures.length) console.log('failures:\n  ' + failures.join('\n  '));
     for (const r of rows) expect(r.passed, String(r.suite)).toBe(r.files);
   });
