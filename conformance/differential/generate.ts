@@ -484,6 +484,79 @@ export function generateDomainDocs(g: CompiledGrammar, count: number, seed: numb
   return docs;
 }
 
+/**
+ * The element patterns directly under the domain's root (through choices,
+ * groups and interleaves, not through other elements), by element name:
+ * the top-level parts a document can focus on.
+ */
+export function domainParts(g: CompiledGrammar): Array<[string, number]> {
+  const nodes = g.nodes;
+  const root = (i: number, guard = new Set<number>()): number | undefined => {
+    const x = nodes[i];
+    if (!x || guard.has(i)) return undefined;
+    guard.add(i);
+    if (x[0] === 'element') return i;
+    if (x[0] === 'choice' || x[0] === 'group' || x[0] === 'interleave') for (const j of x[1]) {
+      const r = root(j, guard);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  };
+  const top = root(g.entries.domain!);
+  const parts: Array<[string, number]> = [];
+  const seen = new Set<number>();
+  const walk = (i: number) => {
+    const x = nodes[i];
+    if (!x || seen.has(i)) return;
+    seen.add(i);
+    switch (x[0]) {
+      case 'element':
+        if (x[1].k === 'name') parts.push([x[1].local, i]);
+        return;
+      case 'choice':
+      case 'group':
+      case 'interleave':
+        for (const j of x[1]) walk(j);
+        return;
+      case 'oneOrMore':
+        walk(x[1]);
+        return;
+      default:
+    }
+  };
+  const t = top !== undefined ? nodes[top] : undefined;
+  if (t && t[0] === 'element') walk(t[2]);
+  return parts;
+}
+
+/** The parts of the skeleton domain a focus replaces, and the ones never generated (devices have their own documents). */
+const SKELETON_PARTS: Record<string, string> = {
+  name: '<name>vx</name>',
+  memory: "<memory unit='KiB'>1048576</memory>",
+  os: "<os><type arch='x86_64' machine='pc'>hvm</type></os>",
+};
+
+/**
+ * Documents that each focus on one top-level part of the domain (`<cpu>`,
+ * `<features>`, `<cputune>`, `<numatune>`, `<os>`, …) inside the minimal
+ * domain: a whole generated domain is rarely accepted, so its parts would
+ * seldom be judged otherwise. Parts taken in turn, least-used branches first.
+ */
+export function generateDomainPartDocs(g: CompiledGrammar, count: number, seed: number): GeneratedDoc[] {
+  const w = new GrammarWalker(g, { seed, pOpt: 0.25, pNew: 0.7 });
+  const parts = domainParts(g).filter(([name]) => name !== 'devices' && name !== 'name');
+  const docs: GeneratedDoc[] = [];
+  if (!parts.length) return docs;
+  for (let n = 0; n < count; n++) {
+    const [name, entry] = parts[n % parts.length]!;
+    const el = w.element(entry);
+    if (!el) continue;
+    const kept = Object.entries(SKELETON_PARTS).filter(([k]) => k !== name).map(([, v]) => v);
+    docs.push({ name: `part-${name}-${n}`, xml: "<domain type='qemu'>" + kept.join('') + serialize(el) + '</domain>\n', touched: [...w.touched] });
+  }
+  return docs;
+}
+
 /** Documents from a network grammar. */
 export function generateNetworkDocs(g: CompiledGrammar, count: number, seed: number): GeneratedDoc[] {
   const w = new GrammarWalker(g, { seed, pOpt: 0.2, pNew: 0.5 });
