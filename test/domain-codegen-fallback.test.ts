@@ -38,12 +38,12 @@ describe('without generated code', () => {
     expect(compile(domain).head?.name).toBe('w');
   });
 
-  it.skipIf(!existsSync(DIR))("writes libvirt's formatted outputs byte for byte", () => {
+  it.skipIf(!existsSync(DIR))("writes libvirt's formatted outputs byte for byte (the corpus is libvirt 10.7's)", () => {
     const names = readdirSync(DIR).filter((n) => /-latest\.xml$/.test(n));
     let same = 0;
     for (const n of names) {
       const text = readFileSync(join(DIR, n), 'utf8');
-      if (formatDomainXml(parseDomainXml(text)) === text) same++;
+      if (formatDomainXml(parseDomainXml(text), { libvirt: '10.7' }) === text) same++;
     }
     expect(same).toBe(names.length);
   });

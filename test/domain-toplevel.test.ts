@@ -744,9 +744,9 @@ describe('<features>', () => {
     );
   });
 
-  it('leaves out what libvirt does not write', () => {
-    // empty kvm/xen/capabilities(default policy)/tcg, and <features> itself when that leaves it empty
-    expect(roundTrip(dom(`  <features>\n    <kvm/>\n    <xen/>\n    <capabilities policy='default'/>\n    <tcg/>\n  </features>\n`))).toBe(dom(''));
+  it('leaves out what libvirt does not write (as libvirt 11.3 and 12.9 answer)', () => {
+    // capabilities with the default policy and none in it, an empty tcg, and <features> itself when that leaves it empty
+    expect(roundTrip(dom(`  <features>\n    <capabilities policy='default'/>\n    <tcg/>\n  </features>\n`))).toBe(dom(''));
     // details of features that are off
     expect(
       roundTrip(
@@ -755,12 +755,24 @@ describe('<features>', () => {
     ).toBe(
       dom(`  <features>\n    <hyperv mode='custom'>\n      <spinlocks state='off'/>\n      <vendor_id state='off'/>\n    </hyperv>\n    <kvm>\n      <dirty-ring state='off'/>\n    </kvm>\n    <smm state='off'/>\n  </features>\n`),
     );
+    // passthrough mode keeps no enlightenment
+    expect(roundTrip(dom(`  <features>\n    <hyperv mode='passthrough'>\n      <relaxed state='on'/>\n    </hyperv>\n  </features>\n`))).toBe(
+      dom(`  <features>\n    <hyperv mode='passthrough'/>\n  </features>\n`),
+    );
   });
 
-  it('writes <hyperv> with an end tag even when empty', () => {
-    expect(roundTrip(dom(`  <features>\n    <hyperv mode='passthrough'/>\n  </features>\n`))).toBe(
-      dom(`  <features>\n    <hyperv mode='passthrough'>\n    </hyperv>\n  </features>\n`),
-    );
+  it('writes an empty <kvm>, <xen> as a pair, and the policy of <capabilities> beside any capability', () => {
+    const x = dom(`  <features>\n    <kvm>\n    </kvm>\n    <capabilities policy='default'>\n      <chown state='on'/>\n    </capabilities>\n    <xen>\n    </xen>\n  </features>\n`);
+    expect(roundTrip(x)).toBe(x);
+    expect(roundTrip(x.replace("<kvm>\n    </kvm>", '<kvm/>').replace("<xen>\n    </xen>", '<xen/>').replace(" policy='default'", ''))).toBe(x);
+    const deny = dom(`  <features>\n    <capabilities policy='deny'/>\n  </features>\n`);
+    expect(roundTrip(deny)).toBe(deny);
+  });
+
+  it('writes an empty <hyperv> as libvirt of the target release does (a pair before 12, self-closed in 12.9)', () => {
+    const empty = dom(`  <features>\n    <hyperv mode='passthrough'/>\n  </features>\n`);
+    expect(roundTrip(empty)).toBe(empty);
+    expect(formatDomainXml(parseDomainXml(empty), { libvirt: '11.3' })).toBe(dom(`  <features>\n    <hyperv mode='passthrough'>\n    </hyperv>\n  </features>\n`));
   });
 
   it('refuses a state that is not on or off', () => {

@@ -9,7 +9,7 @@ import { attr, child, element, flag, type Infer } from '../xml/decl.js';
 import { oneOf, onOff, pattern, uint, yesNo } from '../xml/values.js';
 import { stateFeature, stateFeatureDefaultOn } from './feature-state.js';
 import { hyperv } from './hyperv.js';
-import { processCapabilities } from './process-caps.js';
+import { hasCapabilities, isDefaultPolicy, processCapabilities, type ProcessCapabilities } from './process-caps.js';
 import { scaledElement } from './scaled.js';
 
 export const kvmFeatures = element(
@@ -23,7 +23,7 @@ export const kvmFeatures = element(
       stateFeature('dirty-ring', { size: attr(uint(), { omit: (v, p: { state?: boolean }) => p.state !== true || v === 0 }) }),
     ),
   },
-  { doc: 'KVM features' },
+  { doc: 'KVM features', selfClose: false },
 );
 
 export const xenFeatures = element(
@@ -36,7 +36,7 @@ export const xenFeatures = element(
       }),
     ),
   },
-  { doc: 'Xen features' },
+  { doc: 'Xen features', selfClose: false },
 );
 
 /** `<smm state>` with the TSEG size (MiB unless said otherwise; written in its largest exact unit), only when on. */
@@ -61,9 +61,11 @@ export const features = element(
     viridian: flag('viridian'),
     privnet: flag('privnet'),
     hyperv: child(hyperv),
-    kvm: child(kvmFeatures, { omitEmpty: true }),
+    // an empty <kvm> or <xen> is kept and written as a pair (virDomainDefFormatFeatures, 11.3 and 12.9 alike)
+    kvm: child(kvmFeatures),
     pvspinlock: child(stateFeatureDefaultOn('pvspinlock')),
-    capabilities: child(processCapabilities, { omitEmpty: true }),
+    // libvirt drops <capabilities> with the default policy and no capability in it
+    capabilities: child(processCapabilities, { omitEmpty: true, when: (_c, p: { capabilities?: ProcessCapabilities }) => !!p.capabilities && (!isDefaultPolicy(p.capabilities) || hasCapabilities(p.capabilities)) }),
     pmu: child(stateFeatureDefaultOn('pmu')),
     vmport: child(stateFeatureDefaultOn('vmport')),
     gic: child(element('gic', { version: attr(oneOf('host', '2', '3')) })),
@@ -75,7 +77,7 @@ export const features = element(
     nestedHv: child(stateFeature('nested-hv')),
     msrs: child(element('msrs', { unknown: attr(oneOf('ignore', 'fault'), { required: true }) })),
     ccfAssist: child(stateFeature('ccf-assist')),
-    xen: child(xenFeatures, { omitEmpty: true }),
+    xen: child(xenFeatures),
     cfpc: child(mitigation('cfpc')),
     sbbc: child(mitigation('sbbc')),
     ibs: child(element('ibs', { value: attr(oneOf('broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'), { required: true }) })),

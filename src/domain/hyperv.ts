@@ -4,9 +4,12 @@
  * written (custom unless passthrough); details of a feature (spinlock
  * retries, vendor id, direct stimer) are written only when it is on.
  */
-import { attr, child, element, type Infer } from '../xml/decl.js';
+import { attr, child, element, libvirtAtLeast, type Infer } from '../xml/decl.js';
 import { oneOf, pattern, uint } from '../xml/values.js';
 import { stateFeature } from './feature-state.js';
+
+/** First release that self-closes an empty `<hyperv>` (see below). */
+const HYPERV_SELF_CLOSES_SINCE = '12.0';
 
 const whenOn = { omit: (_v: unknown, p: { state?: boolean }) => p.state !== true };
 
@@ -42,7 +45,13 @@ export const hyperv = element(
     emsr_bitmap: child(stateFeature('emsr_bitmap')),
     xmm_input: child(stateFeature('xmm_input')),
   },
-  // libvirt writes <hyperv …></hyperv> even with no feature in it
-  { selfClose: false, doc: 'Hyper-V enlightenments' },
+  {
+    // libvirt before 12 writes <hyperv …></hyperv> even with no feature in it; 12.9 self-closes it (11.3 does
+    // not; the releases between were not asked, 12.0 is assumed as for the network's <ip>)
+    selfClose: (ctx) => libvirtAtLeast(ctx.libvirt, HYPERV_SELF_CLOSES_SINCE),
+    // in passthrough mode libvirt keeps no enlightenment (11.3 and 12.9 drop them)
+    beforeFormat: (v) => (v.mode === 'passthrough' ? { mode: v.mode, ...(v.$extra ? { $extra: v.$extra } : {}) } : v),
+    doc: 'Hyper-V enlightenments',
+  },
 );
 export type Hyperv = Infer<typeof hyperv>;

@@ -12,7 +12,8 @@ const cap = <const N extends string>(name: N) => child(stateFeature(name));
 export const processCapabilities = element(
   'capabilities',
   {
-    policy: attr(oneOf('default', 'allow', 'deny'), { omit: (v) => v === 'default' }),
+    // written with any capability in it, even the default; alone only when not the default
+    policy: attr(oneOf('default', 'allow', 'deny'), { default: 'default', omit: (v, p: object) => v === 'default' && !hasCapabilities(p) }),
     audit_control: cap('audit_control'),
     audit_write: cap('audit_write'),
     block_suspend: cap('block_suspend'),
@@ -54,3 +55,13 @@ export const processCapabilities = element(
   { doc: 'Process capabilities of a container' },
 );
 export type ProcessCapabilities = Infer<typeof processCapabilities>;
+
+/** Whether the `<capabilities>` element names any capability. */
+export function hasCapabilities(c: object): boolean {
+  return Object.entries(c).some(([k, v]) => k !== 'policy' && k !== '$extra' && v !== undefined);
+}
+
+/** The policy libvirt does not write on an empty `<capabilities>` (absent or 'default'). */
+export function isDefaultPolicy(c: { policy?: string }): boolean {
+  return c.policy === undefined || c.policy === 'default';
+}
