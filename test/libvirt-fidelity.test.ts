@@ -223,3 +223,68 @@ describe('class 5: no content lost by a formatter condition', () => {
     expect(roundTrip(y)).toBe(y);
   });
 });
+
+describe('class 7: attributes libvirt does not require (found by removing each attribute and asking libvirt 12.9)', () => {
+  it('an element whose attribute libvirt cannot do without is read past, kept losslessly, not an error', () => {
+    // libvirt 12.9 drops these (its parser reads past them): <log/>, <link/>, <model/>, <script/>, <stats/>
+    const x = domainOf([
+      "    <interface type='user'>",
+      "      <mac address='52:54:00:00:00:01'/>",
+      '      <script/>',
+      '      <model/>',
+      '      <link/>',
+      '    </interface>',
+      "    <serial type='pty'>",
+      '      <log/>',
+      "      <target port='0'/>",
+      '    </serial>',
+      "    <memballoon model='virtio'>",
+      '      <stats/>',
+      '    </memballoon>',
+    ]);
+    for (const strict of [false, true]) {
+      const d = parseDomainXml(x, { strict });
+      expect(d.devices!.interfaces![0]!.model).toBeUndefined();
+      expect(d.devices!.interfaces![0]!.link).toBeUndefined();
+      expect(d.devices!.memballoon!.stats).toBeUndefined();
+    }
+    // what virtxml does not model is written back where it was
+    expect(roundTrip(x)).toContain('      <link/>\n');
+    expect(roundTrip(x)).toContain('      <log/>\n');
+    // a <mac> without address: read past (libvirt generates one)
+    const noMac = parseDomainXml(x.replace("<mac address='52:54:00:00:00:01'/>", '<mac/>'));
+    expect(noMac.devices!.interfaces![0]!.mac).toBeUndefined();
+  });
+
+  it('an attribute libvirt fills in when absent', () => {
+    const x = domainOf(
+      ["    <interface type='vhostuser'>", "      <mac address='52:54:00:00:00:01'/>", '      <source/>', '    </interface>', "    <shmem name='s'>", '      <model/>', '    </shmem>'],
+      ['  <features>', '    <capabilities>', '      <chown/>', '    </capabilities>', '  </features>'],
+    );
+    const out = roundTrip(x);
+    expect(out).toContain("      <source type='unix' mode='client'/>\n");
+    expect(out).toContain("      <model type='ivshmem'/>\n");
+    expect(out).toContain("    <capabilities policy='default'>\n      <chown state='on'/>\n    </capabilities>\n");
+  });
+
+  it('attributes libvirt keeps absent: a memorytune without vcpus, an interface route without address, an evdev input without source', () => {
+    const x = domainOf(
+      ["    <interface type='ethernet'>", "      <mac address='52:54:00:00:00:01'/>", "      <route gateway='192.168.1.1' metric='34'/>", '    </interface>', "    <input type='evdev'/>"],
+      ['  <cputune>', '    <memorytune>', '      <monitor/>', '    </memorytune>', '  </cputune>'],
+    );
+    expect(roundTrip(x)).toBe(x);
+    // a network's route still needs its address (libvirt: "Missing required address attribute in network")
+    expect(() => parseNetworkXml("<network><name>n</name><route gateway='192.168.1.1'/></network>")).toThrow(/address/);
+  });
+
+  it('an empty text element libvirt keeps is written as a pair', () => {
+    const x = domainOf([], [
+      "  <sysinfo type='smbios'>",
+      '    <oemStrings>',
+      '      <entry></entry>',
+      '    </oemStrings>',
+      '  </sysinfo>',
+    ]).replace("    <boot dev='hd'/>", "    <acpi>\n      <table type='rawset'></table>\n    </acpi>\n    <boot dev='hd'/>");
+    expect(roundTrip(x)).toBe(x);
+  });
+});

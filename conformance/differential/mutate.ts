@@ -95,3 +95,32 @@ export function emptiedVariants(docs: Array<{ name: string; xml: string }>, perN
   }
   return out;
 }
+
+/**
+ * Each attribute of each document, removed, at most `perName` documents per
+ * attribute in context (`parent>name@attribute`): libvirt's answer shows
+ * which attributes its parser really requires (and what it fills in), so
+ * that virtxml requires exactly those.
+ */
+export function withoutAttributeVariants(docs: Array<{ name: string; xml: string }>, perName: number): Array<{ name: string; xml: string }> {
+  const out: Array<{ name: string; xml: string }> = [];
+  const seen = new Map<string, number>();
+  for (const d of docs) {
+    const all = spans(d.xml);
+    for (const sp of all) {
+      const head = d.xml.slice(sp.start, sp.headEnd);
+      const name = /^<([^\s/>]+)/.exec(head)![1]!;
+      const parent = all.filter((p) => p.start < sp.start && p.end >= sp.end).sort((a, b) => b.start - a.start)[0];
+      const pname = parent ? /^<([^\s/>]+)/.exec(d.xml.slice(parent.start))![1] : '';
+      for (const a of head.matchAll(/\s([\w:.-]+)=('[^']*'|"[^"]*")/g)) {
+        if (a[1]!.startsWith('xmlns')) continue;
+        const key = `${pname}>${name}@${a[1]}`;
+        const n = seen.get(key) ?? 0;
+        if (n >= perName) continue;
+        seen.set(key, n + 1);
+        out.push({ name: `noattr/${d.name}:${key}`, xml: d.xml.slice(0, sp.start) + head.replace(a[0], '') + d.xml.slice(sp.headEnd) });
+      }
+    }
+  }
+  return out;
+}

@@ -49,7 +49,7 @@ export const hpt = element('hpt', {
   maxpagesize: child(scaledElement('maxpagesize', { write: 'KiB' })),
 });
 
-const mitigation = (name: string) => element(name, { value: attr(oneOf('broken', 'workaround', 'fixed'), { required: true }) });
+const mitigation = (name: string) => element(name, { value: attr(oneOf('broken', 'workaround', 'fixed'), { required: true, missing: 'ignore-element' }) });
 
 export const features = element(
   'features',
@@ -70,7 +70,7 @@ export const features = element(
     vmport: child(stateFeatureDefaultOn('vmport')),
     gic: child(element('gic', { version: attr(oneOf('host', '2', '3')) })),
     smm: child(smm),
-    ioapic: child(element('ioapic', { driver: attr(oneOf('qemu', 'kvm'), { required: true }) })),
+    ioapic: child(element('ioapic', { driver: attr(oneOf('qemu', 'kvm'), { required: true, missing: 'ignore-element' }) })),
     hpt: child(hpt),
     vmcoreinfo: child(stateFeatureDefaultOn('vmcoreinfo')),
     htm: child(stateFeature('htm')),
@@ -80,12 +80,12 @@ export const features = element(
     xen: child(xenFeatures),
     cfpc: child(mitigation('cfpc')),
     sbbc: child(mitigation('sbbc')),
-    ibs: child(element('ibs', { value: attr(oneOf('broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'), { required: true }) })),
+    ibs: child(element('ibs', { value: attr(oneOf('broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'), { required: true, missing: 'ignore-element' }) })),
     tcg: child(element('tcg', { tbCache: child(scaledElement('tb-cache', { write: 'KiB' })) }), { omitEmpty: true }),
     asyncTeardown: child(element('async-teardown', { enabled: attr(yesNo, { default: true }) })),
     ras: child(stateFeature('ras')),
     ps2: child(stateFeature('ps2')),
-    aia: child(element('aia', { value: attr(oneOf('none', 'aplic', 'aplic-imsic'), { required: true }) }), { doc: 'RISC-V Advanced Interrupt Architecture' }),
+    aia: child(element('aia', { value: attr(oneOf('none', 'aplic', 'aplic-imsic'), { required: true, missing: 'ignore-element' }) }), { doc: 'RISC-V Advanced Interrupt Architecture' }),
     virtualization: flag('virtualization', { doc: 'nested virtualization for the guest (Arm)' }),
   },
   { doc: 'Hypervisor features' },

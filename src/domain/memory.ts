@@ -63,8 +63,8 @@ export const memoryBacking = element(
     hugepages: child(hugepages),
     nosharepages: flag('nosharepages'),
     locked: flag('locked'),
-    source: child(element('source', { type: attr(oneOf('file', 'anonymous', 'memfd'), { required: true }) })),
-    access: child(element('access', { mode: attr(oneOf('shared', 'private'), { required: true }) })),
+    source: child(element('source', { type: attr(oneOf('file', 'anonymous', 'memfd'), { required: true, missing: 'ignore-element' }) })),
+    access: child(element('access', { mode: attr(oneOf('shared', 'private'), { required: true, missing: 'ignore-element' }) })),
     allocation: child(
       element('allocation', {
         mode: attr(oneOf('immediate', 'ondemand')),

@@ -120,7 +120,7 @@ export const osBoot = element('boot', {
 });
 
 export const bootmenu = element('bootmenu', {
-  enable: attr(yesNo, { required: true }),
+  enable: attr(yesNo, { required: true, missing: 'ignore-element' }),
   timeout: attr(uint({ max: 0xffff })),
 });
 
@@ -130,13 +130,18 @@ export const osBios = element('bios', {
 });
 
 export const osSmbios = element('smbios', {
-  mode: attr(oneOf('emulate', 'host', 'sysinfo'), { required: true }),
+  mode: attr(oneOf('emulate', 'host', 'sysinfo'), { required: true, missing: 'ignore-element' }),
 });
 
-export const acpiTable = element('table', {
-  type: attr(oneOf('slic', 'msdm', 'raw', 'rawset'), { required: true }),
-  path: text(str, { required: true }),
-});
+// an empty <table> is kept and written as a pair (libvirt 12.9)
+export const acpiTable = element(
+  'table',
+  {
+    type: attr(oneOf('slic', 'msdm', 'raw', 'rawset'), { required: true }),
+    path: text(str, { required: true }),
+  },
+  { emptyText: 'kept' },
+);
 
 export const initenv = element('initenv', {
   name: attr(pattern('initenvName', /^[a-zA-Z_]+[a-zA-Z0-9_]*$/), { required: true }),

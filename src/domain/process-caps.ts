@@ -5,9 +5,10 @@
  */
 import { attr, child, element, type Infer } from '../xml/decl.js';
 import { oneOf } from '../xml/values.js';
-import { stateFeature } from './feature-state.js';
+import { stateFeatureDefaultOn } from './feature-state.js';
 
-const cap = <const N extends string>(name: N) => child(stateFeature(name));
+// a capability without a state is on (libvirt 12.9 writes state='on')
+const cap = <const N extends string>(name: N) => child(stateFeatureDefaultOn(name));
 
 export const processCapabilities = element(
   'capabilities',

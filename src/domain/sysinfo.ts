@@ -10,7 +10,7 @@ import { writeInOrder } from './order.js';
 
 /** An SMBIOS block of `<entry name='…'>value</entry>`, written in `names` order. */
 function entryBlock<const N extends string>(block: string, ...names: N[]) {
-  const entry = element('entry', { name: attr(oneOf(...names), { required: true }), value: text(str) });
+  const entry = element('entry', { name: attr(oneOf(...names), { required: true, missing: 'ignore-element' }), value: text(str) });
   return element(block, { entries: list(entry) }, { beforeFormat: writeInOrder('entries', 'name', names) });
 }
 
@@ -18,7 +18,8 @@ export const sysinfoBios = entryBlock('bios', 'vendor', 'version', 'date', 'rele
 export const sysinfoSystem = entryBlock('system', 'manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family');
 export const sysinfoBaseBoard = entryBlock('baseBoard', 'manufacturer', 'product', 'version', 'serial', 'asset', 'location');
 export const sysinfoChassis = entryBlock('chassis', 'manufacturer', 'version', 'serial', 'asset', 'sku');
-export const sysinfoOemStrings = element('oemStrings', { entries: list(element('entry', { value: text(str) })) });
+// an empty <entry> is kept and written as a pair (libvirt 12.9)
+export const sysinfoOemStrings = element('oemStrings', { entries: list(element('entry', { value: text(str) }, { emptyText: 'kept' })) });
 
 export const sysinfoFwcfgEntry = element('entry', {
   name: attr(str, { required: true }),

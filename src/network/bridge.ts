@@ -19,5 +19,5 @@ export type NetworkBridge = Infer<typeof networkBridge>;
 export const networkMtu = element('mtu', { size: attr(uint(), { omit: (v: number) => v === 0 }) }, { doc: 'MTU of the bridge' });
 export type NetworkMtu = Infer<typeof networkMtu>;
 
-export const networkMac = element('mac', { address: attr(mac, { required: true }) }, { doc: 'MAC address of the bridge' });
+export const networkMac = element('mac', { address: attr(mac, { required: true, missing: 'ignore-element' }) }, { doc: 'MAC address of the bridge' });
 export type NetworkMac = Infer<typeof networkMac>;

@@ -57,7 +57,7 @@ export type NetworkDns = Infer<typeof networkDns>;
 export const networkDomain = element(
   'domain',
   {
-    name: attr(str, { required: true }),
+    name: attr(str, { required: true, missing: 'ignore-element' }),
     localOnly: attr(yesNo, { doc: 'Resolve names in this domain only locally' }),
     register: attr(yesNo, { doc: 'Register DHCP client names in this domain' }),
   },

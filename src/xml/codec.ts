@@ -231,6 +231,8 @@ function builderOf(c: Compiled): Builder {
 
 /** What readElement returns for an element libvirt reads as absent (see ElementDecl.emptyText). */
 const ABSENT: Obj = Object.freeze({});
+/** What readElement returns for an element libvirt's parser reads past (see AttrField.missing): kept as unknown content. */
+const IGNORED: Obj = Object.freeze({});
 
 function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number): Obj {
   const obj: Obj = {};
@@ -285,6 +287,10 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     const [key, f, pos] = hit;
     if (f.kind === 'list') {
       const item = readElement(st, f.decl, node, at);
+      if (item === IGNORED) {
+        extra = keep(extra, node, lastKey, lastIndex);
+        continue;
+      }
       lastKey = key;
       if (item === ABSENT) continue;
       const arr = (vals[pos] ??= []) as Obj[];
@@ -301,6 +307,10 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     switch (f.kind) {
       case 'child': {
         const v = readElement(st, f.decl, node, at);
+        if (v === IGNORED) {
+          extra = keep(extra, node, lastKey, lastIndex);
+          continue;
+        }
         if (v !== ABSENT) vals[pos] = v;
         break;
       }
@@ -338,6 +348,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
     if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);
     if (f.kind === 'attr') {
+      if (f.missing === 'ignore-element' && parent >= 0) return IGNORED;
       throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
     }
     if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, at);

@@ -70,6 +70,14 @@ export interface AttrField<T = unknown, R extends boolean = boolean> extends Fie
   default?: T;
   /** Do not write this value (e.g. libvirt writes `managed` only when true). */
   omit?: (value: T, parent: AnyDef) => boolean;
+  /**
+   * What libvirt's parser does when this required attribute is missing:
+   * refuse the document (default), or `'ignore-element'`: read past the
+   * element as if it were not there (`<log/>` without `file`, `<link/>`
+   * without `state`: asked of libvirt 12.9). virtxml then keeps the element
+   * as content it does not model (lossless, written back), not an error.
+   */
+  missing?: 'ignore-element';
 }
 
 export interface TextField<T = unknown, R extends boolean = boolean> extends FieldCommon {

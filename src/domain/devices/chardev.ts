@@ -65,7 +65,7 @@ const sourceMode = oneOf('bind', 'connect');
 
 /** `<reconnect>` of a tcp/unix client: timeout is written only when enabled. */
 export const chardevReconnect = element('reconnect', {
-  enabled: attr(yesNo, { required: true }),
+  enabled: attr(yesNo, { required: true, missing: 'ignore-element' }),
   timeout: attr(uint(), { omit: (_v: number, p: { enabled?: boolean }) => p.enabled !== true, doc: 'seconds; only with enabled=yes' }),
 });
 
@@ -132,7 +132,7 @@ export const chrAnySource = element('source', sourceFields);
 export const chardevProtocol = element('protocol', { type: attr(oneOf('raw', 'telnet', 'telnets', 'tls'), { default: 'raw' as const }) });
 
 /** `<log file append>`: a copy of the device's output. */
-export const chardevLog = element('log', { file: attr(str, { required: true }), append: attr(onOff) });
+export const chardevLog = element('log', { file: attr(str, { required: true, missing: 'ignore-element' }), append: attr(onOff) });
 
 const logField = { log: child(chardevLog) } as const;
 const src = <D extends ElementDecl>(d: D) => ({ source: child(d, { omitEmpty: true }) }) as const;
@@ -195,7 +195,7 @@ export const serialTargetModelNames = [
 ] as const;
 export const consoleTargetTypes = ['serial', 'xen', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm'] as const;
 
-export const serialTargetModel = element('model', { name: attr(oneOf(...serialTargetModelNames), { required: true }) });
+export const serialTargetModel = element('model', { name: attr(oneOf(...serialTargetModelNames), { required: true, missing: 'ignore-element' }) });
 
 /** `<serial>`'s `<target type port>` with its `<model name>`. */
 export const serialTarget = element('target', {

@@ -34,7 +34,7 @@ export const origStates = element('origstates', {
 });
 
 export const teaming = element('teaming', {
-  type: attr(oneOf('persistent', 'transient'), { required: true }),
+  type: attr(oneOf('persistent', 'transient'), { required: true, missing: 'ignore-element' }),
   persistent: attr(str),
 });
 

@@ -16,7 +16,8 @@ function checkUnicast(m: { address: string }): CheckFailure | undefined {
 export const netMac = element(
   'mac',
   {
-    address: attr(mac, { required: true }),
+    // without an address libvirt reads past the <mac> and generates one
+    address: attr(mac, { required: true, missing: 'ignore-element' }),
     type: attr(oneOf('generated', 'static')),
     check: attr(yesNo),
     currentAddress: attr(mac, { when: (ctx) => !ctx.inactive, doc: 'the MAC address the guest set (live XML)' }),
@@ -74,7 +75,7 @@ const netModelType: ValueType<string> = {
 };
 
 export const netModel = element('model', {
-  type: attr(netModelType, { required: true, doc: 'virtio, e1000e, rtl8139, …' }),
+  type: attr(netModelType, { required: true, missing: 'ignore-element', doc: 'virtio, e1000e, rtl8139, …' }),
 });
 
 const VIRTIO_MODELS = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
@@ -98,7 +99,7 @@ export function nicBeforeFormat<T extends NicValue>(v: T): T {
 }
 
 /** `<script path/>`, `<downscript path/>`. */
-export const pathElement = (name: string) => element(name, { path: attr(str, { required: true }) });
+export const pathElement = (name: string) => element(name, { path: attr(str, { required: true, missing: 'ignore-element' }) });
 
 const portNumber = uint({ max: 65535 });
 
@@ -139,6 +140,6 @@ export const filterRef = element(
   },
 );
 
-export const netLink = element('link', { state: attr(oneOf('up', 'down'), { required: true }) });
+export const netLink = element('link', { state: attr(oneOf('up', 'down'), { required: true, missing: 'ignore-element' }) });
 
 export const netMtu = element('mtu', { size: attr(uint(), { required: true }) });

@@ -62,7 +62,8 @@ export const directSource = element('source', {
 
 /** type='user' (passt): the host interface passt binds to. */
 export const userSource = element('source', {
-  dev: attr(str, { required: true }),
+  // without dev libvirt reads past the <source> (12.9 drops it)
+  dev: attr(str, { required: true, missing: 'ignore-element' }),
 });
 
 /** type='ethernet': IP addresses and routes of the host side of the tap device. */
@@ -79,9 +80,10 @@ const reconnect = element('reconnect', {
 
 /** type='vhostuser': a unix socket. */
 export const vhostuserSource = element('source', {
-  type: attr(literal('unix'), { required: true }),
-  path: attr(str, { required: true }),
-  mode: attr(oneOf('server', 'client'), { required: true, doc: 'server: QEMU listens; client: QEMU connects' }),
+  // a bare <source/> is a unix socket, QEMU the client, no path (libvirt 12.9 writes type='unix' mode='client')
+  type: attr(literal('unix'), { required: true, default: 'unix' }),
+  path: attr(str),
+  mode: attr(oneOf('server', 'client'), { required: true, default: 'client', doc: 'server: QEMU listens; client: QEMU connects' }),
   reconnect: child(reconnect),
 });
 

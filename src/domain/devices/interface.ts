@@ -69,7 +69,7 @@ const nicFields = {
   portForwards: list(portForward),
   script: child(pathElement('script')),
   downscript: child(pathElement('downscript')),
-  backenddomain: child(element('backenddomain', { name: attr(str, { required: true }) })),
+  backenddomain: child(element('backenddomain', { name: attr(str, { required: true, missing: 'ignore-element' }) })),
   target: child(netTarget, { omitEmpty: true }),
   guest: child(netGuest),
   model: child(netModel),

@@ -10,5 +10,9 @@ export const interfaceIp = element('ip', {
   peer: attr(ipAddress),
 });
 
-/** The same `<route>` as networks use (libvirt's `virNetDevIPRouteFormat`). */
-export const interfaceRoute = ipRoute;
+/**
+ * The `<route>` networks use (libvirt's `virNetDevIPRouteFormat`), but with
+ * the address optional: an interface's route may leave it out (libvirt 12.9
+ * keeps `<route gateway='…'/>`; a network's route refuses that).
+ */
+export const interfaceRoute = element('route', { ...ipRoute.fields, address: attr(ipAddress) }, { doc: ipRoute.doc ?? 'Static route' });

@@ -9,7 +9,7 @@ import { deviceInfoFields } from './info.js';
 import { virtioDriverField } from './virtio.js';
 
 /** `<stats period>`: seconds between guest memory statistics updates. */
-export const memballoonStats = element('stats', { period: attr(uint(), { required: true }) });
+export const memballoonStats = element('stats', { period: attr(uint(), { required: true, missing: 'ignore-element' }) });
 
 export const memballoon = element(
   'memballoon',

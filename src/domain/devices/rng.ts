@@ -15,7 +15,7 @@ import { virtioDriverField } from './virtio.js';
 
 /** `<rate bytes period>`: at most `bytes` per `period` milliseconds. */
 export const rngRate = element('rate', {
-  bytes: attr(uint(), { required: true }),
+  bytes: attr(uint(), { required: true, missing: 'ignore-element' }),
   period: attr(uint(), { doc: 'milliseconds' }),
 });
 

@@ -40,7 +40,7 @@ export const shmemSize = element(
   },
 );
 
-export const shmemModel = element('model', { type: attr(oneOf('ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'), { required: true }) });
+export const shmemModel = element('model', { type: attr(oneOf('ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'), { required: true, default: 'ivshmem' }) });
 
 export const shmemServer = element('server', { path: attr(str, { doc: 'unix socket of the ivshmem server' }) });
 

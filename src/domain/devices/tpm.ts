@@ -42,7 +42,7 @@ export const tpmBackend = union(
       source: child(element('source', { type: attr(oneOf('file', 'dir'), { required: true }), path: attr(str, { required: true }) }), {
         doc: 'where swtpm keeps its state',
       }),
-      encryption: child(element('encryption', { secret: attr(uuid, { required: true, doc: 'UUID of the secret holding the state key' }) })),
+      encryption: child(element('encryption', { secret: attr(uuid, { required: true, missing: 'ignore-element', doc: 'UUID of the secret holding the state key' }) })),
       active_pcr_banks: child(tpmActivePcrBanks, { omitEmpty: true }),
       profile: child(
         element('profile', {
@@ -58,7 +58,7 @@ export const tpmBackend = union(
       source: child(
         element('source', {
           type: attr(literal('unix'), { required: true }),
-          mode: attr(literal('connect'), { required: true }),
+          mode: attr(literal('connect'), { required: true, default: 'connect' }),
           path: attr(str, { required: true }),
         }),
       ),
