@@ -288,3 +288,20 @@ describe('class 7: attributes libvirt does not require (found by removing each a
     expect(roundTrip(x)).toBe(x);
   });
 });
+
+describe("class 8: what libvirt's parser does not read in a context", () => {
+  it("<vcpu placement='auto'> does not read cpuset (libvirt 12.9 drops any value); elsewhere a set without members is refused", () => {
+    const x = domainOf([]).replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='auto' cpuset='^1,^3'>2</vcpu>");
+    const d = parseDomainXml(x);
+    expect(d.vcpu).toEqual(expect.objectContaining({ placement: 'auto', count: 2 }));
+    expect(d.vcpu!.cpuset).toBeUndefined();
+    // kept, unread, and written back
+    expect(roundTrip(x)).toContain("<vcpu placement='auto' cpuset='^1,^3'>2</vcpu>");
+    expect(() => parseDomainXml(x.replace("placement='auto'", "placement='static'"))).toThrow(/cpuset/);
+  });
+
+  it('a PCI address with domain, bus and slot zero is "not specified" whatever its function (virPCIDeviceAddressIsEmpty)', () => {
+    const x = domainOf(["    <shmem name='s'>", "      <model type='ivshmem-plain'/>", "      <address type='pci' function='0x5' multifunction='on'/>", '    </shmem>']);
+    expect(() => parseDomainXml(x)).not.toThrow();
+  });
+});

@@ -23,6 +23,24 @@ export interface Answer {
   /** libvirt's formatted document (ok) or its error message. */
   xml?: string;
   error?: string;
+  /**
+   * When libvirt refuses its own output `xml` on reading it again, its
+   * message (e.g. two VLAN tags of one id both written with nativeMode:
+   * "duplicate native vlan setting"): that output is no document libvirt
+   * accepts, so the formatter is not held to it.
+   */
+  outputRefused?: string;
+}
+
+/** Asks libvirt about its own outputs again and marks the answers whose output it refuses. */
+export function markRefusedOutputs(answers: Answer[], root = ROOT): void {
+  const outs = answers.filter((a) => a.ok).map((a) => ({ xml: a.xml! }));
+  const again = askLibvirt(outs, root);
+  for (const a of answers) {
+    if (!a.ok) continue;
+    const r = again.get(hashOf(a.xml!));
+    if (r && !r.ok) a.outputRefused = r.error ?? '';
+  }
 }
 
 /** Why the live oracle cannot be asked, or undefined when it can. */

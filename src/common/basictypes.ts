@@ -27,24 +27,19 @@ export type PciAddressNumbers = Partial<PciAddress>;
 
 /**
  * libvirt's `virPCIDeviceAddressIsValid` with `report`, applied when an
- * address is not all zero ("not specified"). Messages are libvirt's.
+ * address is not empty: `virPCIDeviceAddressIsEmpty` is domain, bus and slot
+ * all zero (the function is not looked at: libvirt 12.9 accepts
+ * `<address type='pci' function='0x5'/>` as "not specified"). Messages are libvirt's.
  */
 export function checkPciAddress(a: PciAddressNumbers): CheckFailure | undefined {
   const domain = a.domain ?? 0;
   const bus = a.bus ?? 0;
   const slot = a.slot ?? 0;
   const fn = a.function ?? 0;
-  if (domain === 0 && bus === 0 && slot === 0 && fn === 0) return undefined; // empty: "not specified"
+  if (domain === 0 && bus === 0 && slot === 0) return undefined; // empty: "not specified"
   if (bus > 0xff) return { code: 'invalid-address', message: `Invalid PCI address bus='0x${bus.toString(16)}', must be <= 0xFF`, attribute: 'bus' };
   if (slot > 0x1f) return { code: 'invalid-address', message: `Invalid PCI address slot='0x${slot.toString(16)}', must be <= 0x1F`, attribute: 'slot' };
   if (fn > 7) return { code: 'invalid-address', message: `Invalid PCI address function=0x${fn.toString(16)}, must be <= 7`, attribute: 'function' };
-  if (domain === 0 && bus === 0 && slot === 0) {
-    const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
-    return {
-      code: 'invalid-address',
-      message: `Invalid PCI address ${hex(domain, 4)}:${hex(bus, 2)}:${hex(slot, 2)}, at least one of domain, bus, or slot must be > 0`,
-    };
-  }
   return undefined;
 }
 

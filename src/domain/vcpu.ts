@@ -11,7 +11,8 @@ export const vcpu = element(
   'vcpu',
   {
     placement: attr(oneOf('static', 'auto'), { default: 'static', doc: 'libvirt always writes it (static unless said otherwise)' }),
-    cpuset: attr(cpuset, { doc: 'Host CPUs the vCPUs may run on' }),
+    // with placement='auto' libvirt does not read cpuset at all (12.9 drops any value)
+    cpuset: attr(cpuset, { readIf: (a) => a('placement') !== 'auto', omit: (_v, p: { placement?: string }) => p.placement === 'auto', doc: 'Host CPUs the vCPUs may run on (not read with placement auto)' }),
     current: attr(uint(), { omit: (v, p: { count?: number }) => v === p.count, doc: 'vCPUs online at boot, written when fewer than the maximum' }),
     count: text(uint({ max: 0xffff }), { required: true }),
   },

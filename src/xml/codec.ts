@@ -252,7 +252,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
     const hit = findHit(c.attrNames, c.attrHits, c.attrs, a.name);
-    if (hit) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, at, a.name);
+    if (hit && (hit[1].readIf === undefined || hit[1].readIf((n) => getAttribute(el, n)))) vals[hit[2]] = readValue(st, hit[1].type, a.value, el, at, a.name);
     else ((extra ??= {}).attrs ??= []).push({ name: a.name, value: a.value });
   }
 
@@ -347,8 +347,8 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   for (const [key, f, pos] of c.required) {
     if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);
+    if (f.missing === 'ignore-element' && parent >= 0) return IGNORED;
     if (f.kind === 'attr') {
-      if (f.missing === 'ignore-element' && parent >= 0) return IGNORED;
       throw error(st, 'missing-attribute', `Missing required attribute '${xml}' in element '${el.name}'`, el, at);
     }
     if (f.kind === 'text') throw error(st, 'missing-element', `Missing text content in element '${el.name}'`, el, at);

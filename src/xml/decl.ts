@@ -58,6 +58,15 @@ interface FieldCommon {
   extension?: string;
   /** Whether the field is written in this context (default: always). */
   when?: (ctx: FormatContext, parent: AnyDef) => boolean;
+  /**
+   * What libvirt's parser does when this required field is missing: refuse
+   * the document (default), or `'ignore-element'`: read past the element
+   * holding it as if that were not there (`<log/>` without `file`, `<link/>`
+   * without `state`, `<initiator>` without `<iqn>`: asked of libvirt 12.9).
+   * virtxml then keeps that element as content it does not model (lossless,
+   * written back), not an error.
+   */
+  missing?: 'ignore-element';
 }
 
 export interface AttrField<T = unknown, R extends boolean = boolean> extends FieldCommon {
@@ -71,13 +80,11 @@ export interface AttrField<T = unknown, R extends boolean = boolean> extends Fie
   /** Do not write this value (e.g. libvirt writes `managed` only when true). */
   omit?: (value: T, parent: AnyDef) => boolean;
   /**
-   * What libvirt's parser does when this required attribute is missing:
-   * refuse the document (default), or `'ignore-element'`: read past the
-   * element as if it were not there (`<log/>` without `file`, `<link/>`
-   * without `state`: asked of libvirt 12.9). virtxml then keeps the element
-   * as content it does not model (lossless, written back), not an error.
+   * libvirt reads this attribute only when this holds of the element's other
+   * attributes (`<vcpu placement='auto'>` ignores `cpuset`, whatever it
+   * says); otherwise it is kept, unread, as content virtxml does not model.
    */
-  missing?: 'ignore-element';
+  readIf?: (attribute: (name: string) => string | undefined) => boolean;
 }
 
 export interface TextField<T = unknown, R extends boolean = boolean> extends FieldCommon {

@@ -96,7 +96,7 @@ export type DiskAuth = Infer<typeof diskAuth>;
 
 /** `<initiator><iqn name/></initiator>`: the iSCSI initiator name. */
 export const initiator = element('initiator', {
-  iqn: child(element('iqn', { name: attr(str, { required: true, missing: 'ignore-element' }) }), { required: true }),
+  iqn: child(element('iqn', { name: attr(str, { required: true, missing: 'ignore-element' }) }), { required: true, missing: 'ignore-element' }),
 });
 
 // ---------------------------------------------------------------- encryption
