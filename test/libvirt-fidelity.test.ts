@@ -305,3 +305,24 @@ describe("class 8: what libvirt's parser does not read in a context", () => {
     expect(() => parseDomainXml(x)).not.toThrow();
   });
 });
+
+describe('class 9: attributes read only for some models, and in their own base (libvirt 12.9)', () => {
+  it('<sound> reads multichannel only for usb and streams only for virtio', () => {
+    const x = domainOf(["    <sound model='es1370' multichannel='yes' streams='zz'/>"]);
+    const d = parseDomainXml(x);
+    expect(d.devices!.sounds![0]).toEqual(expect.objectContaining({ model: 'es1370' }));
+    expect(d.devices!.sounds![0]!.streams).toBeUndefined();
+    const usb = parseDomainXml(domainOf(["    <sound model='usb' multichannel='yes'/>"]));
+    expect(usb.devices!.sounds![0]!.multichannel).toBe(true);
+  });
+
+  it("a dimm address's base is hexadecimal with or without 0x", () => {
+    const x = domainOf(["    <shmem name='s'>", "      <model type='ivshmem-plain'/>", "      <address type='dimm' slot='1' base='e'/>", '    </shmem>']);
+    expect(roundTrip(x)).toContain("<address type='dimm' slot='1' base='0xe'/>");
+  });
+
+  it("an open network needs no IP address (nat and route still do)", () => {
+    expect(() => parseNetworkXml("<network><name>n</name><forward mode='open'/></network>")).not.toThrow();
+    expect(() => parseNetworkXml("<network><name>n</name><forward mode='nat'/></network>")).toThrow(/nat forwarding requested, but no IP address provided/);
+  });
+});

@@ -51,7 +51,7 @@ export const cachetune = element(
     vcpus: attr(cpuset, { required: true }),
     id: attr(str, { when: (ctx) => !ctx.inactive, doc: 'resctrl group (live XML)' }),
     caches: list(cachetuneCache),
-    monitors: list(element('monitor', { level: attr(uint(), { required: true }), vcpus: attr(cpuset, { required: true }) })),
+    monitors: list(element('monitor', { level: attr(uint(), { required: true }), vcpus: attr(cpuset, { required: true, missing: 'ignore-element' }) })),
   },
   { doc: 'Cache allocation (Intel CAT) for some vCPUs' },
 );

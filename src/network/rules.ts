@@ -44,7 +44,8 @@ function checkModes(n: NetworkDef): CheckFailure | undefined {
     case 'route':
     case 'nat':
     case 'open':
-      if (!n.ips?.length) return failAt(f, 'missing-element', `${f.mode} forwarding requested, but no IP address provided for network '${name}'`, 'mode');
+      // an open network needs no address (libvirt 11.3 and 12.9 accept <forward mode='open'/> alone)
+      if (!n.ips?.length && f.mode !== 'open') return failAt(f, 'missing-element', `${f.mode} forwarding requested, but no IP address provided for network '${name}'`, 'mode');
       if (nifs > 1) {
         return failAt(f, 'unsupported', `multiple forwarding interfaces are only supported with macvtap or hostdev mode (network '${name}')`);
       }

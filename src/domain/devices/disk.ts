@@ -68,7 +68,7 @@ const diskHead = {
 
 const diskTail = {
   ...backingChainField,
-  backenddomain: child(element('backenddomain', { name: attr(str, { required: true }) })),
+  backenddomain: child(element('backenddomain', { name: attr(str, { required: true, missing: 'ignore-element' }) })),
   geometry: child(diskGeometry),
   blockio: child(diskBlockIo, { omitEmpty: true }),
   mirror: child(mirror, { when: (ctx) => !ctx.inactive, doc: 'Block job in progress (live XML)' }),

@@ -58,7 +58,8 @@ export const deviceAddress = union(
     }),
     isa: element('address', { type: tag(literal('isa')), iobase: attr(uint({ base0: true, hexWidth: 1 })), irq: attr(uint({ base0: true, hexWidth: 1 })) }),
     'virtio-mmio': element('address', { type: tag(literal('virtio-mmio')) }),
-    dimm: element('address', { type: tag(literal('dimm')), slot: dec(), base: attr(uint({ base0: true, max: Number.MAX_SAFE_INTEGER, hexWidth: 1 })) }),
+    // base is read in hex, with or without 0x (libvirt 12.9 reads base='e' as 0xe)
+    dimm: element('address', { type: tag(literal('dimm')), slot: dec(), base: attr(uint({ base16: true, max: Number.MAX_SAFE_INTEGER, hexWidth: 1 })) }),
     unassigned: element('address', { type: tag(literal('unassigned')) }),
   },
   { unknownMessage: "unknown address type '%s'" },

@@ -129,7 +129,7 @@ type FilterRefValue = { parameters?: Array<{ name: string }> };
 export const filterRef = element(
   'filterref',
   {
-    filter: attr(str, { required: true, doc: 'nwfilter name' }),
+    filter: attr(str, { required: true, missing: 'ignore-element', doc: 'nwfilter name' }),
     parameters: list(filterParameter),
   },
   {

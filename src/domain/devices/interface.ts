@@ -192,7 +192,8 @@ export const vhostuserInterface = element(
     type: tag(literal('vhostuser')),
     trustGuestRxFilters,
     ...macField,
-    source: child(vhostuserSource, { required: true }),
+    // libvirt 12.9 fills in <source type='unix' mode='client'/> when there is none
+    source: child(vhostuserSource),
     ...hostLinkFieldsNoVirtualPort,
     ...nicFields,
     ...tailFields,

@@ -20,9 +20,10 @@ export const sound = element(
   'sound',
   {
     model: attr(oneOf(...soundModels), { required: true }),
-    multichannel: attr(yesNo, { doc: 'usb: multichannel audio' }),
+    // each read only for its model (libvirt 12.9 drops multichannel on es1370, and any streams value off virtio)
+    multichannel: attr(yesNo, { readIf: (a) => a('model') === 'usb', doc: 'usb: multichannel audio' }),
     // read with base 0 (libvirt 12.9 accepts streams='0xe')
-    streams: attr(uint({ base0: true }), { doc: 'virtio: number of PCM streams' }),
+    streams: attr(uint({ base0: true }), { readIf: (a) => a('model') === 'virtio', doc: 'virtio: number of PCM streams' }),
     codecs: list(soundCodec),
     audio: child(audioRef),
     ...deviceInfoFields,
