@@ -11,6 +11,7 @@ import { datatype, xsdRegExp, XSD_LIBRARY } from '../src/validate/rng/datatypes.
 import { validateXml } from '../src/validate/index.js';
 // @ts-expect-error plain JS build script
 import { RELEASES, schemaDir } from '../scripts/gen-rng.mjs';
+import { minimalDomain } from './helpers/domain.js';
 
 const missing = (RELEASES as string[]).filter((r) => !existsSync(join(schemaDir(r) as string, 'domain.rng')));
 
@@ -50,17 +51,7 @@ describe('XSD datatypes', () => {
   });
 });
 
-const domain = (devices: string, extra = '') => `<domain type='kvm'>
-  <name>vm</name>
-  <memory unit='KiB'>1048576</memory>${extra}
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-  </os>
-  <devices>
-${devices}
-  </devices>
-</domain>
-`;
+const domain = (devices: string, extra = '') => minimalDomain(devices, extra, 'pc');
 
 describe('rng profile: places', () => {
   it('points at the attribute with the bad value, not at <devices>', () => {

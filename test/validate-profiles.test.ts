@@ -6,18 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateXml } from '../src/validate/index.js';
 import { kindOfRoot } from '../src/kinds.js';
+import { minimalDomain } from './helpers/domain.js';
 
-const vm = (devices: string, head = '') => `<domain type='kvm'>
-  <name>vm</name>
-  <memory unit='KiB'>1048576</memory>${head}
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-${devices}
-  </devices>
-</domain>
-`;
+const vm = (devices: string, head = '') => minimalDomain(devices, head);
 
 const hostdev = (driver: string, managed = "managed='yes'") => `    <hostdev mode='subsystem' type='pci' ${managed}>
       <driver ${driver}/>

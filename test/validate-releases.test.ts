@@ -11,18 +11,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { LIBVIRT_RELEASES, validateXml } from '../src/validate/index.js';
 import { sinceOf } from '../src/validate/rng/since.js';
+import { minimalDomain } from './helpers/domain.js';
 
-const domain = (devices: string, top = '') => `<domain type='kvm'>
-  <name>vm</name>
-  <memory unit='KiB'>1048576</memory>${top}
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-${devices}
-  </devices>
-</domain>
-`;
+const domain = (devices: string, top = '') => minimalDomain(devices, top);
 
 const IOMMUFD = domain(`    <hostdev mode='subsystem' type='pci' managed='yes'>
       <driver name='vfio' iommufd='yes'/>

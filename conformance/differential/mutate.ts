@@ -32,6 +32,12 @@ function spans(xml: string): Span[] {
   return out;
 }
 
+/** The name of the element around `sp` ('' at the root). */
+function parentName(xml: string, all: Span[], sp: Span): string {
+  const parent = all.filter((p) => p.start < sp.start && p.end >= sp.end).sort((a, b) => b.start - a.start)[0];
+  return parent ? /^<([^\s/>]+)/.exec(xml.slice(parent.start))![1]! : '';
+}
+
 export function corpusMutations(files: Array<{ name: string; text: string }>, seed: number, count: number): Array<{ name: string; xml: string }> {
   const rnd = prng(seed);
   const out: Array<{ name: string; xml: string }> = [];
@@ -84,9 +90,7 @@ export function emptiedVariants(docs: Array<{ name: string; xml: string }>, perN
       const head = d.xml.slice(sp.start, sp.headEnd - 1);
       const name = /^<([^\s/>]+)/.exec(head)![1]!;
       if (d.xml.slice(sp.headEnd, sp.end).startsWith('</')) continue; // already empty
-      const parent = all.filter((p) => p.start < sp.start && p.end >= sp.end).sort((a, b) => b.start - a.start)[0];
-      const pname = parent ? /^<([^\s/>]+)/.exec(d.xml.slice(parent.start))![1] : '';
-      const key = `${pname}>${name}`;
+      const key = `${parentName(d.xml, all, sp)}>${name}`;
       const n = seen.get(key) ?? 0;
       if (n >= perName) continue;
       seen.set(key, n + 1);
@@ -110,8 +114,7 @@ export function withoutAttributeVariants(docs: Array<{ name: string; xml: string
     for (const sp of all) {
       const head = d.xml.slice(sp.start, sp.headEnd);
       const name = /^<([^\s/>]+)/.exec(head)![1]!;
-      const parent = all.filter((p) => p.start < sp.start && p.end >= sp.end).sort((a, b) => b.start - a.start)[0];
-      const pname = parent ? /^<([^\s/>]+)/.exec(d.xml.slice(parent.start))![1] : '';
+      const pname = parentName(d.xml, all, sp);
       for (const a of head.matchAll(/\s([\w:.-]+)=('[^']*'|"[^"]*")/g)) {
         if (a[1]!.startsWith('xmlns')) continue;
         const key = `${pname}>${name}@${a[1]}`;
