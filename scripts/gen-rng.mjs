@@ -5,8 +5,9 @@
 // rewritten, refs resolved to shared nodes). Output is committed:
 //   node scripts/gen-rng.mjs   (npm run gen:rng)
 // compiles every kind of SCHEMA_KINDS for every release of
-// scripts/libvirt-releases.json into src/validate/rng/grammars-X_Y.generated.ts,
-// and writes the since table and the release index. A test checks they are in sync.
+// scripts/libvirt-releases.json into one shared node table,
+// src/validate/rng/grammars.generated.ts (shareNodes), and writes the since
+// table and the release index. A test checks they are in sync.
 //
 // virtxml's extension (group='auto' on <driver> of hostdevs, hostdev
 // interfaces and hostdev networks) is added to `hostdevDriver` as an
@@ -443,15 +444,143 @@ const HEADER = (what) => [
   '/* eslint-disable */',
 ];
 
-/** The module of one release's compiled grammars: JSON text, parsed on first use (src/validate/rng/grammars.ts). */
-export function generateRelease(release, grammars) {
+/** The children of a compiled node, by index. */
+function childIds(n) {
+  switch (n[0]) {
+    case 'choice':
+    case 'group':
+    case 'interleave':
+      return n[1];
+    case 'oneOrMore':
+    case 'list':
+      return [n[1]];
+    case 'element':
+    case 'attribute':
+    case 'ext':
+      return [n[2]];
+    case 'data':
+      return n[4] !== undefined ? [n[4]] : [];
+    default:
+      return [];
+  }
+}
+
+/** What a node is apart from its children. */
+function labelOf(n) {
+  switch (n[0]) {
+    case 'choice':
+    case 'group':
+    case 'interleave':
+      return `${n[0]}/${n[1].length}`;
+    case 'oneOrMore':
+    case 'list':
+      return n[0];
+    case 'element':
+    case 'attribute':
+    case 'ext':
+      return n[0] + JSON.stringify(n[1]);
+    case 'data':
+      return JSON.stringify(n.slice(0, 4)) + (n[4] !== undefined ? '+except' : '');
+    default:
+      return JSON.stringify(n);
+  }
+}
+
+/**
+ * Every release's grammars in one node table: nodes that match the same
+ * (element names, values, datatypes, structure, cycles included) are one node
+ * (Moore's partition refinement over the node graph). The releases share most
+ * of their schemas, and a snapshot's, checkpoint's or backup's grammar holds
+ * the domain's: the table is a fraction of the grammars side by side.
+ * Returns { nodes, entries: { release: { kind: { entry: id } } } }.
+ */
+export function shareNodes(byRelease) {
+  const parts = [];
+  for (const [release, kinds] of Object.entries(byRelease)) for (const [kind, g] of Object.entries(kinds)) parts.push({ release, kind, g });
+  const offsets = [];
+  const all = [];
+  for (const { g } of parts) {
+    offsets.push(all.length);
+    for (const n of g.nodes) all.push(n);
+  }
+  const kids = new Array(all.length);
+  const label = new Array(all.length);
+  for (let p = 0; p < parts.length; p++) {
+    const off = offsets[p];
+    const nodes = parts[p].g.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      kids[off + i] = childIds(nodes[i]).map((k) => k + off);
+      label[off + i] = labelOf(nodes[i]);
+    }
+  }
+  // classes by label, refined by the children's classes until stable
+  let cls = new Array(all.length);
+  let count = 0;
+  {
+    const m = new Map();
+    for (let i = 0; i < all.length; i++) {
+      if (!m.has(label[i])) m.set(label[i], m.size);
+      cls[i] = m.get(label[i]);
+    }
+    count = m.size;
+  }
+  for (;;) {
+    const m = new Map();
+    const next = new Array(all.length);
+    for (let i = 0; i < all.length; i++) {
+      const key = `${cls[i]}:${kids[i].map((k) => cls[k]).join(',')}`;
+      if (!m.has(key)) m.set(key, m.size);
+      next[i] = m.get(key);
+    }
+    cls = next;
+    if (m.size === count) break;
+    count = m.size;
+  }
+  // one node per class, in order of first appearance
+  const idOfClass = new Map();
+  const firsts = [];
+  for (let i = 0; i < all.length; i++) {
+    if (!idOfClass.has(cls[i])) {
+      idOfClass.set(cls[i], firsts.length);
+      firsts.push(i);
+    }
+  }
+  const id = (i) => idOfClass.get(cls[i]);
+  const nodes = firsts.map((i) => {
+    const n = all[i];
+    const k = kids[i].map(id);
+    switch (n[0]) {
+      case 'choice':
+      case 'group':
+      case 'interleave':
+        return [n[0], k];
+      case 'oneOrMore':
+      case 'list':
+        return [n[0], k[0]];
+      case 'element':
+      case 'attribute':
+      case 'ext':
+        return [n[0], n[1], k[0]];
+      case 'data':
+        return n[4] !== undefined ? [n[0], n[1], n[2], n[3], k[0]] : n;
+      default:
+        return n;
+    }
+  });
+  const entries = {};
+  parts.forEach(({ release, kind, g }, p) => {
+    (entries[release] ??= {})[kind] = Object.fromEntries(Object.entries(g.entries).map(([e, i]) => [e, id(i + offsets[p])]));
+  });
+  return { nodes, entries };
+}
+
+/** The module of every release's compiled grammars: one JSON text, parsed on first use (src/validate/rng/grammars.ts). */
+export function generateGrammars(table) {
   return [
-    ...HEADER(`libvirt ${release}'s RelaxNG schemas`),
+    ...HEADER(`the RelaxNG schemas of libvirt ${RELEASES.join(', ')}`),
     '',
-    '/** Per document kind, its compiled grammar as JSON text (parsed on first use). */',
-    `export const GRAMMARS = {`,
-    ...Object.entries(grammars).map(([kind, g]) => `  ${kind}: ${JSON.stringify(JSON.stringify(g))},`),
-    '};',
+    '/** { nodes, entries: { release: { kind: { entry: node } } } } as JSON text: one node table for every release and kind (parsed on first use). */',
+    `export const GRAMMARS = ${JSON.stringify(JSON.stringify(table))};`,
     '',
   ].join('\n');
 }
@@ -467,25 +596,19 @@ export function generateSince(since) {
   ].join('\n');
 }
 
-/** The module that lists the releases and imports their grammars' text. */
+/** The module that lists the releases. */
 export function generateIndex() {
-  const id = (r) => 'G' + r.replace('.', '_');
   return [
     ...HEADER(`the list of releases (scripts/libvirt-releases.json)`),
-    ...RELEASES.map((r) => `import { GRAMMARS as ${id(r)} } from './grammars-${r.replace('.', '_')}.generated.js';`),
     '',
     '/** The libvirt releases whose RelaxNG verdict virtxml reproduces, oldest first; the last is the default target. */',
     `export const LIBVIRT_RELEASES = ${JSON.stringify(RELEASES).replace(/"/g, "'").replace(/,/g, ', ')} as const;`,
-    '',
-    '/** Each release\'s compiled grammars, as JSON text (parsed on first use by ./grammars.ts). */',
-    `export const GRAMMAR_TEXT = { ${RELEASES.map((r) => `'${r}': ${id(r)}`).join(', ')} } as const;`,
     '',
   ].join('\n');
 }
 
 export const indexFile = join(here, '..', 'src', 'validate', 'rng', 'releases.generated.ts');
-
-export const releaseFile = (release) => join(here, '..', 'src', 'validate', 'rng', `grammars-${release.replace('.', '_')}.generated.ts`);
+export const grammarsFile = join(here, '..', 'src', 'validate', 'rng', 'grammars.generated.ts');
 export const sinceFile = join(here, '..', 'src', 'validate', 'rng', 'since.generated.ts');
 
 /** Every generated file: path → text. Throws when a release's schemas are absent. */
@@ -496,8 +619,8 @@ export function generateAll() {
     const dir = schemaDir(release);
     if (!existsSync(join(dir, 'domain.rng'))) throw new Error(`libvirt ${release} schemas not found in ${dir}: run npm run update-libvirt -- ${release}`);
     byRelease[release] = compileSchemas(dir);
-    files.set(releaseFile(release), generateRelease(release, byRelease[release]));
   }
+  files.set(grammarsFile, generateGrammars(shareNodes(byRelease)));
   files.set(sinceFile, generateSince(deriveSince(byRelease)));
   files.set(indexFile, generateIndex());
   return files;

@@ -1,5 +1,5 @@
 /**
- * The compiled grammars in src/validate/rng/grammars-*.generated.ts (and the
+ * The compiled grammars in src/validate/rng/grammars.generated.ts (and the
  * `since` table) are what scripts/gen-rng.mjs makes of each release's schemas
  * (regenerate with `npm run gen:rng`), and the validator's building blocks
  * behave.

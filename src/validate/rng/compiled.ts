@@ -1,6 +1,6 @@
 /**
  * The compiled form of a RelaxNG grammar (RELAX NG §4 simplified), as written
- * by scripts/gen-rng.mjs into ./grammars-X_Y.generated.ts (one per release): a flat array of nodes
+ * by scripts/gen-rng.mjs into ./grammars.generated.ts (one table for every release and kind): a flat array of nodes
  * that refer to each other by index (cycles only through element content).
  */
 

@@ -1,24 +1,31 @@
 /**
- * The compiled grammars of each libvirt release, one JSON text per document
- * kind, parsed on first use: a release or kind nobody validates against costs
- * its text in the bundle and nothing at import or run time.
+ * The compiled grammars of every libvirt release and document kind: one node
+ * table (scripts/gen-rng.mjs shares the nodes the releases and kinds have in
+ * common), parsed from its JSON text on first use. Importing virtxml costs the
+ * text in the bundle and nothing at run time until something is validated.
  */
-import type { CompiledGrammar } from './compiled.js';
+import type { CompiledGrammar, NodeJson } from './compiled.js';
+import { GRAMMARS } from './grammars.generated.js';
 import type { LibvirtRelease } from './releases.js';
-import { GRAMMAR_TEXT } from './releases.generated.js';
 import type { GrammarKind } from './since.js';
 
-const loaded = new Map<string, CompiledGrammar>();
+interface Table {
+  nodes: Array<NodeJson | null>;
+  entries: Partial<Record<LibvirtRelease, Partial<Record<GrammarKind, Record<string, number>>>>>;
+}
 
-/** The grammar of `kind` in `release` (parsed once, then shared); undefined when that release's schemas lack the kind. */
+let table: Table | undefined;
+const views = new Map<string, CompiledGrammar>();
+
+/** The grammar of `kind` in `release` (one object per pair, shared); undefined when that release's schemas lack the kind. */
 export function grammarOf(release: LibvirtRelease, kind: GrammarKind): CompiledGrammar | undefined {
   const key = `${release}/${kind}`;
-  let g = loaded.get(key);
+  let g = views.get(key);
   if (!g) {
-    const texts: Partial<Record<GrammarKind, string>> = GRAMMAR_TEXT[release];
-    const text = texts[kind];
-    if (text === undefined) return undefined;
-    loaded.set(key, (g = JSON.parse(text) as CompiledGrammar));
+    table ??= JSON.parse(GRAMMARS) as Table;
+    const entries = table.entries[release]?.[kind];
+    if (entries === undefined) return undefined;
+    views.set(key, (g = { nodes: table.nodes, entries }));
   }
   return g;
 }

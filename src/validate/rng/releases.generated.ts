@@ -2,13 +2,6 @@
 // (every schema of SCHEMA_KINDS and what it includes; libvirt is
 // LGPL-2.1-or-later). Do not edit: regenerate with `npm run gen:rng`.
 /* eslint-disable */
-import { GRAMMARS as G9_0 } from './grammars-9_0.generated.js';
-import { GRAMMARS as G10_7 } from './grammars-10_7.generated.js';
-import { GRAMMARS as G11_3 } from './grammars-11_3.generated.js';
-import { GRAMMARS as G12_9 } from './grammars-12_9.generated.js';
 
 /** The libvirt releases whose RelaxNG verdict virtxml reproduces, oldest first; the last is the default target. */
 export const LIBVIRT_RELEASES = ['9.0', '10.7', '11.3', '12.9'] as const;
-
-/** Each release's compiled grammars, as JSON text (parsed on first use by ./grammars.ts). */
-export const GRAMMAR_TEXT = { '9.0': G9_0, '10.7': G10_7, '11.3': G11_3, '12.9': G12_9 } as const;
