@@ -48,7 +48,19 @@ export * from './common/networkcommon.js';
 export * from './domain/index.js';
 export * from './network/index.js';
 export { buildPciDeviceList, type BuildPciDeviceListOptions } from './hostdev/pci-list.js';
-export { PciDevice, defaultStubDriver, type PciAddress, type PciStubDriverType, type PciUsedBy, type PciDeviceInit } from './pci/device.js';
+export {
+  PciDevice,
+  PciDeviceFields,
+  PCI_DEVICE_FIELDS,
+  defaultStubDriver,
+  type PciAddress,
+  type PciStubDriverType,
+  type PciUsedBy,
+  type PciDeviceInit,
+  type PciDeviceField,
+  type PciDeviceFieldName,
+  type PciDeviceFieldValues,
+} from './pci/device.js';
 export * from './pci/index.js';
 export * from './hostdev/index.js';
 /** The host's own documents: node devices, host capabilities, domain capabilities. */

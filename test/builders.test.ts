@@ -21,6 +21,8 @@ import {
 import { formatDomainXml, parseDomainXml } from '../src/domain/index.js';
 import { formatNetworkXml, parseNetworkXml } from '../src/network/index.js';
 import { VirtXmlError } from '../src/xml/errors.js';
+import { xmlNameOf } from '../src/xml/decl.js';
+import { hostdevDriver as hostdevDriverDecl } from '../src/common/basictypes.js';
 import { validateXml } from '../src/validate/index.js';
 import { PROFILES } from '../src/validate/types.js';
 
@@ -393,6 +395,18 @@ describe('invalid input is refused early, with a code and a path', () => {
     expect(e.code).toBe(code);
     expect(e.path).toBe(path);
     expect(e.message).toContain(path);
+  });
+
+  it('offers each attribute the <driver> declaration declares, under its XML name, checked by its declared value type', () => {
+    const samples: Record<string, string | boolean> = { name: 'vfio', model: 'vfio-pci-igb', group: 'auto', iommufd: true };
+    const declared = Object.entries(hostdevDriverDecl.fields).flatMap(([k, f]) => (f.kind === 'attr' ? [[xmlNameOf(k, f), k] as const] : []));
+    expect(Object.keys(samples).sort()).toEqual(declared.map(([x]) => x).sort());
+    for (const [xml, key] of declared) {
+      const h = hostdev.pci('03:00.0', { driver: { [xml]: samples[xml] } });
+      expect(h.driver, xml).toEqual({ [key]: samples[xml] });
+    }
+    expect(() => hostdev.pci('03:00.0', { driver: { name: 'qemu' as never } })).toThrow("driver name must be 'kvm', 'vfio' or 'xen', got 'qemu'");
+    expect(() => hostdev.pci('03:00.0', { driver: { model: 'a b' } })).toThrow('driver model must be a genericName');
   });
 
   it('refuses what the types refuse (compile-time checks)', () => {

@@ -58,6 +58,10 @@ describe('virtxml hostdev plan', () => {
     expect(r.stderr).toMatch(/: error: Refusing to detach IOMMU group 6 of PCI device 0000:00:1f\.2/);
     // the command line's way to force it
     expect(r.stderr).toMatch(/Pass --force to detach it anyway \[critical-group\]/);
+    const json = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json'), '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ reason: 'critical-group', remedy: { option: 'force' } });
+    expect(JSON.parse(json.stdout).error.message).toMatch(/Pass --force to detach it anyway$/);
     const forced = run(['plan', fx('vm-sata-group.xml'), '--topology', fx('gpu-topology.json'), '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/detach\s+0000:00:1f\.0  lpc_ich -> vfio-pci/);

@@ -160,6 +160,11 @@ describe("group='auto'", () => {
     expect(e.detail).toMatch(/IOMMU group 6 of PCI device 0000:00:1f\.2/);
     expect(e.detail).toMatch(/0000:00:1f\.0 is an? ISA bridge/);
     expect(e.detail).toMatch(/0000:00:1f\.4 is an? SMBus controller/);
+    // the remedy is data: the option (PrepareFlags.force) a tool names its own way
+    expect(e.remedy).toEqual({ option: 'force', action: 'detach it anyway' });
+    expect(e.detail).toBe(`${e.problem}. Use force to detach it anyway`);
+    expect(e.describe((o) => `Pass --${o}`)).toBe(`${e.problem}. Pass --force to detach it anyway`);
+    expect(e.toJSON()).toMatchObject({ reason: 'critical-group', remedy: { option: 'force', action: 'detach it anyway' } });
     expect(bindings(host)).toEqual(initial);
 
     mgr.prepare('QEMU', 'vm1', [sata], { force: true });

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostdevError } from '../src/hostdev/errors.js';
 import { FileStateStore } from '../src/hostdev/file-store.js';
-import { parseState } from '../src/hostdev/journal.js';
+import { parseState, STATE_SCHEMA } from '../src/hostdev/journal.js';
+import { deviceFromRecord, deviceToRecord } from '../src/hostdev/state.js';
+import { PCI_DEVICE_FIELD_NAMES, PCI_DEVICE_FIELDS, PciDevice, type PciDeviceFieldValues } from '../src/pci/device.js';
 import { HostdevManager } from '../src/hostdev/manager.js';
 import { MemoryStateStore } from '../src/hostdev/store.js';
 import { bindings, hostOf, pciHostdev } from './hostdev-helpers.js';
@@ -188,5 +190,56 @@ describe('lock holder for status', () => {
   it('a state file that was never locked (no lock directory) has no holder', () => {
     writeFileSync(file, '{}');
     expect(new FileStateStore(file).lockHolder()).toBeUndefined();
+  });
+});
+
+describe("PciDevice's fields, declared once (PCI_DEVICE_FIELDS)", () => {
+  /** A device with every field away from its initial value. */
+  function busy(): PciDevice {
+    const d = new PciDevice({ address: { domain: 0, bus: 1, slot: 0, function: 0 }, managed: true, stubDriverType: 'xen', stubDriverName: 'pciback', attachGroup: true });
+    d.usedBy = { driver: 'QEMU', domain: 'vm1' };
+    d.unbindFromStub = true;
+    d.removeSlot = true;
+    d.reprobe = true;
+    d.origDriver = 'e1000e';
+    return d;
+  }
+  const values = (d: PciDeviceFieldValues) => PCI_DEVICE_FIELD_NAMES.map((k) => [k, d[k]]);
+
+  it('every field is away from its initial value in the sample (so the checks below see each one)', () => {
+    const d = busy();
+    for (const k of PCI_DEVICE_FIELD_NAMES) expect(d[k], k).not.toEqual(PCI_DEVICE_FIELDS[k].initial);
+  });
+
+  it('copy() and the state record carry every field, objects copied', () => {
+    const d = busy();
+    const c = d.copy();
+    expect(values(c)).toEqual(values(d));
+    expect(c.usedBy).not.toBe(d.usedBy);
+    const r = deviceToRecord(d);
+    expect(Object.keys(r)).toEqual(['name', ...PCI_DEVICE_FIELD_NAMES]);
+    const back = deviceFromRecord(JSON.parse(JSON.stringify(r)));
+    expect(back.name).toBe(d.name);
+    expect(values(back)).toEqual(values(d));
+  });
+
+  it("the state file's schema holds each field with the schema it declares; fields with no initial value may be left out", () => {
+    // (the schema is plain JSON: read it as such)
+    const record = JSON.parse(JSON.stringify(STATE_SCHEMA)).properties.lists.properties.active.items;
+    expect(Object.keys(record.properties)).toEqual(['name', ...PCI_DEVICE_FIELD_NAMES]);
+    for (const k of PCI_DEVICE_FIELD_NAMES) expect(record.properties[k]).toEqual(PCI_DEVICE_FIELDS[k].schema);
+    expect(record.required).toEqual(['name', 'managed', 'stubDriverType', 'stubDriver', 'attachGroup', 'unbindFromStub', 'removeSlot', 'reprobe']);
+    // a fresh device's record leaves usedBy and origDriver out of the JSON
+    const fresh = JSON.stringify(deviceToRecord(new PciDevice({ address: {} })));
+    expect(Object.keys(JSON.parse(fresh))).toEqual([
+      'name',
+      'managed',
+      'stubDriverType',
+      'stubDriver',
+      'attachGroup',
+      'unbindFromStub',
+      'removeSlot',
+      'reprobe',
+    ]);
   });
 });

@@ -25,6 +25,8 @@ import { SysfsHost } from '../src/pci/sysfs.js';
 import { writeSysfsTree } from './helpers/sysfs-tree.js';
 import type { PciTopology } from '../src/pci/topology.js';
 import { VirtXmlError } from '../src/xml/errors.js';
+import { xmlNameOf } from '../src/xml/decl.js';
+import { networkForward } from '../src/network/forward.js';
 
 function seq(prefix = '00000000-0000-4000-8000-') {
   let n = 0;
@@ -104,6 +106,19 @@ describe('ports: allocatePort gives a <networkport> with its plug', () => {
     const port = a.allocatePort(DOM, nic('hd'));
     expect(port.plug).toMatchObject({ type: 'hostdev-pci', managed: false, driver: { model: 'vfio-pci-igb' } });
     expect(formatNetworkPortXml(port)).toContain("<plug type='hostdev-pci' managed='no'>");
+  });
+
+  it("hostdev: each attribute the forward <driver> declares, set alone, goes to the plug; an empty <driver> does not", () => {
+    const samples: Record<string, string> = { name: 'vfio', model: 'vfio-pci-igb', group: 'auto', iommufd: 'yes' };
+    const declared = Object.entries(networkForward.fields.driver.decl.fields).flatMap(([k, f]) => (f.kind === 'attr' ? [xmlNameOf(k, f)] : []));
+    expect(Object.keys(samples).sort()).toEqual([...declared].sort());
+    for (const [attr, v] of Object.entries(samples)) {
+      const { a } = allocatorFor(hostdevNet(1, "managed='yes'", `<driver ${attr}='${v}'/>`));
+      const port = a.allocatePort(DOM, nic('hd'));
+      expect(formatNetworkPortXml(port), attr).toContain(`<driver ${attr}='${v}'/>`);
+    }
+    const { a } = allocatorFor(hostdevNet(1, "managed='yes'", '<driver/>'));
+    expect(a.allocatePort(DOM, nic('hd')).plug).not.toHaveProperty('driver');
   });
 
   it('network and bridge plugs carry the bridge and its MAC table manager', () => {

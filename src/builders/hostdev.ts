@@ -6,11 +6,12 @@
  * hostdev.pci('0000:03:00.0', { driver: { name: 'vfio', group: 'auto' } });
  * ```
  */
-import type { GroupMgmt, HostdevDriver } from '../common/basictypes.js';
+import { hostdevDriver as hostdevDriverDecl, type GroupMgmt, type HostdevDriver } from '../common/basictypes.js';
 import { hostdev as hostdevDecl, type HostdevDef, type PciHostdev } from '../domain/devices/hostdev.js';
 import { Reporter } from '../validate/semantic/context.js';
 import { checkGroupMgmt } from '../validate/semantic/hostdev.js';
-import { uuid as uuidType } from '../xml/values.js';
+import { xmlNameOf } from '../xml/decl.js';
+import { uuid as uuidType, type ValueType } from '../xml/values.js';
 import { builtDevice, type BuiltDevice } from './built.js';
 import { bool, builderError, show } from './errors.js';
 import { deviceInfo, type DeviceInfoOptions } from './info.js';
@@ -27,6 +28,8 @@ export interface HostdevDriverOptions {
    * IOMMU group (`groupMgmt`). Needs `managed` and the vfio backend.
    */
   group?: Exclude<GroupMgmt, 'default'>;
+  /** Assign through IOMMUFD instead of a VFIO group container (`iommufd='yes'`, libvirt 12.x). */
+  iommufd?: boolean;
 }
 
 export interface PciHostdevOptions extends DeviceInfoOptions {
@@ -37,26 +40,35 @@ export interface PciHostdevOptions extends DeviceInfoOptions {
   rom?: { bar?: boolean; file?: string; enabled?: boolean };
 }
 
-const MODEL = /^[a-zA-Z0-9_+-]+$/;
+/** The `<driver>` declaration: its attributes' value types check the options (one place says what a backend name or model is). */
+const DRIVER = hostdevDriverDecl.fields;
 
-/** Checks a driver option and maps `group` to the typed `groupMgmt`. */
+/** An option's value, if the value type its attribute declares accepts it (and knows it, for a word). */
+function declared<T>(type: ValueType<T>, v: unknown, what: string, path: string): T {
+  if (type.is(v) && type.known?.(v) !== false) return v;
+  const words = type.schema['enum'] ?? (type.schema['const'] !== undefined ? [type.schema['const']] : undefined);
+  const pattern = type.schema['pattern'];
+  const expected = Array.isArray(words)
+    ? words.map((w) => `'${String(w)}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')
+    : `a ${type.name}${typeof pattern === 'string' ? ` (${pattern})` : ''}`;
+  throw builderError('invalid-value', `${what} must be ${expected}, got ${show(v)}`, path);
+}
+
+/**
+ * Checks a driver option and maps `group` to the typed `groupMgmt`. The
+ * options are the `<driver>` attributes under their XML names; a test holds
+ * them to the declaration, so an attribute added there is offered here too.
+ */
 export function hostdevDriver(d: HostdevDriverOptions | undefined, managed: boolean, path: string): HostdevDriver | undefined {
   if (d === undefined) return undefined;
   if (typeof d !== 'object' || d === null) throw builderError('invalid-value', `driver must be an object, got ${show(d)}`, path);
   const out: HostdevDriver = {};
-  if (d.name !== undefined) {
-    if (d.name !== 'vfio' && d.name !== 'kvm' && d.name !== 'xen') {
-      throw builderError('invalid-value', `driver name must be 'vfio', 'kvm' or 'xen', got ${show(d.name)}`, `${path}/@name`);
-    }
-    out.name = d.name;
-  }
-  if (d.model !== undefined) {
-    if (typeof d.model !== 'string' || !MODEL.test(d.model)) throw builderError('invalid-value', `driver model must be a driver name, got ${show(d.model)}`, `${path}/@model`);
-    out.model = d.model;
-  }
+  if (d.name !== undefined) out.name = declared(DRIVER.name.type, d.name, 'driver name', `${path}/@name`);
+  if (d.model !== undefined) out.model = declared(DRIVER.model.type, d.model, 'driver model', `${path}/@model`);
+  if (d.iommufd !== undefined) out.iommufd = declared(DRIVER.iommufd.type, d.iommufd, 'driver iommufd', `${path}/@iommufd`);
   if (d.group !== undefined) {
-    if (d.group !== 'auto') throw builderError('invalid-value', `driver group must be 'auto' (or left out), got ${show(d.group)}`, `${path}/@group`);
-    out.groupMgmt = 'auto';
+    const group = xmlNameOf('groupMgmt', DRIVER.groupMgmt);
+    out.groupMgmt = declared(DRIVER.groupMgmt.type, d.group, `driver ${group}`, `${path}/@${group}`);
     // the extension's rules exist once, in the semantic layer: the builder refuses what they report
     const r = new Reporter({ profile: 'virtxml' });
     checkGroupMgmt(r, { obj: out, path }, managed, { obj: {}, path: path.slice(0, path.lastIndexOf('/')) }, true);

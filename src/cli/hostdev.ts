@@ -13,9 +13,8 @@ import { HostdevManager, HostdevError, type HostdevPlan } from '../hostdev/index
 import { FileStateStore } from '../hostdev/file-store.js';
 import { NetworkAllocator, VirtXmlError, buildPciDeviceList, domainHostdevs, parseDomainXml, parseNetworkXml, type NetworkInterface } from '../index.js';
 import { pciNetworkHost } from '../network/pci-host.js';
-import { MemoryPciHost, PciHostError, PciTopologyError, type PciHost } from '../pci/index.js';
-import { sysfsHost, topologyFromFile } from './iommu.js';
-import { nodedevHost } from './nodedev-host.js';
+import { MemoryPciHost, PciHostError } from '../pci/index.js';
+import { selectHost, sysfsHost } from './host.js';
 
 export const HOSTDEV_HELP = `Usage: virtxml hostdev plan DOMAIN.xml [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [options]
        virtxml hostdev status --state FILE [--json]
@@ -51,20 +50,6 @@ function stateStore(file: string): FileStateStore {
   return store;
 }
 
-
-/** The host of --sysfs ROOT (default '/'), --topology FILE or --nodedev PATH (`cmd` names the command in usage errors). */
-export function hostOf(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }, cmd = 'hostdev plan'): PciHost {
-  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError(`${cmd}: --nodedev excludes --sysfs and --topology`);
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError(`${cmd}: --sysfs and --topology exclude each other`);
-  if (values.nodedev !== undefined) return nodedevHost(values.nodedev);
-  if (values.topology === undefined) return sysfsHost(values.sysfs ?? '/');
-  try {
-    return new MemoryPciHost(topologyFromFile(read(values.topology)));
-  } catch (e) {
-    if (e instanceof PciTopologyError) throw new UsageError(`${values.topology}: ${e.message}`);
-    throw e;
-  }
-}
 
 const drv = (d: string | undefined) => d ?? '(none)';
 
@@ -112,7 +97,7 @@ function planCommand(args: string[]): number {
   if (values.help) return process.stdout.write(HOSTDEV_HELP + '\n'), 0;
   if (positionals.length !== 1) throw new UsageError('hostdev plan: give one DOMAIN.xml');
   const file = positionals[0]!;
-  const host = hostOf(values);
+  const { host } = selectHost(values, 'hostdev plan');
   let dom: ReturnType<typeof parseDomainXml>;
   try {
     dom = parseDomainXml(read(file), { file });
@@ -142,8 +127,8 @@ function planCommand(args: string[]): number {
     const reason = e instanceof HostdevError ? e.reason : e.code;
     // state errors are exit 2 (below); a refusal of the plan is exit 1
     if (reason === 'needs-recovery' || reason === 'bad-state' || reason === 'state-io' || reason === 'locked') throw e;
-    // the library says "Use force"; on the command line that is --force
-    const detail = reason === 'critical-group' ? e.detail.replace(/Use force to detach it anyway$/, 'Pass --force to detach it anyway') : e.detail;
+    // a remedy names the library's option (force): on the command line it is the flag (--force)
+    const detail = e instanceof HostdevError ? e.describe((option) => `Pass --${option}`) : e.detail;
     if (values.json) process.stdout.write(JSON.stringify({ domain: dom.name, error: { ...e.toJSON(), message: detail, reason } }, null, 2) + '\n');
     else process.stderr.write(formatDiagnostic({ file, line: e.line, column: e.column, severity: 'error', message: detail, code: reason, path: e.path }) + '\n');
     return 1;

@@ -4,21 +4,17 @@
  * directory shaped like it) or a topology JSON file.
  * Exit codes: 0 listed; 2 usage or I/O error (message on stderr).
  */
-import { InputFileError, isUsageError, plural, printError, readInput, UsageError } from './diagnostics.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { InputFileError, isUsageError, plural, printError, UsageError } from './diagnostics.js';
 import { parseArgs } from 'node:util';
 import { PciHostError, type PciHost } from '../pci/host.js';
-import { MemoryPciHost } from '../pci/memory-host.js';
-import { SysfsHost } from '../pci/sysfs.js';
 import { criticalDevices, groupViability, listIommuGroups } from '../pci/groups.js';
-import { PciTopologyError, formatPciClass, formatPciId, pciTopologyFromJson, type PciTopology } from '../pci/topology.js';
+import { formatPciClass, formatPciId } from '../pci/topology.js';
 import { listSriov } from '../pci/sriov.js';
 import { HostdevManager } from '../hostdev/manager.js';
 import { HostdevError } from '../hostdev/errors.js';
 import { FileStateStore } from '../hostdev/file-store.js';
-
-import { formatNodeDevices, nodedevHost } from './nodedev-host.js';
+import { selectHost } from './host.js';
+import { formatNodeDevices } from './nodedev-host.js';
 
 export const IOMMU_HELP = `Usage: virtxml iommu [--sysfs ROOT | --topology FILE.json | --nodedev PATH] [--state FILE] [--json | --format nodedev]
 
@@ -37,76 +33,6 @@ virtual functions (enabled/total) and whether each VF is free, detached or assig
                        <device> documents ('-': stdin); all members of every group must be there
   --json               print a JSON report
   --format nodedev     print the host's PCI devices as node-device XML (<device> documents)`;
-
-/** A SysfsHost over ROOT, refused (PciHostError, exit 2) when ROOT has no sys/bus/pci: a typo must not read as "no devices". */
-export function sysfsHost(root: string): SysfsHost {
-  const bus = join(root, 'sys/bus/pci');
-  if (!existsSync(bus)) throw new PciHostError('read-failed', `cannot read ${bus}: ENOENT (is ${root} the root of a sysfs tree?)`);
-  return new SysfsHost({ root });
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * A report of \`virtxml iommu --json\` as a topology (so the report can be read
- * back with --topology): its members with their ids, class, header type,
- * driver and group; a member of kind 'vfio' has vfio-dev/.
- */
-function topologyOfReport(report: Record<string, unknown>): PciTopology {
-  const groups = report.groups;
-  if (!Array.isArray(groups)) throw new PciTopologyError(['an iommu report needs a "groups" list']);
-  const devices: unknown[] = [];
-  const drivers = new Set<string>();
-  for (const g of groups) {
-    if (!isObject(g) || !Array.isArray(g.members)) throw new PciTopologyError(['each group of an iommu report needs "group" and "members"']);
-    for (const m of g.members) {
-      if (!isObject(m) || typeof m.id !== 'string' || !/^[0-9a-f]{4}:[0-9a-f]{4}$/i.test(m.id)) throw new PciTopologyError([`group ${String(g.group)}: a member needs "address" and "id" (vendor:device)`]);
-      const [vendor, device] = m.id.split(':').map((h) => parseInt(h, 16));
-      const driver = typeof m.driver === 'string' ? m.driver : undefined;
-      if (driver !== undefined) drivers.add(driver);
-      devices.push({
-        address: m.address,
-        vendor,
-        device,
-        class: m.class,
-        ...(m.headerType !== undefined ? { headerType: m.headerType } : {}),
-        ...(driver !== undefined ? { driver } : {}),
-        ...(driver !== undefined && m.kind === 'vfio' ? { vfioDev: true } : {}),
-        iommuGroup: g.group,
-      });
-    }
-  }
-  return pciTopologyFromJson({ drivers: [...drivers].map((name) => ({ name })), devices });
-}
-
-/** A topology file, or a report of \`virtxml iommu --json\`. */
-export function topologyFromFile(text: string): PciTopology {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new PciTopologyError([`not JSON: ${(e as Error).message}`]);
-  }
-  return isObject(value) && 'groups' in value && !('devices' in value) ? topologyOfReport(value) : pciTopologyFromJson(value);
-}
-
-
-function loadHost(values: { sysfs?: string | undefined; topology?: string | undefined; nodedev?: string | undefined }): { host: PciHost; source: string } {
-  if (values.nodedev !== undefined && (values.sysfs !== undefined || values.topology !== undefined)) throw new UsageError('--nodedev excludes --sysfs and --topology');
-  if (values.sysfs !== undefined && values.topology !== undefined) throw new UsageError('--sysfs and --topology exclude each other');
-  if (values.nodedev !== undefined) return { host: nodedevHost(values.nodedev), source: values.nodedev };
-  if (values.topology !== undefined) {
-    const text = readInput(values.topology);
-    try {
-      return { host: new MemoryPciHost(topologyFromFile(text)), source: values.topology };
-    } catch (e) {
-      if (e instanceof PciTopologyError) throw new UsageError(`${values.topology}: ${e.message}`);
-      throw e;
-    }
-  }
-  const root = values.sysfs ?? '/';
-  return { host: sysfsHost(root), source: join(root, 'sys') };
-}
 
 type UsedBy = (address: string) => { driver: string; domain: string } | undefined;
 
@@ -216,7 +142,7 @@ export function cmdIommu(args: string[]): number {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     if (values.format !== undefined && values.format !== 'nodedev') throw new UsageError(`unknown format '${values.format}' (nodedev)`);
     if (values.format !== undefined && values.json) throw new UsageError('--json and --format exclude each other');
-    const { host, source } = loadHost(values);
+    const { host, source } = selectHost(values);
     if (values.format === 'nodedev') return process.stdout.write(formatNodeDevices(host)), 0;
     const groups = report(host);
     const sriov = sriovReport(host, usedByFrom(host, values.state));

@@ -21,7 +21,8 @@ import {
 import { formatXml, isKind, KIND_NAMES, parseXml, type FormatXmlOptions, type Kind } from '../kinds.js';
 import { pciNetworkHost } from '../network/pci-host.js';
 import { cmdConvert, CONVERT_HELP } from './convert.js';
-import { cmdHostdev, HOSTDEV_HELP, hostOf } from './hostdev.js';
+import { cmdHostdev, HOSTDEV_HELP } from './hostdev.js';
+import { selectHost } from './host.js';
 import { cmdIommu, IOMMU_HELP } from './iommu.js';
 import { cmdValidate, VALIDATE_HELP } from './validate.js';
 
@@ -200,7 +201,7 @@ function cmdAllocate(args: string[]): number {
   if (values.help) return out(HELP.allocate + '\n'), 0;
   if (!values.network?.length) throw new UsageError('allocate: give at least one --network NET.xml');
   if (positionals.length === 0) throw new UsageError('allocate: no domain files given');
-  const allocator = new NetworkAllocator({ host: pciNetworkHost(hostOf(values, 'allocate')) });
+  const allocator = new NetworkAllocator({ host: pciNetworkHost(selectHost(values, 'allocate').host) });
   const networks: string[] = [];
   let failed = 0;
   for (const file of values.network) {

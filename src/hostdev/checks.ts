@@ -56,8 +56,8 @@ export function checkCriticalGroup(host: PciHost, group: number, dev: PciDevice,
   if (!critical.length) return;
   throw new HostdevError(
     'critical-group',
-    `Refusing to detach IOMMU group ${group} of PCI device ${dev.name} (group='auto'): ${critical.map((c) => c.reason).join('; ')}. Use force to detach it anyway`,
-    { device: dev.name },
+    `Refusing to detach IOMMU group ${group} of PCI device ${dev.name} (group='auto'): ${critical.map((c) => c.reason).join('; ')}`,
+    { device: dev.name, remedy: { option: 'force', action: 'detach it anyway' } },
   );
 }
 

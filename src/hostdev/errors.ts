@@ -3,6 +3,7 @@
  * libvirt's words) with a finer `reason` tools can switch on.
  */
 import { VirtXmlError, type VirtXmlErrorCode } from '../xml/errors.js';
+import type { PrepareFlags } from './plan-guest.js';
 
 export type HostdevErrorReason =
   /** `PCI device NAME is in use by driver DRV, domain DOM` (the device or an IOMMU group mate). */
@@ -58,21 +59,53 @@ const CODES: Record<HostdevErrorReason, VirtXmlErrorCode> = {
   'read-only': 'internal',
 };
 
+/**
+ * What overrides a refusal: an option of the operation (`force` of
+ * `PrepareFlags`) and what giving it does. A tool names the option its own
+ * way (the CLI's `--force`) through `HostdevError.describe`.
+ */
+export interface HostdevRemedy {
+  /** The operation's option that overrides the refusal. */
+  option: keyof PrepareFlags;
+  /** What the option does, completing "Use force to …" (`detach it anyway`). */
+  action: string;
+}
+
+/** How a remedy's option is named: the library says `Use force`, a command line `Pass --force`. */
+export type RemedyPhrase = (option: HostdevRemedy['option']) => string;
+
+const LIBRARY_PHRASE: RemedyPhrase = (option) => `Use ${option}`;
+
 export class HostdevError extends VirtXmlError {
   readonly reason: HostdevErrorReason;
   /** The device the error is about, when there is one. */
   readonly device: string | undefined;
+  /** The option that overrides the refusal, when one does (`force` for a critical IOMMU group). */
+  readonly remedy: HostdevRemedy | undefined;
+  /** The message without its remedy. */
+  readonly problem: string;
 
-  constructor(reason: HostdevErrorReason, message: string, options: { device?: string; cause?: unknown } = {}) {
-    super(CODES[reason], message);
+  constructor(reason: HostdevErrorReason, message: string, options: { device?: string; cause?: unknown; remedy?: HostdevRemedy } = {}) {
+    super(CODES[reason], withRemedy(message, options.remedy, LIBRARY_PHRASE));
     this.reason = reason;
     this.device = options.device;
+    this.remedy = options.remedy;
+    this.problem = message;
     if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason, device: this.device };
+  /** The message with its remedy's option named by `phrase` (the CLI passes one giving `Pass --force`), for a tool with its own names for options. */
+  describe(phrase: RemedyPhrase): string {
+    return withRemedy(this.problem, this.remedy, phrase);
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason, device: this.device, ...(this.remedy ? { remedy: { ...this.remedy } } : {}) };
+  }
+}
+
+function withRemedy(problem: string, remedy: HostdevRemedy | undefined, phrase: RemedyPhrase): string {
+  return remedy ? `${problem}. ${phrase(remedy.option)} to ${remedy.action}` : problem;
 }
 
 /** libvirt's in-use message for a device held by (driver, domain). */

@@ -6,7 +6,7 @@ export { HostdevManager, type HostdevManagerOptions, type HostdevRequest, type M
 export type { PrepareFlags } from './plan-guest.js';
 export type { RecoveryReport } from './apply.js';
 export { MemoryStateStore, type StateStore } from './store.js';
-export { HostdevError, type HostdevErrorReason } from './errors.js';
+export { HostdevError, type HostdevErrorReason, type HostdevRemedy, type RemedyPhrase } from './errors.js';
 export { writeOrigStates } from './origstates.js';
 export { STATE_FORMAT, type RecoveryMode } from './journal.js';
 export type {

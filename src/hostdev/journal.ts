@@ -7,6 +7,7 @@
  * finish (the process died): `recover()` reads it.
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import { PCI_DEVICE_FIELD_NAMES, PCI_DEVICE_FIELDS, PCI_DEVICE_OPTIONAL_FIELDS } from '../pci/device.js';
 import { HostdevError } from './errors.js';
 import { emptyLists } from './state.js';
 import type { StateStore } from './store.js';
@@ -59,20 +60,10 @@ const obj = (properties: Record<string, unknown>, optional: string[] = []) => ({
 });
 const arr = (items: unknown) => ({ type: 'array', items });
 const DEVICE_STATE = obj({ driver: STR_OR_NULL, override: STR_OR_NULL });
+/** A device record: its name and the fields of `PCI_DEVICE_FIELDS`, each with the schema it declares. */
 const DEVICE_RECORD = obj(
-  {
-    name: PCI_NAME,
-    managed: BOOL,
-    stubDriverType: { enum: ['vfio', 'xen'] },
-    stubDriver: STR,
-    attachGroup: BOOL,
-    usedBy: obj({ driver: STR, domain: STR }),
-    unbindFromStub: BOOL,
-    removeSlot: BOOL,
-    reprobe: BOOL,
-    origDriver: STR_OR_NULL,
-  },
-  ['usedBy', 'origDriver'],
+  { name: PCI_NAME, ...Object.fromEntries(PCI_DEVICE_FIELD_NAMES.map((k) => [k, PCI_DEVICE_FIELDS[k].schema])) },
+  [...PCI_DEVICE_OPTIONAL_FIELDS],
 );
 const LISTS = obj({
   active: arr(DEVICE_RECORD),

@@ -2,42 +2,23 @@
  * The manager's lists as JSON (what the state store keeps), and back.
  */
 import { parsePciAddressName } from '../common/basictypes.js';
-import { PciDevice } from '../pci/device.js';
+import { copyPciDeviceFields, PciDevice, PciDeviceFields } from '../pci/device.js';
 import { HostdevError } from './errors.js';
 import { HostdevLists, PciDeviceList, type GroupRecord } from './lists.js';
 import type { DeviceRecord, GroupRecordJson, ListsJson } from './types.js';
 
+/** A device as its state-file record: its name and every field of `PCI_DEVICE_FIELDS` (objects copied). */
 export function deviceToRecord(d: PciDevice): DeviceRecord {
-  const r: DeviceRecord = {
-    name: d.name,
-    managed: d.managed,
-    stubDriverType: d.stubDriverType,
-    stubDriver: d.stubDriver,
-    attachGroup: d.attachGroup,
-    unbindFromStub: d.unbindFromStub,
-    removeSlot: d.removeSlot,
-    reprobe: d.reprobe,
-  };
-  if (d.usedBy) r.usedBy = { ...d.usedBy };
-  if (d.origDriver !== undefined) r.origDriver = d.origDriver;
-  return r;
+  const fields = new PciDeviceFields();
+  copyPciDeviceFields(d, fields);
+  return { name: d.name, ...fields };
 }
 
 export function deviceFromRecord(r: DeviceRecord): PciDevice {
   const address = parsePciAddressName(r.name);
   if (!address) throw new HostdevError('bad-state', `invalid PCI device name '${r.name}' in the hostdev state`);
-  const d = new PciDevice({
-    address,
-    managed: r.managed,
-    stubDriverType: r.stubDriverType,
-    stubDriverName: r.stubDriver,
-    attachGroup: r.attachGroup,
-  });
-  d.usedBy = r.usedBy ? { ...r.usedBy } : undefined;
-  d.unbindFromStub = r.unbindFromStub;
-  d.removeSlot = r.removeSlot;
-  d.reprobe = r.reprobe;
-  d.origDriver = r.origDriver;
+  const d = new PciDevice({ address });
+  copyPciDeviceFields(r, d);
   return d;
 }
 

@@ -2,7 +2,7 @@
  * Plans as data: what the manager will do to the host and to its lists,
  * computed before any change (design principle 7). A plan is plain JSON.
  */
-import type { PciUsedBy } from '../pci/device.js';
+import type { PciDeviceFieldValues, PciUsedBy } from '../pci/device.js';
 
 export type PlanOp = 'prepare' | 'reattach' | 'update-active' | 'detach' | 'reattach-node' | 'reset';
 
@@ -70,19 +70,8 @@ export interface PlannedDevice {
   after: DeviceTarget;
 }
 
-/** Serialized lists (see state.ts). */
-export interface DeviceRecord {
-  name: string;
-  managed: boolean;
-  stubDriverType: 'vfio' | 'xen';
-  stubDriver: string;
-  attachGroup: boolean;
-  usedBy?: PciUsedBy;
-  unbindFromStub: boolean;
-  removeSlot: boolean;
-  reprobe: boolean;
-  origDriver?: string | null;
-}
+/** A device in the serialized lists (see state.ts): its name and the fields of `PCI_DEVICE_FIELDS` (../pci/device.ts). */
+export type DeviceRecord = { name: string } & PciDeviceFieldValues;
 
 export interface GroupRecordJson {
   group: number;

@@ -20,11 +20,12 @@
  * functions, which a {@link NetworkHost} provides (`pciNetworkHost` over a
  * sysfs or in-memory PCI host). Every operation is O(log pool size).
  */
-import { pciAddressName } from '../common/basictypes.js';
+import { pciAddressName, type HostdevDriver } from '../common/basictypes.js';
 import type { Vlan } from '../common/networkcommon.js';
 import type { InterfaceActual, NetworkInterface } from '../domain/devices/interface.js';
 import { VirtXmlError } from '../xml/errors.js';
 import { createInterfacePool, poolKey, type InterfacePool, type PoolEntry } from './interface-pool.js';
+import { networkForward } from './forward.js';
 import type { NetworkDef } from './network.js';
 import type { NetworkHost } from './pci-host.js';
 import type { NetworkPortDef } from './port.js';
@@ -410,7 +411,7 @@ export class NetworkAllocator {
         const e = pool!.entries[entry] as Extract<PoolEntry, { kind: 'pci' }>;
         port.plug = { type: 'hostdev-pci', managed: net.forward?.managed === true, address: { ...e.address } };
         const d = net.forward?.driver;
-        if (d && (d.name || d.model || d.groupMgmt)) port.plug.driver = copyDef(d);
+        if (d && carriesDriver(d)) port.plug.driver = copyDef(d);
         vpAllowed();
         break;
       }
@@ -506,4 +507,19 @@ export class NetworkAllocator {
     }
     st.ports.set(port.uuid, { def: port, entry });
   }
+}
+
+/**
+ * The attributes the forward `<driver>` declares (name, model, virtxml's
+ * group='auto', …), read off its declaration: a network driver with any of
+ * them set goes to the port's plug, so an attribute added to the declaration
+ * is carried without an edit here.
+ */
+const DRIVER_ATTRIBUTES: ReadonlySet<string> = new Set(
+  Object.entries(networkForward.fields.driver.decl.fields).flatMap(([k, f]) => (f.kind === 'attr' ? [k] : [])),
+);
+
+/** Whether a network's `<driver>` sets any declared attribute. */
+function carriesDriver(d: HostdevDriver): boolean {
+  return Object.entries(d).some(([k, v]) => v !== undefined && DRIVER_ATTRIBUTES.has(k));
 }

@@ -141,5 +141,10 @@ export * from './defs.js';
 
 /** The options that are set (exactOptionalPropertyTypes: no `key: undefined`). */
 function definedOf<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }

@@ -12,6 +12,6 @@ import type { Diagnostic } from './types.js';
 /** `devices` is a `<devices>` def holding the one device. */
 export function deviceSemanticDiagnostics(devices: NonNullable<DomainDef['devices']>, options: SemanticOptions): Diagnostic[] {
   const r = new Reporter(options);
-  checkDeviceRules({ devices } as DomainDef, r);
+  checkDeviceRules({ devices }, r);
   return byPlace(r.diagnostics);
 }

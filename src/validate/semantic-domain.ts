@@ -22,6 +22,7 @@ import { checkChardevs } from './semantic/chardev.js';
 import { checkControllers } from './semantic/controller.js';
 import { checkDisks } from './semantic/disk.js';
 import { checkDomain } from './semantic/domain.js';
+import type { DeviceScope } from './semantic/devices.js';
 import { checkHostdevs } from './semantic/hostdev.js';
 import { checkInterfaces } from './semantic/interface.js';
 import { checkOs } from './semantic/os.js';
@@ -38,7 +39,7 @@ export function domainSemanticDiagnostics(def: DomainDef, options: SemanticOptio
 }
 
 /** The rules about devices (all of a domain's, or a snippet's one device in `def.devices`). */
-export function checkDeviceRules(def: DomainDef, r: Reporter): void {
+export function checkDeviceRules(def: DeviceScope, r: Reporter): void {
   checkDisks(def, r);
   checkControllers(def, r);
   checkInterfaces(def, r);

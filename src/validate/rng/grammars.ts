@@ -22,7 +22,10 @@ export function grammarOf(release: LibvirtRelease, kind: GrammarKind): CompiledG
   const key = `${release}/${kind}`;
   let g = views.get(key);
   if (!g) {
-    table ??= JSON.parse(GRAMMARS) as Table;
+    if (!table) {
+      const parsed: Table = JSON.parse(GRAMMARS);
+      table = parsed;
+    }
     const entries = table.entries[release]?.[kind];
     if (entries === undefined) return undefined;
     views.set(key, (g = { nodes: table.nodes, entries }));

@@ -145,7 +145,7 @@ class Replay {
       const members = n[1].filter((k) => this.canConsume(k));
       if (members.length === 1) r = this.topInterleave(members[0]!);
     } else if (n[0] === 'choice' && n[1].length === 2) {
-      const [a, b] = n[1] as [number, number];
+      const [a = NONE, b = NONE] = n[1];
       if (this.node(b)[0] === 'empty') r = this.topInterleave(a);
       else if (this.node(a)[0] === 'empty') r = this.topInterleave(b);
     }
@@ -211,7 +211,8 @@ class Interleaves {
 
   interleave(id: number, head: number): Outcome {
     const s = this.s;
-    const groups = this.R.g.nodes[id]![1] as number[];
+    const node = this.R.g.nodes[id];
+    const groups = node?.[0] === 'interleave' ? node[1] : [];
     const names = groups.map((g) => this.R.elementsOf(g));
     const list = new Array<number>(groups.length).fill(NONE);
     const lasts = new Array<number>(groups.length).fill(NONE);
@@ -264,7 +265,10 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
   const R = new Replay(g);
   const visit = (f: PathRef, defs: number[]): Libxml2Refusal | undefined => {
     const el = f.el;
-    const contents = defs.map((d) => (g.nodes[d] as ['element', NameClassJson, number])[2]);
+    const contents = defs.flatMap((d) => {
+      const n = g.nodes[d];
+      return n?.[0] === 'element' ? [n[2]] : [];
+    });
     const kids = el.children.filter((c): c is XmlElement => c.type === 'element');
     if (kids.length > 1 && el.children.every((c) => c.type !== 'text' || /^[ \t\r\n]*$/.test(c.text))) {
       let first: Libxml2Refusal | undefined;
@@ -281,7 +285,9 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
           accepted = true;
           break;
         }
-        first ??= { extra: s.nodes[out.refusal.extra] as XmlElement, after: s.nodes[out.refusal.after] as XmlElement | undefined, parent: f };
+        const extra = s.nodes[out.refusal.extra];
+        const after = s.nodes[out.refusal.after];
+        if (extra?.type === 'element') first ??= { extra, after: after?.type === 'element' ? after : undefined, parent: f };
       }
       if (!accepted && first) return first;
     }

@@ -114,7 +114,7 @@ export class Patterns {
   private building = 0;
 
   private make(p: Omit<Pattern, 'id'>): Pattern {
-    const q = Object.assign(p, { id: this.nextId++ }) as Pattern;
+    const q: Pattern = Object.assign(p, { id: this.nextId++ });
     if (this.building) q.static = true;
     return q;
   }

@@ -14,7 +14,7 @@ export type LibvirtRelease = (typeof LIBVIRT_RELEASES)[number];
 export const LATEST_LIBVIRT: LibvirtRelease = LIBVIRT_RELEASES[LIBVIRT_RELEASES.length - 1]!;
 
 export function isLibvirtRelease(s: string): s is LibvirtRelease {
-  return (LIBVIRT_RELEASES as readonly string[]).includes(s);
+  return LIBVIRT_RELEASES.some((r) => r === s);
 }
 
 /** Orders two releases (negative when `a` is older). */

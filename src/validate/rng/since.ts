@@ -21,7 +21,7 @@ export function sinceOf(kind: GrammarKind, key: string): LibvirtRelease | undefi
 
 /** How a key reads in a message: `iommufd`, `model='amd'`, `<iommufd>`. */
 function describe(key: string): string {
-  const [path = '', value] = key.split('=', 2) as [string, string | undefined];
+  const [path = '', value] = key.split('=', 2);
   const at = path.indexOf('@');
   const element = path.slice(path.lastIndexOf('>', at < 0 ? undefined : at) + 1, at < 0 ? undefined : at);
   if (at >= 0) {

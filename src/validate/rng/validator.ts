@@ -6,7 +6,7 @@
  * interleave). After a failure it recovers (skips the bad node, or assumes the
  * missing one) so one pass reports every independent problem.
  */
-import type { XmlElement, XmlNode } from '../../xml/tree.js';
+import type { XmlElement } from '../../xml/tree.js';
 import type { XmlSource } from '../../xml/source.js';
 import { elementPath, type PathRef } from '../../xml/path.js';
 import type { CompiledGrammar } from './compiled.js';
@@ -212,7 +212,7 @@ class Walk {
     // the data model of RELAX NG: comments and PIs are not there, adjacent text is one node
     const items: Array<XmlElement | string> = [];
     let sawText = false;
-    for (const c of f.el.children as XmlNode[]) {
+    for (const c of f.el.children) {
       if (c.type === 'element') {
         items.push(c);
         sawText = false;

@@ -7,24 +7,26 @@
  * (`virDomainDefValidateAliases`).
  */
 import { pciAddressName } from '../../common/basictypes.js';
-import type { DomainDef } from '../../domain/domain.js';
 import { childOf, QEMU_TYPES, type Located, type Reporter } from './context.js';
-import { devicesOf, type AnyAddress, type DeviceEntry } from './devices.js';
+import { devicesOf, familyOf, type DeviceEntry, type DeviceOf, type DeviceScope, type GuestAddress } from './devices.js';
 
-const isZeroPci = (a: AnyAddress) => !a.domain && !a.bus && !a.slot && !a.function;
+type PciGuestAddress = Extract<GuestAddress, { type: 'pci' }>;
+type DriveAddress = Extract<GuestAddress, { type: 'drive' }>;
+
+const isZeroPci = (a: PciGuestAddress) => !a.domain && !a.bus && !a.slot && !a.function;
 
 /** Devices whose `<address type='pci'>` is the guest address of a PCI device (pci-root/pcie-root have none). */
-function pciDevices(def: DomainDef): Array<{ dev: DeviceEntry; addr: AnyAddress }> {
-  const out: Array<{ dev: DeviceEntry; addr: AnyAddress }> = [];
+function pciDevices(def: DeviceScope): Array<{ dev: DeviceEntry; addr: PciGuestAddress }> {
+  const out: Array<{ dev: DeviceEntry; addr: PciGuestAddress }> = [];
   for (const dev of devicesOf(def)) {
-    const a = dev.obj.address;
+    const a = dev.info.address;
     if (dev.mirror || a?.type !== 'pci' || isZeroPci(a)) continue;
     out.push({ dev, addr: a });
   }
   return out;
 }
 
-export function checkPciAddresses(def: DomainDef, r: Reporter): void {
+export function checkPciAddresses(def: DeviceScope, r: Reporter): void {
   const qemu = QEMU_TYPES.has(def.type);
   const used = new Map<string, DeviceEntry>();
   for (const e of pciDevices(def)) {
@@ -35,7 +37,7 @@ export function checkPciAddresses(def: DomainDef, r: Reporter): void {
       r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address domain='0x${domain.toString(16)}', must be <= 0xFFFF`, { attribute: 'domain' });
       continue;
     }
-    if (qemu && domain !== 0 && addr['zpci'] === undefined) {
+    if (qemu && domain !== 0 && addr.zpci === undefined) {
       r.at(at, 'libvirt-pci-address-domain', `Invalid PCI address ${pciAddressName(addr)}. Only PCI domain 0 is available`, { attribute: 'domain' });
       continue;
     }
@@ -50,11 +52,7 @@ export function checkPciAddresses(def: DomainDef, r: Reporter): void {
 
 // ---------------------------------------------------------------- drive addresses
 
-interface DiskView {
-  target?: { dev: string; bus?: string };
-  source?: { file?: string; dev?: string; dir?: string; name?: string; volume?: string };
-  address?: AnyAddress;
-}
+type Disk = DeviceOf['disks'];
 
 /** `virDiskNameToIndex`: sda → 0, sdz → 25, sdaa → 26 (the letters after the prefix). */
 export function diskNameToIndex(name: string): number | undefined {
@@ -220,22 +218,24 @@ export function implicitDriveAddress(bus: string | undefined, dev: string, wideS
   }
 }
 
-const driveOf = (a: AnyAddress): Drive => ({ controller: a.controller ?? 0, bus: a.bus ?? 0, target: a.target ?? 0, unit: a.unit ?? 0 });
+const driveOf = (a: DriveAddress): Drive => ({ controller: a.controller ?? 0, bus: a.bus ?? 0, target: a.target ?? 0, unit: a.unit ?? 0 });
 const driveKey = (d: Drive) => `${d.controller}:${d.bus}:${d.target}:${d.unit}`;
 const driveText = (d: Drive) => `controller='${d.controller}' bus='${d.bus}' target='${d.target}' unit='${d.unit}'`;
 
 /** The four disk buses that only take a drive address. */
 const DRIVE_BUSES = new Set(['ide', 'fdc', 'scsi', 'sata']);
 
-export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
+export function checkDriveAddresses(def: DeviceScope, r: Reporter): void {
   const wide = QEMU_TYPES.has(def.type);
-  const devs = devicesOf(def);
-  const scsiHostdevs = devs.filter((d) => d.family === 'hostdevs' && d.obj['type'] === 'scsi');
-  const hostdevDrives = scsiHostdevs.filter((h) => h.obj.address?.type === 'drive');
+  // SCSI hostdevs with a drive address
+  const hostdevDrives = familyOf(def, 'hostdevs').flatMap((h) => {
+    const a = h.obj.type === 'scsi' ? h.obj.address : undefined;
+    return a?.type === 'drive' ? [{ h, a, drive: driveOf(a) }] : [];
+  });
 
-  const disks: Array<{ dev: DeviceEntry; bus: string | undefined; drive: Drive | undefined; explicit: boolean }> = [];
-  for (const dev of libvirtDiskOrder(devs.filter((d) => d.family === 'disks') as Array<DeviceEntry & Located<DiskView>>)) {
-    const d = dev.obj as DiskView;
+  const disks: Array<{ dev: Located<Disk>; bus: string | undefined; drive: Drive | undefined; explicit: boolean }> = [];
+  for (const dev of libvirtDiskOrder(familyOf(def, 'disks'))) {
+    const d = dev.obj;
     const bus = diskBus(d.target);
     const a = d.address;
     if (a && DRIVE_BUSES.has(bus ?? '') && a.type !== 'drive') {
@@ -251,7 +251,7 @@ export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
     else if (!a && d.target) {
       const drive = implicitDriveAddress(bus, d.target.dev, wide);
       if (drive && bus === 'scsi') {
-        const clash = hostdevDrives.find((h) => driveKey(driveOf(h.obj.address!)) === driveKey(drive));
+        const clash = hostdevDrives.find((h) => driveKey(h.drive) === driveKey(drive));
         if (clash) {
           r.at(
             childOf(dev, 'target', d.target),
@@ -271,9 +271,9 @@ export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
     for (let i = 0; i < j; i++) {
       const di = disks[i]!;
       if (!di.drive || di.bus !== dj.bus || driveKey(di.drive) !== driveKey(dj.drive)) continue;
-      const target = (di.dev.obj as DiskView).target?.dev ?? '';
-      const dv = dj.dev.obj as DiskView;
-      const at = dj.explicit ? childOf(dj.dev, 'address', dv.address!) : childOf(dj.dev, 'target', dv.target!);
+      const target = di.dev.obj.target?.dev ?? '';
+      const dv = dj.dev.obj;
+      const at = dj.explicit ? childOf(dj.dev, 'address', dv.address) : childOf(dj.dev, 'target', dv.target);
       r.at(
         at,
         'libvirt-duplicate-drive-address',
@@ -284,9 +284,9 @@ export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
   }
   for (let j = 0; j < hostdevDrives.length; j++) {
     const hj = hostdevDrives[j]!;
-    const dj = driveOf(hj.obj.address!);
-    const at = childOf(hj, 'address', hj.obj.address!);
-    if (hostdevDrives.slice(0, j).some((hi) => driveKey(driveOf(hi.obj.address!)) === driveKey(dj))) {
+    const dj = hj.drive;
+    const at = childOf(hj.h, 'address', hj.a);
+    if (hostdevDrives.slice(0, j).some((hi) => driveKey(hi.drive) === driveKey(dj))) {
       r.at(at, 'libvirt-duplicate-drive-address', `unsupported configuration: SCSI host address ${driveText(dj)} in use by another SCSI host device`);
       continue;
     }
@@ -299,10 +299,10 @@ export function checkDriveAddresses(def: DomainDef, r: Reporter): void {
 // ---------------------------------------------------------------- boot order
 
 /** `virDomainDeviceBootOrderIsUsed`: a boot order number belongs to one device. */
-export function checkBootOrders(def: DomainDef, r: Reporter): void {
+export function checkBootOrders(def: DeviceScope, r: Reporter): void {
   const seen = new Set<number>();
   for (const dev of devicesOf(def)) {
-    const boot = dev.obj.boot;
+    const boot = dev.info.boot;
     if (!boot || dev.mirror) continue;
     if (seen.has(boot.order)) {
       r.at(childOf(dev, 'boot', boot), 'libvirt-boot-order', `unsupported configuration: boot order '${boot.order}' used for more than one device`, {
@@ -317,10 +317,10 @@ export function checkBootOrders(def: DomainDef, r: Reporter): void {
 
 const USER_ALIAS = /^ua-/;
 
-export function checkAliases(def: DomainDef, r: Reporter): void {
+export function checkAliases(def: DeviceScope, r: Reporter): void {
   const seen = new Set<string>();
   for (const dev of devicesOf(def)) {
-    const alias = dev.obj.alias;
+    const alias = dev.info.alias;
     if (!alias || dev.mirror) continue;
     const at = childOf(dev, 'alias', alias);
     if (!USER_ALIAS.test(alias.name)) {

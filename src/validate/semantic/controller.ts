@@ -5,24 +5,18 @@
  * (`virDomainDefValidateUSB…`, the messages libvirt's test driver gives).
  */
 import type { ControllerDef } from '../../domain/devices/controller.js';
-import type { DomainDef } from '../../domain/domain.js';
 import { childOf, QEMU_TYPES, type Located, type Reporter } from './context.js';
-import { familyOf } from './devices.js';
+import { familyOf, type DeviceOf, type ListFamily, type DeviceScope } from './devices.js';
 
-type Controller = ControllerDef & {
-  master?: { startport: number };
-  address?: { type: string };
-  model?: string;
-  target?: { index?: number; node?: number };
-};
+type Controller = ControllerDef;
 
 const ROOTS = new Set(['pci-root', 'pcie-root']);
 /** ich9 UHCI companions of an EHCI master (libvirt gives them a `<master>` when absent). */
 const COMPANION_MODELS = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
-const isCompanion = (c: Controller) => c.master !== undefined || (c.model !== undefined && COMPANION_MODELS.has(c.model));
+const isCompanion = (c: Controller) => c.master !== undefined || ('model' in c && c.model !== undefined && COMPANION_MODELS.has(c.model));
 
-export function checkControllers(def: DomainDef, r: Reporter): void {
-  const ctrls = familyOf<Controller>(def, 'controllers');
+export function checkControllers(def: DeviceScope, r: Reporter): void {
+  const ctrls = familyOf(def, 'controllers');
   const seen = new Map<string, Located<Controller>>();
   for (const l of ctrls) {
     const c = l.obj;
@@ -74,7 +68,7 @@ export function checkControllers(def: DomainDef, r: Reporter): void {
 }
 
 /** With `<controller type='usb' model='none'/>` the domain has no USB bus. */
-function checkUsbNone(def: DomainDef, ctrls: Array<Located<Controller>>, r: Reporter): void {
+function checkUsbNone(def: DeviceScope, ctrls: Array<Located<Controller>>, r: Reporter): void {
   const none = ctrls.find((l) => l.obj.type === 'usb' && l.obj.model === 'none');
   if (!none) return;
   for (const l of ctrls) {
@@ -82,11 +76,11 @@ function checkUsbNone(def: DomainDef, ctrls: Array<Located<Controller>>, r: Repo
       r.at(l, 'libvirt-usb-disabled', "Can't add another USB controller: USB is disabled for this domain");
     }
   }
-  const usbBus = (kind: string, code: string, message: string, pred: (o: Record<string, unknown>) => boolean) => {
-    for (const l of familyOf<Record<string, unknown>>(def, kind)) if (pred(l.obj)) r.at(l, code, message);
+  const usbBus = <K extends ListFamily>(kind: K, code: string, message: string, pred: (o: DeviceOf[K]) => boolean) => {
+    for (const l of familyOf(def, kind)) if (pred(l.obj)) r.at(l, code, message);
   };
-  usbBus('inputs', 'libvirt-usb-disabled', "unsupported configuration: Can't add USB input device. USB bus is disabled", (o) => o['bus'] === 'usb');
-  usbBus('hubs', 'libvirt-usb-disabled', "unsupported configuration: Can't add USB hub: USB is disabled for this domain", (o) => o['type'] === 'usb');
-  usbBus('redirdevs', 'libvirt-usb-disabled', 'unsupported configuration: cannot add redirected USB device: USB is disabled for this domain', (o) => (o['bus'] ?? 'usb') === 'usb');
-  usbBus('hostdevs', 'libvirt-usb-disabled', "unsupported configuration: Can't add host USB device: USB is disabled in this host", (o) => o['type'] === 'usb');
+  usbBus('inputs', 'libvirt-usb-disabled', "unsupported configuration: Can't add USB input device. USB bus is disabled", (o) => o.bus === 'usb');
+  usbBus('hubs', 'libvirt-usb-disabled', "unsupported configuration: Can't add USB hub: USB is disabled for this domain", (o) => o.type === 'usb');
+  usbBus('redirdevs', 'libvirt-usb-disabled', 'unsupported configuration: cannot add redirected USB device: USB is disabled for this domain', (o) => (o.bus ?? 'usb') === 'usb');
+  usbBus('hostdevs', 'libvirt-usb-disabled', "unsupported configuration: Can't add host USB device: USB is disabled in this host", (o) => o.type === 'usb');
 }

@@ -5,39 +5,38 @@
  * and on its source, secret types that do not fit the protocol, LUKS
  * parameters a domain disk must not carry, protocols no driver supports.
  */
-import type { DomainDef } from '../../domain/domain.js';
 import { childOf, type Located, type Reporter } from './context.js';
 import { libvirtDiskOrder } from './address.js';
-import { familyOf } from './devices.js';
+import { familyOf, type DeviceOf, type DeviceScope } from './devices.js';
 
-interface Disk {
-  type?: string;
-  auth?: { secret: { type: string } };
-  encryption?: { cipher?: object; ivgen?: object };
-  source?: {
-    file?: string;
-    dev?: string;
-    dir?: string;
-    name?: string;
-    protocol?: string;
-    volume?: string;
-    pool?: string;
-    auth?: { secret: { type: string } };
-    encryption?: { cipher?: object; ivgen?: object };
-  };
-  target?: { dev: string };
-}
+type Disk = DeviceOf['disks'];
+/** A disk's `<source>` (a union on the disk type, and on the protocol of network disks). */
+type DiskSource = NonNullable<Disk['source']>;
 
 /** `virDomainDiskGetSource`, as NULLSTR prints it. */
 function sourceName(d: Disk): string {
   const s = d.source;
-  return s?.file ?? s?.dev ?? s?.dir ?? s?.name ?? s?.volume ?? '<null>';
+  if (!isObject(s)) return '<null>';
+  return (
+    ('file' in s ? s.file : undefined) ??
+    ('dev' in s ? s.dev : undefined) ??
+    ('dir' in s ? s.dir : undefined) ??
+    ('name' in s ? s.name : undefined) ??
+    ('volume' in s ? s.volume : undefined) ??
+    '<null>'
+  );
 }
+
+/** The `<auth>` and `<encryption>` a disk source may carry (network and some local sources). */
+const sourceAuth = (s: DiskSource | undefined) => (isObject(s) && 'auth' in s ? s.auth : undefined);
+const sourceEncryption = (s: DiskSource | undefined) => (isObject(s) && 'encryption' in s ? s.encryption : undefined);
+/** An object (a def built in code may hold anything where a `<source>` belongs). */
+const isObject = (s: DiskSource | undefined): s is DiskSource => typeof s === 'object' && s !== null;
 
 const SECRET_FOR: Record<string, string> = { iscsi: 'iscsi', rbd: 'ceph' };
 
-export function checkDisks(def: DomainDef, r: Reporter): void {
-  const ordered = libvirtDiskOrder(familyOf<Disk>(def, 'disks'));
+export function checkDisks(def: DeviceScope, r: Reporter): void {
+  const ordered = libvirtDiskOrder(familyOf(def, 'disks'));
   const targets = new Map<string, Located<Disk>>();
   for (const l of ordered) {
     const t = l.obj.target;
@@ -52,20 +51,22 @@ export function checkDisks(def: DomainDef, r: Reporter): void {
       );
     } else targets.set(t.dev, l);
   }
-  for (const l of familyOf<Disk>(def, 'disks')) {
+  for (const l of familyOf(def, 'disks')) {
     const d = l.obj;
     const src = d.source ? childOf(l, 'source', d.source) : undefined;
-    if (d.auth && d.source?.auth && src) {
-      r.at(childOf(src, 'auth', d.source.auth), 'libvirt-disk-auth-twice', 'unsupported configuration: an <auth> definition already found for disk source');
+    const srcAuth = sourceAuth(d.source);
+    const srcEncryption = sourceEncryption(d.source);
+    if (d.auth && srcAuth && src) {
+      r.at(childOf(src, 'auth', srcAuth), 'libvirt-disk-auth-twice', 'unsupported configuration: an <auth> definition already found for disk source');
     }
-    if (d.encryption && d.source?.encryption && src) {
+    if (d.encryption && srcEncryption && src) {
       r.at(
-        childOf(src, 'encryption', d.source.encryption),
+        childOf(src, 'encryption', srcEncryption),
         'libvirt-disk-encryption-twice',
         'unsupported configuration: an <encryption> definition already found for disk source',
       );
     }
-    const auth = d.auth ?? d.source?.auth;
+    const auth = d.auth ?? srcAuth;
     const want = d.type === 'network' && d.source?.protocol ? SECRET_FOR[d.source.protocol] : undefined;
     if (auth && want !== undefined && auth.secret.type !== want) {
       const at = d.auth ? childOf(childOf(l, 'auth', d.auth), 'secret', d.auth.secret) : childOf(childOf(src!, 'auth', auth), 'secret', auth.secret);
@@ -73,7 +74,7 @@ export function checkDisks(def: DomainDef, r: Reporter): void {
     }
     for (const [enc, parent] of [
       [d.encryption, l],
-      [d.source?.encryption, src],
+      [srcEncryption, src],
     ] as const) {
       if (!enc || !parent || (enc.cipher === undefined && enc.ivgen === undefined)) continue;
       const which = enc.cipher !== undefined ? 'cipher' : 'ivgen';

@@ -6,6 +6,7 @@
  */
 import { bitmapMembers } from '../../domain/cpuset.js';
 import type { DomainDef } from '../../domain/domain.js';
+import type { NumaCell } from '../../domain/numa.js';
 import { unitBytes } from '../../domain/scaled.js';
 import { childOf, itemPath, type Located, type Reporter } from './context.js';
 import { devicesOf, familyOf } from './devices.js';
@@ -13,22 +14,13 @@ import { devicesOf, familyOf } from './devices.js';
 const ROOT = '/domain';
 const at = <T>(name: string, obj: T): Located<T> => ({ obj, path: `${ROOT}/${name}` });
 
-interface Scaled {
-  value: number;
-  unit?: string;
-}
+/** A scaled size (`<memory unit='MiB'>512</memory>`, a memory device's `<size>`): its value and unit. */
+type Scaled = Pick<NonNullable<DomainDef['memory']>, 'value' | 'unit'>;
 /** A scaled value in KiB (parsed values are KiB already; defs built in code may use another unit). */
 function kib(s: Scaled | undefined): number | undefined {
   if (!s) return undefined;
   const b = unitBytes(s.unit ?? 'KiB');
   return b === undefined ? s.value : (s.value * Number(b)) / 1024;
-}
-
-interface Cell {
-  id?: number;
-  cpus?: string;
-  memory: number;
-  unit?: string;
 }
 
 export function checkDomain(def: DomainDef, r: Reporter): void {
@@ -68,7 +60,7 @@ function checkName(def: DomainDef, r: Reporter): void {
   else if (name.includes('/')) r.reportChild(def, 'name', path, 'libvirt-domain-name', `XML error: name ${name} cannot contain '/'`);
 }
 
-function cellsOf(def: DomainDef): Cell[] {
+function cellsOf(def: DomainDef): NumaCell[] {
   return def.cpu?.numa?.cells ?? [];
 }
 
@@ -76,7 +68,7 @@ function cellsOf(def: DomainDef): Cell[] {
 function checkMemory(def: DomainDef, r: Reporter): void {
   const cells = cellsOf(def);
   const numaTotal = cells.reduce((s, c) => s + (kib({ value: c.memory, unit: c.unit ?? 'KiB' }) ?? 0), 0);
-  const hotplug = familyOf<{ target?: { size?: Scaled } }>(def, 'memories').reduce((s, l) => s + (kib(l.obj.target?.size) ?? 0), 0);
+  const hotplug = familyOf(def, 'memories').reduce((s, l) => s + (kib(l.obj.target?.size) ?? 0), 0);
   const given = kib(def.memory) ?? 0;
   const memAt: [object, string] = def.memory ? [def.memory, `${ROOT}/memory`] : [def, ROOT];
   let total: number;
@@ -138,10 +130,10 @@ function checkLifecycle(def: DomainDef, r: Reporter): void {
 function checkBoot(def: DomainDef, r: Reporter): void {
   const boots = def.os?.boots ?? [];
   if (!boots.length) return;
-  const dev = devicesOf(def).find((d) => d.obj.boot !== undefined);
+  const dev = devicesOf(def).find((d) => d.info.boot !== undefined);
   if (dev) {
     r.at(
-      childOf(dev, 'boot', dev.obj.boot),
+      childOf(dev, 'boot', dev.info.boot),
       'libvirt-boot-order',
       'unsupported configuration: per-device boot elements cannot be used together with os/boot elements',
     );
@@ -184,7 +176,7 @@ function checkSysinfo(def: DomainDef, r: Reporter): void {
 }
 
 function checkVideos(def: DomainDef, r: Reporter): void {
-  const videos = familyOf<{ model?: { type?: string; primary?: boolean } }>(def, 'videos');
+  const videos = familyOf(def, 'videos');
   let primary = false;
   for (const l of videos) {
     const m = l.obj.model;

@@ -10,17 +10,16 @@
  * (the parser runs it too; here it covers defs built in code).
  */
 import type { HostdevDriver } from '../../common/basictypes.js';
-import type { DomainDef } from '../../domain/domain.js';
 import { checkDuplicateHostdevs, hostdevKey } from '../../domain/hostdevs.js';
 import type { HostdevDef } from '../../domain/devices/hostdev.js';
 import type { InterfaceDef } from '../../domain/devices/interface.js';
 import { childOf, extraAttribute, QEMU_TYPES, type Located, type Reporter } from './context.js';
-import { DEVICES_PATH, devicesOf, familyOf, type DeviceInfoView } from './devices.js';
+import { DEVICES_PATH, devicesOf, familyOf, type DeviceOf, type DeviceScope } from './devices.js';
 
 /** Hypervisors whose hostdev backend defaults to VFIO (qemu resolves an absent name to vfio, §3.2). */
 const VFIO_DEFAULT = QEMU_TYPES;
 /** A device snippet has no domain type: it is taken as going to a qemu guest. */
-const vfioIsDefaultFor = (def: DomainDef) => def.type === undefined || VFIO_DEFAULT.has(def.type);
+const vfioIsDefaultFor = (def: DeviceScope) => def.type === undefined || VFIO_DEFAULT.has(def.type);
 
 /**
  * The `group='auto'` rules on one `<driver>`: `managed` is the hostdev's (or
@@ -65,7 +64,7 @@ export function checkGroupMgmt(
   }
 }
 
-type Hostdev = HostdevDef & DeviceInfoView & Record<string, unknown>;
+type Hostdev = DeviceOf['hostdevs'];
 
 const MDEV_ADDRESS: Record<string, readonly string[]> = {
   'vfio-pci': ['pci'],
@@ -73,9 +72,9 @@ const MDEV_ADDRESS: Record<string, readonly string[]> = {
   'vfio-ap': [],
 };
 
-export function checkHostdevs(def: DomainDef, r: Reporter): void {
+export function checkHostdevs(def: DeviceScope, r: Reporter): void {
   const vfioDefault = vfioIsDefaultFor(def);
-  const hostdevs = familyOf<Hostdev>(def, 'hostdevs');
+  const hostdevs = familyOf(def, 'hostdevs');
   let ramfb: Located<Hostdev> | undefined;
   for (const l of hostdevs) {
     const h = l.obj;
@@ -126,7 +125,7 @@ export function checkHostdevs(def: DomainDef, r: Reporter): void {
   }
 
   for (const dev of devicesOf(def)) {
-    const rom = dev.obj.rom;
+    const rom = dev.info.rom;
     if (rom && rom.enabled === false && (rom.bar !== undefined || rom.file !== undefined)) {
       r.at(childOf(dev, 'rom', rom), 'libvirt-rom-disabled', 'unsupported configuration: ROM tuning is not supported when ROM is disabled', {
         attribute: rom.bar !== undefined ? 'bar' : 'file',
@@ -183,7 +182,7 @@ function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
  * libxl with xen only. libvirt accepts the definition and refuses it when
  * the domain starts, so these are warnings.
  */
-function checkBackend(def: DomainDef, driver: Located<HostdevDriver>, r: Reporter): void {
+function checkBackend(def: DeviceScope, driver: Located<HostdevDriver>, r: Reporter): void {
   const name = driver.obj.name;
   if (name === undefined || def.type === undefined) return;
   let message: string | undefined;
@@ -209,7 +208,7 @@ function zeroAddressDuplicate(hostdevs: HostdevDef[]): { message: string; at: ob
 }
 
 /** `<interface type='hostdev'>` and hostdev `<actual>` (status XML). */
-export function checkHostdevInterface(def: DomainDef, l: Located<InterfaceDef>, r: Reporter): void {
+export function checkHostdevInterface(def: DeviceScope, l: Located<InterfaceDef>, r: Reporter): void {
   const vfioDefault = vfioIsDefaultFor(def);
   const iface = l.obj;
   if (iface.type === 'hostdev') {

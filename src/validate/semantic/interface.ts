@@ -5,18 +5,17 @@
  * for the devices it creates, MAC addresses used twice; and the hostdev
  * interface rules of ./hostdev.ts.
  */
-import type { DomainDef } from '../../domain/domain.js';
 import type { InterfaceDef } from '../../domain/devices/interface.js';
 import { childOf, type Reporter } from './context.js';
-import { familyOf } from './devices.js';
+import { familyOf, type DeviceScope } from './devices.js';
 import { checkHostdevInterface } from './hostdev.js';
 
 /** Prefixes of the tap/macvtap names libvirt generates; a config may not claim them (they are dropped from inactive XML). */
 const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
 
-export function checkInterfaces(def: DomainDef, r: Reporter): void {
+export function checkInterfaces(def: DeviceScope, r: Reporter): void {
   const macs = new Map<string, string>();
-  for (const l of familyOf<InterfaceDef>(def, 'interfaces')) {
+  for (const l of familyOf(def, 'interfaces')) {
     const iface = l.obj;
     if (iface.type === 'bridge' && iface.source === undefined) {
       r.at(l, 'libvirt-interface-source', "XML error: interface type='bridge' requires a 'source' element");
