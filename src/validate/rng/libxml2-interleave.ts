@@ -50,6 +50,13 @@ function ncMatches(nc: NameClassJson, ns: string, local: string): boolean {
 
 const localOf = (el: XmlElement) => el.name.slice(el.name.indexOf(':') + 1);
 
+/**
+ * One replay per grammar: its memos (first elements, consuming patterns,
+ * top interleaves) depend on the grammar only, so every document validated
+ * against it shares them (per document they were most of the `rng` cost).
+ */
+const replays = new WeakMap<CompiledGrammar, Replay>();
+
 class Replay {
   /** Element patterns reachable from a pattern without entering an element. */
   private readonly firstElements = new Map<number, number[]>();
@@ -262,7 +269,8 @@ class Interleaves {
  * is valid RelaxNG, or undefined. `start` is the grammar entry of `root`.
  */
 export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root: XmlElement): Libxml2Refusal | undefined {
-  const R = new Replay(g);
+  let R = replays.get(g);
+  if (!R) replays.set(g, (R = new Replay(g)));
   const visit = (f: PathRef, defs: number[]): Libxml2Refusal | undefined => {
     const el = f.el;
     const contents = defs.flatMap((d) => {
