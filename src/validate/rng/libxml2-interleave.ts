@@ -160,6 +160,24 @@ class Replay {
     return r;
   }
 
+  private readonly byName = new Map<number, Map<string, number[]>>();
+
+  /** The element patterns of `elementsOf(id)` that match an element named `ns`/`local` (memoised by name). */
+  elementsNamed(id: number, ns: string, local: string): number[] {
+    let names = this.byName.get(id);
+    if (!names) this.byName.set(id, (names = new Map()));
+    const key = ns + '}' + local;
+    let out = names.get(key);
+    if (!out) {
+      out = this.elementsOf(id).filter((e) => {
+        const n = this.node(e);
+        return n[0] === 'element' && ncMatches(n[1], ns, local);
+      });
+      names.set(key, out);
+    }
+    return out;
+  }
+
   matches(elementId: number, el: XmlElement): boolean {
     const n = this.node(elementId);
     return n[0] === 'element' && ncMatches(n[1], el.ns ?? '', localOf(el));
@@ -301,7 +319,9 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
     }
     for (const kid of kids) {
       const candidates: number[] = [];
-      for (const content of contents) for (const e of R.elementsOf(content)) if (R.matches(e, kid) && !candidates.includes(e)) candidates.push(e);
+      const ns = kid.ns ?? '';
+      const local = localOf(kid);
+      for (const content of contents) for (const e of R.elementsNamed(content, ns, local)) if (!candidates.includes(e)) candidates.push(e);
       if (!candidates.length) continue;
       const r = visit({ el: kid, parent: f }, candidates);
       if (r) return r;
