@@ -326,3 +326,26 @@ describe('class 9: attributes read only for some models, and in their own base (
     expect(() => parseNetworkXml("<network><name>n</name><forward mode='nat'/></network>")).toThrow(/nat forwarding requested, but no IP address provided/);
   });
 });
+
+describe('class 10: attributes libvirt writes in one branch of a switch only (libvirt 12.9)', () => {
+  it("VNC's wait follows websocket, and like websocket is written only for an address or network listen", () => {
+    const listen = domainOf([
+      "    <graphics type='vnc' port='5901' autoport='no' websocket='5701' wait='yes' listen='127.0.0.1' keymap='en-us' sharePolicy='force-shared' powerControl='no' passwd='x' connected='keep'>",
+      "      <listen type='address' address='127.0.0.1'/>",
+      '    </graphics>',
+    ]);
+    expect(roundTrip(listen)).toBe(listen);
+    // libvirt 12.9 printed the socket case without wait and the none case without wait and websocket
+    const input = domainOf([
+      "    <graphics type='vnc' socket='/tmp/s' wait='yes' keymap='de' powerControl='yes'>",
+      "      <listen type='socket' socket='/tmp/s'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' wait='yes' websocket='5701'>",
+      "      <listen type='none'/>",
+      '    </graphics>',
+    ]);
+    const out = roundTrip(input);
+    expect(out).toContain("<graphics type='vnc' socket='/tmp/s' keymap='de' powerControl='yes'>");
+    expect(out).toContain("<graphics type='vnc'>\n      <listen type='none'/>");
+  });
+});

@@ -157,7 +157,8 @@ function checkVncPort(v: VncPorts) {
 /**
  * libvirt writes port and autoport only for an address or network listen:
  * the port unless it is automatic in inactive XML (then -1), and autoport
- * always; for a socket or no listen, neither (nor websocket).
+ * always; for a socket or no listen, neither (nor websocket, nor wait:
+ * libvirt 12.9 writes `wait` after websocket in that branch only).
  */
 function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
   const first = v.listens?.[0];
@@ -167,6 +168,7 @@ function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
     delete copy.port;
     delete copy.autoport;
     delete copy.websocket;
+    delete copy.wait;
     return copy;
   }
   const autoport = v.autoport ?? (v.port === undefined || v.port === -1);
@@ -202,8 +204,8 @@ export const graphics = union(
         socket: attr(str),
         port: port(),
         autoport: attr(yesNo, { doc: 'libvirt picks the port; always written' }),
-        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest' }),
         websocket: port(),
+        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest (written with an address or network listen only, as libvirt does)' }),
         listen: listenAttr,
         keymap: attr(str),
         sharePolicy: attr(oneOf('allow-exclusive', 'force-shared', 'ignore')),
