@@ -300,6 +300,15 @@ describe("class 8: what libvirt's parser does not read in a context", () => {
     expect(() => parseDomainXml(x.replace("placement='auto'", "placement='static'"))).toThrow(/cpuset/);
   });
 
+  it("<memballoon model='none'> does not read its device info (libvirt 12.9 accepts any address there and drops it); it is kept, unread", () => {
+    const x = domainOf(["    <memballoon model='none'>", "      <address type='usb' bus='1B8'/>", '    </memballoon>']);
+    const def = parseDomainXml(x);
+    expect(def.devices?.memballoon).not.toHaveProperty('address');
+    expect(roundTrip(x)).toBe(x);
+    // a balloon that is there reads it, and refuses what libvirt refuses
+    expect(() => parseDomainXml(x.replace("model='none'", "model='virtio'"))).toThrow(/Invalid value for attribute 'bus' in element 'address': '1B8'/);
+  });
+
   it('a PCI address with domain, bus and slot zero is "not specified" whatever its function (virPCIDeviceAddressIsEmpty)', () => {
     const x = domainOf(["    <shmem name='s'>", "      <model type='ivshmem-plain'/>", "      <address type='pci' function='0x5' multifunction='on'/>", '    </shmem>']);
     expect(() => parseDomainXml(x)).not.toThrow();
@@ -347,5 +356,22 @@ describe('class 10: attributes libvirt writes in one branch of a switch only (li
     const out = roundTrip(input);
     expect(out).toContain("<graphics type='vnc' socket='/tmp/s' keymap='de' powerControl='yes'>");
     expect(out).toContain("<graphics type='vnc'>\n      <listen type='none'/>");
+  });
+
+  it("VNC autoport is a tristate: port='-1' with autoport='no' stays manual and keeps its port; any int port is read", () => {
+    const x = domainOf([
+      "    <graphics type='vnc' port='-1' autoport='no'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' port='-1' autoport='yes'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' port='-5' autoport='no'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+    ]);
+    expect(roundTrip(x)).toBe(x);
+    const noAutoport = roundTrip(domainOf(["    <graphics type='vnc' port='-1'>", "      <listen type='address'/>", '    </graphics>']));
+    expect(noAutoport).toContain("<graphics type='vnc' port='-1' autoport='yes'>");
   });
 });

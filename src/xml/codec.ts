@@ -280,7 +280,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
       continue;
     }
     const hit = findHit(c.childNames, c.childHits, c.children, node.name);
-    if (!hit) {
+    if (!hit || (hit[1].readIf !== undefined && !hit[1].readIf((name) => getAttribute(el, name)))) {
       extra = keep(extra, node, lastKey, lastIndex);
       continue;
     }

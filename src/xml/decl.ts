@@ -67,6 +67,13 @@ interface FieldCommon {
    * written back), not an error.
    */
   missing?: 'ignore-element';
+  /**
+   * libvirt reads this attribute or child only when this holds of the
+   * element's attributes (`<vcpu placement='auto'>` ignores `cpuset`,
+   * `<memballoon model='none'>` its address, whatever they say); otherwise it
+   * is kept, unread, as content virtxml does not model (written back).
+   */
+  readIf?: (attribute: (name: string) => string | undefined) => boolean;
 }
 
 export interface AttrField<T = unknown, R extends boolean = boolean> extends FieldCommon {
@@ -79,12 +86,6 @@ export interface AttrField<T = unknown, R extends boolean = boolean> extends Fie
   default?: T;
   /** Do not write this value (e.g. libvirt writes `managed` only when true). */
   omit?: (value: T, parent: AnyDef) => boolean;
-  /**
-   * libvirt reads this attribute only when this holds of the element's other
-   * attributes (`<vcpu placement='auto'>` ignores `cpuset`, whatever it
-   * says); otherwise it is kept, unread, as content virtxml does not model.
-   */
-  readIf?: (attribute: (name: string) => string | undefined) => boolean;
 }
 
 export interface TextField<T = unknown, R extends boolean = boolean> extends FieldCommon {
