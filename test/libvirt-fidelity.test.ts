@@ -300,6 +300,19 @@ describe("class 8: what libvirt's parser does not read in a context", () => {
     expect(() => parseDomainXml(x.replace("placement='auto'", "placement='static'"))).toThrow(/cpuset/);
   });
 
+  it('a PCI hostdev <source> without <address> is the zero address, as libvirt 12.9 fills it in and writes it', () => {
+    const x = domainOf(["    <hostdev mode='subsystem' type='pci' managed='yes'>", '      <source/>', '    </hostdev>']);
+    expect(roundTrip(x)).toBe(
+      domainOf([
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>",
+        '      <source>',
+        "        <address domain='0x0000' bus='0x00' slot='0x00' function='0x0'/>",
+        '      </source>',
+        '    </hostdev>',
+      ]),
+    );
+  });
+
   it("<memballoon model='none'> does not read its device info (libvirt 12.9 accepts any address there and drops it); it is kept, unread", () => {
     const x = domainOf(["    <memballoon model='none'>", "      <address type='usb' bus='1B8'/>", '    </memballoon>']);
     const def = parseDomainXml(x);

@@ -344,6 +344,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   if (c.text !== undefined && c.text[1].required && vals[c.textPos] === undefined && parent >= 0 && d.emptyText !== 'refused') return ABSENT;
 
   for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
+  for (const [pos, fill] of c.fills) if (vals[pos] === undefined) vals[pos] = fill();
   for (const [key, f, pos] of c.required) {
     if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);

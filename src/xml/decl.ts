@@ -128,6 +128,12 @@ export interface ChildField<D extends Decl = Decl, R extends boolean = boolean> 
   required: R;
   /** Leave the element out when it would be written empty (`<driver/>`). */
   omitEmpty?: boolean;
+  /**
+   * What libvirt fills in when this required element is absent (a hostdev's
+   * PCI `<source>` without `<address>` is the zero address): read as this,
+   * and written as libvirt writes it.
+   */
+  fill?: () => object;
 }
 
 export interface ListField<D extends Decl = Decl> extends FieldCommon {
@@ -228,7 +234,7 @@ export function resolveDecl(d: Decl): ElementDecl | UnionDecl {
 // ---------------------------------------------------------------- builders
 
 type Opts<T> = Omit<Partial<AttrField<T>>, 'kind' | 'type' | 'required'> & { required?: boolean };
-type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean };
+type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean; fill?: () => object };
 type ValueOpts = FieldCommon & { required?: boolean; empty?: 'absent' | 'kept' };
 
 /** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
@@ -374,6 +380,8 @@ export interface Compiled {
   attrList: Array<[string, AttrField<AnyDef>]>;
   childList: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
   defaults: Array<[string, AttrField<AnyDef>, number]>;
+  /** Required children libvirt fills in when absent: position, maker. */
+  fills: Array<[number, () => object]>;
   required: Array<[string, Field, number]>;
   /** Field keys by position. */
   keys: string[];
@@ -435,6 +443,7 @@ export function compile(decl: ElementDecl): Compiled {
     attrList: [],
     childList: [],
     defaults: [],
+    fills: [],
     required: [],
     keyIndex: new Map(),
     keys: [],
@@ -469,7 +478,8 @@ export function compile(decl: ElementDecl): Compiled {
       c.children.set(name, [key, f, pos]);
       c.childList.push([key, f]);
       c.childPos.push(pos);
-      if (f.required) c.required.push([key, f, pos]);
+      if (f.kind === 'child' && f.fill) c.fills.push([pos, f.fill]);
+      else if (f.required) c.required.push([key, f, pos]);
     }
   }
   for (const [n, h] of c.attrs) (c.attrNames.push(n), c.attrHits.push(h));
