@@ -313,6 +313,27 @@ describe("class 8: what libvirt's parser does not read in a context", () => {
     );
   });
 
+  it('a size in bytes beyond 2^53 (libvirt: unsigned long long) is kept unread and written back exactly; beyond 2^64 it is refused', () => {
+    const fs = (limit: string) =>
+      domainOf([
+        "    <filesystem type='block' accessmode='passthrough'>",
+        "      <source dev='/v'/>",
+        "      <target dir='vx'/>",
+        limit,
+        "      <space_soft_limit unit='bytes'>1</space_soft_limit>",
+        '    </filesystem>',
+      ]);
+    const y = fs("      <space_hard_limit unit='bytes'>10133099161583616</space_hard_limit>");
+    const def = parseDomainXml(y);
+    expect(def.devices?.filesystems?.[0]).not.toHaveProperty('space_hard_limit');
+    expect(def.devices?.filesystems?.[0]?.space_soft_limit?.value).toBe(1);
+    expect(roundTrip(y)).toBe(y);
+    // 9 PiB is the same size: kept as written (not rewritten in bytes, which a number cannot hold exactly)
+    const pib = fs("      <space_hard_limit unit='PiB'>9</space_hard_limit>");
+    expect(roundTrip(pib)).toBe(pib);
+    expect(() => parseDomainXml(fs("      <space_hard_limit unit='bytes'>18446744073709551616</space_hard_limit>"))).toThrow(/space_hard_limit/);
+  });
+
   it("<memballoon model='none'> does not read its device info (libvirt 12.9 accepts any address there and drops it); it is kept, unread", () => {
     const x = domainOf(["    <memballoon model='none'>", "      <address type='usb' bus='1B8'/>", '    </memballoon>']);
     const def = parseDomainXml(x);

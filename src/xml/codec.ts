@@ -358,6 +358,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   (c.build ?? builderOf(c))(obj, vals, extra);
   if (d.check) {
     const failure = d.check(obj);
+    if (failure?.unread && parent >= 0) return IGNORED;
     if (failure) {
       if (failure.place) throw new VirtXmlError(failure.code, failure.message, failure.place);
       const i = failure.at ? st.objs.lastIndexOf(failure.at) : -1;
