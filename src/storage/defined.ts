@@ -6,7 +6,8 @@
  * a volume's physical size) is not read, defaults of the pool type are
  * filled in, and a pool's source keeps only what its type uses
  * (`virStoragePoolOptions` flags). virtxml's parser keeps all of it: a
- * document read from `pool-dumpxml` carries its sizes.
+ * document read from `pool-dumpxml` carries its sizes. Content libvirt does
+ * not know (kept in `$extra` by virtxml's parser) is not kept here either.
  */
 import { VirtXmlError } from '../xml/errors.js';
 import { sanitizePath, storageIdIsSet, type StoragePermissions } from './common.js';
@@ -49,11 +50,11 @@ const ZERO = { unit: 'bytes', value: 0 };
 /** Permissions as libvirt keeps them: an unset owner or group ((uid_t)-1) is not written; nothing set, no element. */
 function definedPermissions(p: StoragePermissions | undefined): StoragePermissions | undefined {
   if (!p) return undefined;
-  const { owner, group, ...rest } = p;
+  const { owner, group, $extra: _extra, ...rest } = p;
   const out: StoragePermissions = { ...rest };
   if (storageIdIsSet(owner)) out.owner = owner;
   if (storageIdIsSet(group)) out.group = group;
-  return out.mode === undefined && out.owner === undefined && out.group === undefined && out.label === undefined && !out.$extra ? undefined : out;
+  return out.mode === undefined && out.owner === undefined && out.group === undefined && out.label === undefined ? undefined : out;
 }
 
 /**
@@ -68,7 +69,6 @@ export function storagePoolAsDefined(def: StoragePoolDef): StoragePoolDef {
   const has = (f: SourceFlag) => o.source.includes(f);
   const src: StoragePoolSource = def.source ?? {};
   const out: StoragePoolDef = { type: def.type };
-  if (def.$extra) out.$extra = def.$extra;
   if (def.mountOpts) out.xmlnsFs = STORAGE_POOL_NAMESPACES.fs;
   if (def.configOpts) out.xmlnsRbd = STORAGE_POOL_NAMESPACES.rbd;
   out.name = def.name ?? (has('name') ? src.name : undefined);
@@ -79,7 +79,6 @@ export function storagePoolAsDefined(def: StoragePoolDef): StoragePoolDef {
   if (def.features) out.features = def.features;
 
   const s: StoragePoolSource = {};
-  if (src.$extra) s.$extra = src.$extra;
   if (has('host') && src.hosts?.length) s.hosts = src.hosts;
   if (has('device') && src.devices?.length) s.devices = src.devices.map(({ freeExtents: _free, ...d }) => d);
   if (has('dir')) {
@@ -104,10 +103,17 @@ export function storagePoolAsDefined(def: StoragePoolDef): StoragePoolDef {
 
   if (!o.noTarget) {
     const t = def.target ?? {};
-    const path = def.type === 'logical' && s.name !== undefined ? `/dev/${s.name}` : t.path !== undefined ? sanitizePath(t.path) : undefined;
+    // libvirt names a logical pool's target after its volume group, a zfs pool's after its zvol directory
+    const path =
+      def.type === 'logical' && s.name !== undefined
+        ? `/dev/${s.name}`
+        : def.type === 'zfs' && s.name !== undefined
+          ? `/dev/zvol/${s.name}`
+          : t.path !== undefined
+            ? sanitizePath(t.path)
+            : undefined;
     const perms = definedPermissions(t.permissions);
     out.target = {};
-    if (t.$extra) out.target.$extra = t.$extra;
     if (path !== undefined) out.target.path = path;
     if (perms) out.target.permissions = perms;
   }
@@ -139,14 +145,12 @@ export function storageVolAsDefined(def: StorageVolDef, options: StorageVolDefin
   if (!def.capacity && !options.noCapacity) throw new VirtXmlError('missing-element', 'XML error: missing capacity element', { path: '/volume' });
   const capacity = def.capacity ? { unit: def.capacity.unit ?? 'bytes', value: def.capacity.value } : { ...ZERO };
   const out: StorageVolDef = { type: def.type ?? 'file', name: def.name };
-  if (def.$extra) out.$extra = def.$extra;
   if (def.key !== undefined) out.key = def.key;
   out.capacity = capacity;
   out.allocation = def.allocation ? { ...def.allocation } : { ...capacity };
 
   const t = def.target ?? {};
   const target: NonNullable<StorageVolDef['target']> = {};
-  if (t.$extra) target.$extra = t.$extra;
   if (t.path !== undefined) target.path = t.path;
   const format = volFormat(t.format);
   if (format) target.format = format;
@@ -161,7 +165,6 @@ export function storageVolAsDefined(def: StorageVolDef, options: StorageVolDefin
   const b = def.backingStore;
   if (b) {
     const backing: NonNullable<StorageVolDef['backingStore']> = {};
-    if (b.$extra) backing.$extra = b.$extra;
     if (b.path !== undefined) backing.path = b.path;
     const bf = volFormat(b.format);
     if (bf) backing.format = bf;

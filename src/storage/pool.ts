@@ -94,7 +94,7 @@ export const storagePoolSource = element(
     initiator: child(initiator),
     format: child(storagePoolSourceFormat),
     auth: child(storagePoolAuth),
-    protocol: child(element('protocol', { ver: attr(uint(), { required: true }) })),
+    protocol: child(element('protocol', { ver: attr(str, { required: true, doc: "NFS version ('3', '4.1')" }) })),
     vendor,
     product,
   },
