@@ -3,16 +3,23 @@
  * secret-dumpxml` prints it (`virSecretDefFormat`): `ephemeral` and
  * `private`, uuid, description, and what the secret is for (`<usage>`).
  */
-import { attr, child, element, value, type Infer, type InferFields } from '../xml/decl.js';
-import { oneOf, str, uuid, yesNo } from '../xml/values.js';
+import { attr, child, element, tag, union, value, type Infer, type InferFields } from '../xml/decl.js';
+import { literal, str, uuid, yesNo } from '../xml/values.js';
 
-/** `<usage type>`: the object a secret is for, one child per usage type. */
-export const secretUsage = element('usage', {
-  type: attr(oneOf('volume', 'ceph', 'iscsi', 'tls', 'vtpm'), { required: true }),
-  volume: value('volume', str, { doc: 'volume: path of the encrypted volume' }),
-  name: value('name', str, { doc: 'ceph, tls, vtpm: the usage name' }),
-  target: value('target', str, { doc: 'iscsi: the target name' }),
-});
+const usageName = (doc: string) => value('name', str, { required: true, doc });
+/** `<usage type>`: the object a secret is for, one child per usage type (`virSecretDefFormatUsage`). */
+export const secretUsage = union(
+  'usage',
+  'type',
+  {
+    volume: element('usage', { type: tag(literal('volume')), volume: value('volume', str, { required: true, doc: 'Path of the encrypted volume' }) }),
+    ceph: element('usage', { type: tag(literal('ceph')), name: usageName('Name of the Ceph usage') }),
+    iscsi: element('usage', { type: tag(literal('iscsi')), target: value('target', str, { required: true, doc: 'Name of the iSCSI target' }) }),
+    tls: element('usage', { type: tag(literal('tls')), name: usageName('Name of the TLS usage') }),
+    vtpm: element('usage', { type: tag(literal('vtpm')), name: usageName('Name of the vTPM usage') }),
+  },
+  { unknownMessage: "unknown secret usage type %s" },
+);
 export type SecretUsage = Infer<typeof secretUsage>;
 
 const secretFields = {
