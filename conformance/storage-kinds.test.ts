@@ -172,6 +172,15 @@ describe.skipIf(!HAVE_CORPUS)('storage documents and secrets: pools, volumes, po
           }
         }
         row(`${k.kind}: libvirt 12.9 test driver output byte-identical`, n, ok);
+        // and the libvirt profile's verdict is libvirt's: the inputs it defines are valid, the ones it refuses are not
+        let agree = 0;
+        for (const p of paths) {
+          const r = printed.get(p);
+          const v = vx.validateXml(readFileSync(p, 'utf8'), { profile: 'libvirt', kind: k.kind });
+          if (r !== undefined && r.ok === v.valid) agree++;
+          else failures.push(`12.9 ${p}: libvirt ${r?.ok ? 'defines it' : `refuses it (${r?.error})`}, the libvirt profile says ${v.valid ? 'valid' : v.diagnostics[0]?.message}`);
+        }
+        row(`${k.kind}: libvirt profile's verdict = libvirt 12.9's (defined or refused)`, paths.length, agree);
       }
     }
 

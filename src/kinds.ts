@@ -51,6 +51,7 @@ import { storagePoolDef, type StoragePoolDef } from './storage/pool.js';
 import { storageVolDef, type StorageVolDef } from './storage/volume.js';
 import { storagePoolCapabilitiesDef, type StoragePoolCapabilitiesDef } from './storage/poolcaps.js';
 import { secretDef, type SecretDef } from './secret/secret.js';
+import { storagePoolSemanticDiagnostics, storageVolSemanticDiagnostics } from './storage/rules.js';
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
@@ -184,6 +185,7 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     decl: storagePoolDef,
     title: 'libvirt storage pool',
     grammar: { grammar: 'storagepool', entry: 'storagepool' },
+    rules: storagePoolSemanticDiagnostics,
     schemaFile: true,
   },
   volume: {
@@ -192,6 +194,7 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     decl: storageVolDef,
     title: 'libvirt storage volume',
     grammar: { grammar: 'storagevol', entry: 'storagevol' },
+    rules: storageVolSemanticDiagnostics,
     schemaFile: true,
   },
   storagepoolCapabilities: {

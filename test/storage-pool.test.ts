@@ -15,6 +15,7 @@ import {
   parseStoragePoolXml,
   sanitizePath,
   storagePoolAsDefined,
+  storagePoolSemanticDiagnostics,
   type StoragePoolDef,
 } from '../src/storage/index.js';
 import { validateXml } from '../src/validate/index.js';
@@ -231,5 +232,33 @@ describe('validation of pools', () => {
   it('a valid pool has no diagnostics in any profile', () => {
     const r = validateXml("<pool type='dir'>\n  <name>d</name>\n  <target>\n    <path>/var/lib/libvirt/images</path>\n  </target>\n</pool>\n");
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe("the libvirt profile: libvirt's define-time rules of pools (messages of libvirt 12.9's parser)", () => {
+  // most of these the rng layer of the profile refuses first (storagepool.rng knows each type's needs): the rules on their own
+  const first = (xml: string) => storagePoolSemanticDiagnostics(parseStoragePoolXml(xml, { keepOrigins: true }), { profile: 'libvirt' }).map((d) => [d.code, d.message, d.line, d.path]);
+  it.each([
+    ["<pool type='dir'>\n  <name>a</name>\n  <target/>\n</pool>", 'libvirt-pool-target', 'XML error: missing storage pool target path', 3, '/pool/target'],
+    ["<pool type='netfs'>\n  <name>a</name>\n  <source>\n    <dir path='/x'/>\n  </source>\n  <target><path>/m</path></target>\n</pool>", 'libvirt-pool-source', 'XML error: missing storage pool source host name', 3, '/pool/source'],
+    ["<pool type='fs'><name>a</name><source/><target><path>/m</path></target></pool>", 'libvirt-pool-source', 'XML error: missing storage pool source device name', 1, '/pool/source'],
+    ["<pool type='dir'><target><path>/m</path></target></pool>", 'libvirt-pool-name', 'XML error: missing pool source name element', 1, '/pool'],
+    ["<pool type='scsi'><name>a</name><source><adapter type='scsi_host'/></source><target><path>/m</path></target></pool>", 'libvirt-pool-adapter', "XML error: Either 'name' or 'parent' must be specified for the 'scsi_host' adapter", 1, '/pool/source/adapter'],
+    ["<pool type='disk'><name>a</name><features><cow state='yes'/></features><source><device path='/dev/sda'/></source><target><path>/dev</path></target></pool>", 'libvirt-pool-feature', "this function is not supported by the connection driver: cow feature may only be used for 'fs' and 'dir' pools", 1, '/pool/features'],
+  ])('%s', (xml, code, message, line, path) => {
+    expect(first(xml)).toEqual([[code, message, line, path]]);
+  });
+
+  it('through validateXml: a cow feature on a disk pool, which the schema allows', () => {
+    const r = validateXml("<pool type='disk'>\n  <name>a</name>\n  <features>\n    <cow state='yes'/>\n  </features>\n  <source>\n    <device path='/dev/sda'/>\n  </source>\n  <target>\n    <path>/dev</path>\n  </target>\n</pool>\n", { profile: 'libvirt' });
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column, d.path])).toEqual([['libvirt-pool-feature', 3, 3, '/pool/features']]);
+  });
+
+  it('several problems are all reported, in the order libvirt meets them', () => {
+    expect(first("<pool type='rbd'><source/></pool>").map((d) => d[1])).toEqual([
+      "XML error: element 'name' is mandatory for RBD pool",
+      'XML error: missing pool source name element',
+      'XML error: missing storage pool source host name',
+    ]);
   });
 });

@@ -188,3 +188,10 @@ describe('validation of volumes', () => {
     expect(validateXml(formatStorageVolXml(def)).diagnostics).toEqual([]);
   });
 });
+
+describe("the libvirt profile: a volume's capacity", () => {
+  it('is required, as libvirt 12.9 says when creating one', () => {
+    const r = validateXml("<volume>\n  <name>v</name>\n  <target/>\n</volume>\n", { profile: 'libvirt' });
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.path])).toEqual([['libvirt-vol-capacity', 'XML error: missing capacity element', 1, '/volume']]);
+  });
+});

@@ -16,6 +16,7 @@ export * from './pool.js';
 export * from './volume.js';
 export * from './poolcaps.js';
 export * from './defined.js';
+export * from './rules.js';
 
 type ParseOptions = ReadOptions & { keepOrigins?: boolean; strict?: boolean };
 
