@@ -262,3 +262,20 @@ describe("the libvirt profile: libvirt's define-time rules of pools (messages of
     ]);
   });
 });
+
+describe('pool namespaces', () => {
+  it("a def built with <fs:mount_opts> but no declaration gets libvirt's xmlns:fs", () => {
+    const def: StoragePoolDef = { type: 'netfs', name: 'n', mountOpts: { options: [{ name: 'sync' }] } };
+    expect(formatStoragePoolXml(def)).toBe(
+      "<pool type='netfs' xmlns:fs='http://libvirt.org/schemas/storagepool/fs/1.0'>\n  <name>n</name>\n  <fs:mount_opts>\n    <fs:option name='sync'/>\n  </fs:mount_opts>\n</pool>\n",
+    );
+    expect(def.xmlnsFs).toBeUndefined();
+  });
+
+  it('libvirt keeps the options of its own pool type only, and no declaration without options', () => {
+    const rbdOnNetfs = storagePoolAsDefined({ type: 'netfs', name: 'n', xmlnsRbd: 'http://libvirt.org/schemas/storagepool/rbd/1.0', configOpts: { options: [{ name: 'a', value: 'b' }] } });
+    expect([rbdOnNetfs.configOpts, rbdOnNetfs.xmlnsRbd]).toEqual([undefined, undefined]);
+    const empty = storagePoolAsDefined({ type: 'fs', name: 'f', xmlnsFs: 'http://libvirt.org/schemas/storagepool/fs/1.0', mountOpts: {} });
+    expect([empty.mountOpts, empty.xmlnsFs]).toEqual([undefined, undefined]);
+  });
+});

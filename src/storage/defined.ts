@@ -69,8 +69,11 @@ export function storagePoolAsDefined(def: StoragePoolDef): StoragePoolDef {
   const has = (f: SourceFlag) => o.source.includes(f);
   const src: StoragePoolSource = def.source ?? {};
   const out: StoragePoolDef = { type: def.type };
-  if (def.mountOpts) out.xmlnsFs = STORAGE_POOL_NAMESPACES.fs;
-  if (def.configOpts) out.xmlnsRbd = STORAGE_POOL_NAMESPACES.rbd;
+  // the fs and rbd backends read their namespace's options (none: no namespace data, nothing written)
+  const mountOpts = (def.type === 'fs' || def.type === 'netfs') && def.mountOpts?.options?.length ? def.mountOpts : undefined;
+  const configOpts = def.type === 'rbd' && def.configOpts?.options?.length ? def.configOpts : undefined;
+  if (mountOpts) out.xmlnsFs = STORAGE_POOL_NAMESPACES.fs;
+  if (configOpts) out.xmlnsRbd = STORAGE_POOL_NAMESPACES.rbd;
   out.name = def.name ?? (has('name') ? src.name : undefined);
   if (def.uuid !== undefined) out.uuid = def.uuid;
   out.capacity = { ...ZERO };
@@ -118,8 +121,8 @@ export function storagePoolAsDefined(def: StoragePoolDef): StoragePoolDef {
     if (perms) out.target.permissions = perms;
   }
   if (def.refresh?.volume?.allocation !== undefined) out.refresh = def.refresh;
-  if (def.mountOpts) out.mountOpts = def.mountOpts;
-  if (def.configOpts) out.configOpts = def.configOpts;
+  if (mountOpts) out.mountOpts = mountOpts;
+  if (configOpts) out.configOpts = configOpts;
   return out;
 }
 

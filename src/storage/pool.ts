@@ -147,4 +147,16 @@ const storagePoolFields = {
 } as const;
 export type StoragePoolDef = InferFields<typeof storagePoolFields>;
 
-export const storagePoolDef = element('pool', storagePoolFields, { doc: 'libvirt storage pool (virsh pool-dumpxml)' });
+/**
+ * A `beforeFormat` hook for `<pool>`: a copy with the `xmlns:fs` / `xmlns:rbd`
+ * declaration of an extension in use when the def lacks it (libvirt declares
+ * the namespace whenever it writes the extension).
+ */
+export function declarePoolNamespaces(def: StoragePoolDef): StoragePoolDef {
+  const fs = def.mountOpts !== undefined && def.xmlnsFs === undefined;
+  const rbd = def.configOpts !== undefined && def.xmlnsRbd === undefined;
+  if (!fs && !rbd) return def;
+  return { ...def, ...(fs ? { xmlnsFs: STORAGE_POOL_NAMESPACES.fs } : {}), ...(rbd ? { xmlnsRbd: STORAGE_POOL_NAMESPACES.rbd } : {}) };
+}
+
+export const storagePoolDef = element('pool', storagePoolFields, { beforeFormat: declarePoolNamespaces, doc: 'libvirt storage pool (virsh pool-dumpxml)' });
