@@ -128,9 +128,11 @@ describe('<pool>: parse and format', () => {
     expect([missing.code, missing.line, missing.column]).toEqual(['missing-attribute', 1, 1]);
   });
 
-  it('reads a uid of 0744 as 744 (XPath number()), a mode of 0 as 00', () => {
+  it("reads an owner as libvirt 12.9 does (asked): 0744 is 744, ' +5' is 5; ' 5 ', '5.', '0x10', -2 and 4294967296 are refused", () => {
+    const owner = (v: string) => parseStoragePoolXml(`<pool type='dir'><target><path>/p</path><permissions><mode>0</mode><owner>${v}</owner></permissions></target></pool>`).target?.permissions?.owner;
+    expect([owner('0744'), owner(' +5'), owner('-1'), owner('4294967295')]).toEqual([744, 5, -1, 4294967295]);
+    for (const bad of [' 5 ', '5.', '0x10', '-2', '4294967296']) expect(thrown(() => owner(bad)).path, bad).toBe('/pool/target/permissions/owner');
     const def = parseStoragePoolXml("<pool type='dir'><target><path>/p</path><permissions><mode>0</mode><owner>0744</owner></permissions></target></pool>");
-    expect(def.target?.permissions).toEqual({ mode: 0, owner: 744 });
     expect(formatStoragePoolXml(def)).toContain('<mode>00</mode>\n      <owner>744</owner>');
   });
 });

@@ -12,16 +12,18 @@ import { INVALID, pattern, str, type ValueType } from '../xml/values.js';
 export { encryption as storageEncryption, type Encryption as StorageEncryption } from '../domain/devices/storage-common.js';
 
 /**
- * A file mode read as libvirt reads it (`virStrToLong_i(…, 8)`, at most 0777)
+ * A file mode read as libvirt reads it (`virStrToLong_i(…, 8)`: leading blanks
+ * and a sign, nothing after the digits; at most 0777; asked of libvirt 12.9)
  * and written `0%o` (`<mode>0755</mode>`, `<mode>00</mode>` for zero).
  */
 export const octalMode: ValueType<number> = {
   name: 'octal mode',
   expected: 'malformed octal mode',
   parse(t) {
-    if (!/^\s*\+?[0-7]+$/.test(t)) return INVALID;
-    const n = parseInt(t.trim().replace(/^\+/, ''), 8);
-    return n > 0o777 ? INVALID : n;
+    // strtol's sign: '-0' is 0 (libvirt 12.9 takes it), any other negative mode is malformed
+    if (!/^\s*[+-]?[0-7]+$/.test(t)) return INVALID;
+    const n = parseInt(t, 8);
+    return n < 0 || n > 0o777 ? INVALID : Math.abs(n);
   },
   format: (v) => '0' + v.toString(8),
   is: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0o777,
@@ -29,17 +31,17 @@ export const octalMode: ValueType<number> = {
 };
 
 /**
- * A uid or gid as libvirt reads it (XPath `number()`, so `0744` is 744): -1,
- * or an unsigned 32-bit number; -1 and 4294967295 are both "not set"
+ * A uid or gid as libvirt 12.9 reads it (asked): decimal, leading blanks and
+ * a sign allowed, nothing after the digits (`0744` is 744, ` +5` is 5);
+ * -1, or an unsigned 32-bit number. -1 and 4294967295 are both "not set"
  * ((uid_t)-1), which libvirt does not write (see `storageIdIsSet`).
  */
 export const storageId: ValueType<number> = {
   name: 'id',
   expected: 'malformed owner element',
   parse(t) {
-    const s = t.trim();
-    if (!/^[+-]?[0-9]+(\.0*)?$/.test(s)) return INVALID;
-    const n = Number(s);
+    if (!/^\s*[+-]?[0-9]+$/.test(t)) return INVALID;
+    const n = parseInt(t, 10);
     return n < -1 || n > 0xffffffff ? INVALID : n;
   },
   format: (v) => String(v),
