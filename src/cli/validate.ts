@@ -6,12 +6,12 @@
  */
 import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError, plural, printError, readBytes, readInput, STDIN, UsageError } from './diagnostics.js';
 import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
-import { statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { isKind, KIND_NAMES } from '../kinds.js';
 import { decodeXmlBytes } from '../xml/encoding.js';
 import { VirtXmlError } from '../xml/errors.js';
@@ -51,6 +51,62 @@ export interface FileResult extends Partial<ValidationResult> {
   ioError?: string;
 }
 
+/** tinyglobby, loaded when a PATH is a glob (a directory is walked without it: the run does not pay for loading it). */
+function globber(): typeof import('tinyglobby') {
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url)('tinyglobby');
+}
+
+/** Whether a PATH that names no file is a glob (tinyglobby's rule, without loading it for a plain path). */
+function isGlob(p: string): boolean {
+  return /[*?[\]{}()!+@]/.test(p) && globber().isDynamicPattern(p);
+}
+
+/**
+ * Every *.xml file below `dir`, relative to it with '/' separators, sorted as
+ * strings: what `**\/*.xml` matches with hidden names and node_modules left
+ * out, symbolic links followed (each directory once).
+ */
+export function xmlFilesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (abs: string, rel: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const name = e.name;
+      if (name.startsWith('.')) continue;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(join(abs, name));
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) {
+        if (name !== 'node_modules') walk(join(abs, name), rel + name + '/');
+      } else if (isFile && name.endsWith('.xml')) out.push(rel + name);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
 /**
  * The files PATHs name, in order, each once: files as given, directories
  * walked for *.xml (sorted), globs expanded (sorted). A PATH that names
@@ -77,18 +133,18 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
       isDir = statSync(p).isDirectory();
     } catch (e) {
       exists = false;
-      if (!isDynamicPattern(p)) {
+      if (!isGlob(p)) {
         errors.push(`cannot read ${p}: ${ioMessage(e)}`);
         continue;
       }
     }
     if (exists && !isDir) add(p);
     else if (isDir) {
-      const found = globSync('**/*.xml', { cwd: p, ignore: ['**/node_modules/**'], onlyFiles: true, dot: false }).sort();
+      const found = xmlFilesBelow(p);
       if (found.length === 0) errors.push(`no *.xml files in directory ${p}`);
       for (const f of found) add(join(p, f));
     } else {
-      const found = globSync(p, { onlyFiles: true, absolute: isAbsolute(p), expandDirectories: false }).sort();
+      const found = globber().globSync(p, { onlyFiles: true, absolute: isAbsolute(p), expandDirectories: false }).sort();
       if (found.length === 0) errors.push(`no files match ${p}`);
       for (const f of found) add(f);
     }
