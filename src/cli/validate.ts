@@ -164,43 +164,87 @@ export interface FileJob {
 }
 
 interface WorkerJob {
-  virtxmlValidate: FileJob & { files: string[] };
+  virtxmlValidate: FileJob;
 }
 
-// a worker thread started by validateParallel (the built CLI loads itself as the worker)
+/** Files a thread takes at a time: small, so that a thread that is slow to start (or a busy core) takes fewer. */
+export const BATCH_FILES = 16;
+
+// a worker thread started by validateParallel (the built CLI loads itself as the worker): it says
+// when it is ready, then validates each batch of files it is sent and sends back their results
 if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
-  const { files, ...job } = (workerData as WorkerJob).virtxmlValidate;
-  parentPort.postMessage(validateFiles(files, job));
+  const job = (workerData as WorkerJob).virtxmlValidate;
+  const port = parentPort;
+  port.on('message', (files: string[]) => port.postMessage(validateFiles(files, job)));
+  port.postMessage('ready');
 }
 
 /**
- * Many files over the machine's cores: the list cut in contiguous chunks,
- * one per core, the first validated on this thread while worker threads take
- * the others; results in the order of `files`. One thread when there are few
- * files or one core, or when this code is not the built CLI (a worker loads
- * the CLI bundle itself), or when stdin is among the files.
+ * Many files over the machine's cores: this thread and a worker thread per
+ * other core take batches of BATCH_FILES files from one queue until it is
+ * empty, so each does as much as it can (a worker still loading when the
+ * queue runs out is stopped unused); results in the order of `files`. One
+ * thread when there are few files or one core, or when this code is not the
+ * built CLI (a worker loads the CLI bundle itself), or when stdin is among
+ * the files.
  */
 export async function validateParallel(files: string[], job: FileJob): Promise<FileResult[]> {
   const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
   const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
   if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, job);
-  const size = Math.ceil(files.length / cores);
-  const chunks: string[][] = [];
-  for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
-  const others = chunks.slice(1).map(
-    (chunk) =>
-      new Promise<FileResult[]>((resolve, reject) => {
-        const data: WorkerJob = { virtxmlValidate: { files: chunk, ...job } };
+  const results = new Array<FileResult>(files.length);
+  let next = 0;
+  const take = (): [number, number] | undefined => {
+    if (next >= files.length) return undefined;
+    const range: [number, number] = [next, Math.min(files.length, next + BATCH_FILES)];
+    next = range[1];
+    return range;
+  };
+  const here = (range: [number, number]) => {
+    for (let i = range[0]; i < range[1]; i++) results[i] = validateFile(files[i]!, job);
+  };
+  const idle: Array<() => void> = [];
+  const workers = Array.from(
+    { length: cores - 1 },
+    () =>
+      new Promise<void>((resolve) => {
+        const data: WorkerJob = { virtxmlValidate: job };
         const w = new Worker(self, { workerData: data });
-        w.once('message', (r: FileResult[]) => {
-          resolve(r);
+        let range: [number, number] | undefined;
+        const stop = () => {
+          range = undefined;
           void w.terminate();
+          resolve();
+        };
+        const give = () => {
+          range = take();
+          if (range) w.postMessage(files.slice(range[0], range[1]));
+          else stop();
+        };
+        idle.push(() => {
+          if (!range) stop();
         });
-        w.once('error', reject);
+        w.on('message', (m: FileResult[] | 'ready') => {
+          if (m !== 'ready' && range) m.forEach((r, k) => (results[range![0] + k] = r));
+          give();
+        });
+        // a worker that fails or ends early: its batch is done here, the others go on
+        const lost = () => {
+          if (range) here(range);
+          stop();
+        };
+        w.once('error', lost);
+        w.once('exit', lost);
       }),
   );
-  const first = validateFiles(chunks[0]!, job);
-  return [first, ...(await Promise.all(others))].flat();
+  // this thread takes batches too, letting the workers' messages in between
+  for (let range = take(); range; range = take()) {
+    here(range);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const f of idle) f();
+  await Promise.all(workers);
+  return results;
 }
 
 export function validateFiles(files: string[], job: FileJob): FileResult[] {
