@@ -8,7 +8,7 @@ import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError,
 import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -180,7 +180,18 @@ if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined
 }
 
 /**
- * Many files over the machine's cores: this thread and a worker thread per
+ * Threads for a run: VIRTXML_THREADS when set; otherwise one per core that
+ * is idle (the cores less the load average: on a machine already busy, a
+ * worker's start-up and warm-up cost more than it saves), at most 8.
+ */
+export function threadCount(env = process.env.VIRTXML_THREADS, cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+  const asked = Number(env);
+  if (Number.isInteger(asked) && asked > 0) return Math.min(asked, cores);
+  return Math.max(1, Math.min(8, cores, Math.round(cores - load)));
+}
+
+/**
+ * Many files over the machine's idle cores: this thread and a worker thread per
  * other core take batches of BATCH_FILES files from one queue until it is
  * empty, so each does as much as it can (a worker still loading when the
  * queue runs out is stopped unused); results in the order of `files`. One
@@ -189,7 +200,7 @@ if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined
  * the files.
  */
 export async function validateParallel(files: string[], job: FileJob): Promise<FileResult[]> {
-  const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
+  const cores = threadCount();
   const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
   if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, job);
   const results = new Array<FileResult>(files.length);
@@ -204,6 +215,7 @@ export async function validateParallel(files: string[], job: FileJob): Promise<F
     for (let i = range[0]; i < range[1]; i++) results[i] = validateFile(files[i]!, job);
   };
   const idle: Array<() => void> = [];
+  let batches = 0;
   const workers = Array.from(
     { length: cores - 1 },
     () =>
@@ -218,8 +230,10 @@ export async function validateParallel(files: string[], job: FileJob): Promise<F
         };
         const give = () => {
           range = take();
-          if (range) w.postMessage(files.slice(range[0], range[1]));
-          else stop();
+          if (range) {
+            batches++;
+            w.postMessage(files.slice(range[0], range[1]));
+          } else stop();
         };
         idle.push(() => {
           if (!range) stop();
@@ -244,6 +258,7 @@ export async function validateParallel(files: string[], job: FileJob): Promise<F
   }
   for (const f of idle) f();
   await Promise.all(workers);
+  if (process.env.VIRTXML_DEBUG) process.stderr.write(`virtxml validate: ${plural(files.length, 'file')} over ${cores} threads, ${plural(batches, 'batch', 'batches')} of ${BATCH_FILES} to workers\n`);
   return results;
 }
 
