@@ -67,6 +67,7 @@ class Replay {
   private readonly matching = new Map<number, Map<string, number[]>>();
   /** Per interleave, per element name: the branch whose elements match it (-1: none). */
   private readonly branches = new Map<number, Map<string, number>>();
+  private readonly refusing = new Map<number, boolean>();
 
   constructor(readonly g: CompiledGrammar) {}
 
@@ -177,6 +178,25 @@ class Replay {
     let out = byName.get(key);
     if (!out) byName.set(key, (out = this.elementsOf(id).filter((e) => this.matches(e, el))));
     return out;
+  }
+
+  /**
+   * Whether libxml2's walk can refuse children against the content `id`:
+   * only when its interleave has a branch that is an interleave itself (whose
+   * validation re-links the siblings other branches' chains run through). A
+   * content without an interleave, or with one whose branches are flat, is
+   * walked chain by chain, each chain holding only elements its branch
+   * matches: never refused.
+   */
+  canRefuse(id: number): boolean {
+    let known = this.refusing.get(id);
+    if (known === undefined) {
+      const top = this.topInterleave(id);
+      const node = top === NONE ? undefined : this.node(top);
+      known = node?.[0] === 'interleave' && node[1].some((g) => this.topInterleave(g) !== NONE);
+      this.refusing.set(id, known);
+    }
+    return known;
   }
 
   /** The first branch of the interleave `id` one of whose elements matches `el`; -1 when none does. */
@@ -299,6 +319,8 @@ interface Place {
   contents: number[];
   /** `contents` as a memo key. */
   key: string;
+  /** Whether libxml2 can refuse some order of children here: no content accepts every order. */
+  ordered: boolean;
   /** Per child name: the element patterns of `contents` that match it (shared arrays: a child's own Place is found by identity). */
   kids: Map<string, number[]>;
 }
@@ -340,7 +362,8 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
         const n = g.nodes[d];
         return n?.[0] === 'element' ? [n[2]] : [];
       });
-      memo.places.set(defs, (p = { contents, key: contents.join(','), kids: new Map() }));
+      const ordered = contents.length > 0 && contents.every((c) => replay.canRefuse(c));
+      memo.places.set(defs, (p = { contents, key: contents.join(','), ordered, kids: new Map() }));
     }
     return p;
   };
@@ -378,16 +401,18 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
     let kids = 0;
     let blank = true;
     let seq = place.key;
-    for (const c of children) {
-      if (c.type === 'element') {
-        kids++;
-        seq += '\u0000' + keyOf(c);
-      } else if (c.type === 'text' && !isBlank(c.text)) {
-        blank = false;
-        break;
-      } else seq += '\u0000';
-    }
-    if (kids > 1 && blank) {
+    if (place.ordered) {
+      for (const c of children) {
+        if (c.type === 'element') {
+          kids++;
+          seq += '\u0000' + keyOf(c);
+        } else if (c.type === 'text' && !isBlank(c.text)) {
+          blank = false;
+          break;
+        } else seq += '\u0000';
+      }
+    } else kids = children.length;
+    if (place.ordered && kids > 1 && blank) {
       let verdict = memo.orders.get(seq);
       if (verdict === undefined) {
         verdict = replayOrder(place, children);
