@@ -1,4 +1,14 @@
 import { defineConfig, type Options } from 'tsup';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI loads ajv when it first checks a JSON def, not at start-up (src/cli/ajv-on-demand.ts). */
+const ajvOnDemand: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'ajv-on-demand',
+  setup(build) {
+    const shim = fileURLToPath(new URL('./src/cli/ajv-on-demand.ts', import.meta.url));
+    build.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  },
+};
 
 // `npm run build` writes the JavaScript only (what the CLI, the examples and the tests of the
 // built package run); `npm run build:types` (VIRTXML_DTS=only) writes the type declarations,
@@ -35,6 +45,9 @@ const configs: Options[] = [
     // the edges: CLI (Node)
     entry: { cli: 'src/cli/main.ts' },
     format: ['cjs'],
+    // not left to the external plugin (which runs first), so that ajvOnDemand sees it
+    noExternal: [/^ajv\/dist\/2020\.js$/],
+    esbuildPlugins: [ajvOnDemand],
     sourcemap: true,
     target: 'node20',
     platform: 'node',

@@ -6,12 +6,12 @@
  */
 import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError, plural, printError, readBytes, readInput, STDIN, UsageError } from './diagnostics.js';
 import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
-import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { isKind, KIND_NAMES } from '../kinds.js';
 import { decodeXmlBytes } from '../xml/encoding.js';
 import { VirtXmlError } from '../xml/errors.js';
@@ -51,6 +51,62 @@ export interface FileResult extends Partial<ValidationResult> {
   ioError?: string;
 }
 
+/** tinyglobby, loaded when a PATH is a glob (a directory is walked without it: the run does not pay for loading it). */
+function globber(): typeof import('tinyglobby') {
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url)('tinyglobby');
+}
+
+/** Whether a PATH that names no file is a glob (tinyglobby's rule, without loading it for a plain path). */
+function isGlob(p: string): boolean {
+  return /[*?[\]{}()!+@]/.test(p) && globber().isDynamicPattern(p);
+}
+
+/**
+ * Every *.xml file below `dir`, relative to it with '/' separators, sorted as
+ * strings: what `**\/*.xml` matches with hidden names and node_modules left
+ * out, symbolic links followed (each directory once).
+ */
+export function xmlFilesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (abs: string, rel: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const name = e.name;
+      if (name.startsWith('.')) continue;
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(join(abs, name));
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) {
+        if (name !== 'node_modules') walk(join(abs, name), rel + name + '/');
+      } else if (isFile && name.endsWith('.xml')) out.push(rel + name);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
 /**
  * The files PATHs name, in order, each once: files as given, directories
  * walked for *.xml (sorted), globs expanded (sorted). A PATH that names
@@ -77,18 +133,18 @@ export function expandPaths(paths: string[]): { files: string[]; errors: string[
       isDir = statSync(p).isDirectory();
     } catch (e) {
       exists = false;
-      if (!isDynamicPattern(p)) {
+      if (!isGlob(p)) {
         errors.push(`cannot read ${p}: ${ioMessage(e)}`);
         continue;
       }
     }
     if (exists && !isDir) add(p);
     else if (isDir) {
-      const found = globSync('**/*.xml', { cwd: p, ignore: ['**/node_modules/**'], onlyFiles: true, dot: false }).sort();
+      const found = xmlFilesBelow(p);
       if (found.length === 0) errors.push(`no *.xml files in directory ${p}`);
       for (const f of found) add(join(p, f));
     } else {
-      const found = globSync(p, { onlyFiles: true, absolute: isAbsolute(p), expandDirectories: false }).sort();
+      const found = globber().globSync(p, { onlyFiles: true, absolute: isAbsolute(p), expandDirectories: false }).sort();
       if (found.length === 0) errors.push(`no files match ${p}`);
       for (const f of found) add(f);
     }
@@ -108,43 +164,102 @@ export interface FileJob {
 }
 
 interface WorkerJob {
-  virtxmlValidate: FileJob & { files: string[] };
+  virtxmlValidate: FileJob;
 }
 
-// a worker thread started by validateParallel (the built CLI loads itself as the worker)
+/** Files a thread takes at a time: small, so that a thread that is slow to start (or a busy core) takes fewer. */
+export const BATCH_FILES = 16;
+
+// a worker thread started by validateParallel (the built CLI loads itself as the worker): it says
+// when it is ready, then validates each batch of files it is sent and sends back their results
 if (!isMainThread && parentPort && (workerData as Partial<WorkerJob> | undefined)?.virtxmlValidate) {
-  const { files, ...job } = (workerData as WorkerJob).virtxmlValidate;
-  parentPort.postMessage(validateFiles(files, job));
+  const job = (workerData as WorkerJob).virtxmlValidate;
+  const port = parentPort;
+  port.on('message', (files: string[]) => port.postMessage(validateFiles(files, job)));
+  port.postMessage('ready');
 }
 
 /**
- * Many files over the machine's cores: the list cut in contiguous chunks,
- * one per core, the first validated on this thread while worker threads take
- * the others; results in the order of `files`. One thread when there are few
- * files or one core, or when this code is not the built CLI (a worker loads
- * the CLI bundle itself), or when stdin is among the files.
+ * Threads for a run: VIRTXML_THREADS when set; otherwise one per core that
+ * is idle (the cores less the load average: on a machine already busy, a
+ * worker's start-up and warm-up cost more than it saves), at most 8.
+ */
+export function threadCount(env = process.env.VIRTXML_THREADS, cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+  const asked = Number(env);
+  if (Number.isInteger(asked) && asked > 0) return Math.min(asked, cores);
+  return Math.max(1, Math.min(8, cores, Math.round(cores - load)));
+}
+
+/**
+ * Many files over the machine's idle cores: this thread and a worker thread per
+ * other core take batches of BATCH_FILES files from one queue until it is
+ * empty, so each does as much as it can (a worker still loading when the
+ * queue runs out is stopped unused); results in the order of `files`. One
+ * thread when there are few files or one core, or when this code is not the
+ * built CLI (a worker loads the CLI bundle itself), or when stdin is among
+ * the files.
  */
 export async function validateParallel(files: string[], job: FileJob): Promise<FileResult[]> {
-  const cores = Math.min(availableParallelism(), 8, Number(process.env.VIRTXML_THREADS) || Infinity);
+  const cores = threadCount();
   const self = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
   if (cores < 2 || files.length < PARALLEL_MIN_FILES || !self || files.includes(STDIN)) return validateFiles(files, job);
-  const size = Math.ceil(files.length / cores);
-  const chunks: string[][] = [];
-  for (let i = 0; i < files.length; i += size) chunks.push(files.slice(i, i + size));
-  const others = chunks.slice(1).map(
-    (chunk) =>
-      new Promise<FileResult[]>((resolve, reject) => {
-        const data: WorkerJob = { virtxmlValidate: { files: chunk, ...job } };
+  const results = new Array<FileResult>(files.length);
+  let next = 0;
+  const take = (): [number, number] | undefined => {
+    if (next >= files.length) return undefined;
+    const range: [number, number] = [next, Math.min(files.length, next + BATCH_FILES)];
+    next = range[1];
+    return range;
+  };
+  const here = (range: [number, number]) => {
+    for (let i = range[0]; i < range[1]; i++) results[i] = validateFile(files[i]!, job);
+  };
+  const idle: Array<() => void> = [];
+  let batches = 0;
+  const workers = Array.from(
+    { length: cores - 1 },
+    () =>
+      new Promise<void>((resolve) => {
+        const data: WorkerJob = { virtxmlValidate: job };
         const w = new Worker(self, { workerData: data });
-        w.once('message', (r: FileResult[]) => {
-          resolve(r);
+        let range: [number, number] | undefined;
+        const stop = () => {
+          range = undefined;
           void w.terminate();
+          resolve();
+        };
+        const give = () => {
+          range = take();
+          if (range) {
+            batches++;
+            w.postMessage(files.slice(range[0], range[1]));
+          } else stop();
+        };
+        idle.push(() => {
+          if (!range) stop();
         });
-        w.once('error', reject);
+        w.on('message', (m: FileResult[] | 'ready') => {
+          if (m !== 'ready' && range) m.forEach((r, k) => (results[range![0] + k] = r));
+          give();
+        });
+        // a worker that fails or ends early: its batch is done here, the others go on
+        const lost = () => {
+          if (range) here(range);
+          stop();
+        };
+        w.once('error', lost);
+        w.once('exit', lost);
       }),
   );
-  const first = validateFiles(chunks[0]!, job);
-  return [first, ...(await Promise.all(others))].flat();
+  // this thread takes batches too, letting the workers' messages in between
+  for (let range = take(); range; range = take()) {
+    here(range);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const f of idle) f();
+  await Promise.all(workers);
+  if (process.env.VIRTXML_DEBUG) process.stderr.write(`virtxml validate: ${plural(files.length, 'file')} over ${cores} threads, ${plural(batches, 'batch', 'batches')} of ${BATCH_FILES} to workers\n`);
+  return results;
 }
 
 export function validateFiles(files: string[], job: FileJob): FileResult[] {

@@ -83,9 +83,12 @@ export function firstBadUtf8(bytes: Uint8Array): { offset: number; reason: strin
   return undefined;
 }
 
+/** One strict UTF-8 decoder for every call (making one per document costs more than decoding a small one). */
+let utf8Decoder: InstanceType<typeof TextDecoder> | undefined;
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return (utf8Decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
   } catch {
     const bad = firstBadUtf8(bytes);
     const p = utf8Place(bytes, bad?.offset ?? 0);
@@ -188,8 +191,9 @@ function decodeUtf32(bytes: Uint8Array, le: boolean, skip: number): string {
 
 /** The `encoding` of an XML declaration at the start of ASCII-compatible bytes, if any. */
 function declaredEncoding(bytes: Uint8Array, skip: number): string | undefined {
+  // `<?xml`, checked on the bytes before any string is made of them
+  if (bytes[skip] !== 0x3c || bytes[skip + 1] !== 0x3f || bytes[skip + 2] !== 0x78 || bytes[skip + 3] !== 0x6d || bytes[skip + 4] !== 0x6c) return undefined;
   const head = String.fromCharCode(...bytes.subarray(skip, skip + 200));
-  if (!head.startsWith('<?xml')) return undefined;
   const end = head.indexOf('?>');
   const decl = end >= 0 ? head.slice(0, end) : head;
   const m = /\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(decl);

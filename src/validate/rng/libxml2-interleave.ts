@@ -49,20 +49,25 @@ function ncMatches(nc: NameClassJson, ns: string, local: string): boolean {
 }
 
 const localOf = (el: XmlElement) => el.name.slice(el.name.indexOf(':') + 1);
+/** An element's name as the memo tables key it. */
+const keyOf = (el: XmlElement) => (el.ns ?? '') + '|' + localOf(el);
 
 /**
- * One replay per grammar: its memos (first elements, consuming patterns,
- * top interleaves) depend on the grammar only, so every document validated
- * against it shares them (per document they were most of the `rng` cost).
+ * What the replay asks of the grammar, answered once per node table (every
+ * answer depends on the grammar only, not on the document): kept across
+ * documents, so a run over many files walks each pattern once.
  */
-const replays = new WeakMap<CompiledGrammar, Replay>();
-
 class Replay {
   /** Element patterns reachable from a pattern without entering an element. */
   private readonly firstElements = new Map<number, number[]>();
   /** Whether a pattern can match an element or text (attribute-only patterns cannot). */
   private readonly consumes = new Map<number, boolean>();
   private readonly tops = new Map<number, number>();
+  /** Per pattern, per element name: the element patterns of elementsOf(pattern) that match it. */
+  private readonly matching = new Map<number, Map<string, number[]>>();
+  /** Per interleave, per element name: the branch whose elements match it (-1: none). */
+  private readonly branches = new Map<number, Map<string, number>>();
+  private readonly refusing = new Map<number, boolean>();
 
   constructor(readonly g: CompiledGrammar) {}
 
@@ -160,29 +165,57 @@ class Replay {
     return r;
   }
 
-  private readonly byName = new Map<number, Map<string, number[]>>();
-
-  /** The element patterns of `elementsOf(id)` that match an element named `ns`/`local` (memoised by name). */
-  elementsNamed(id: number, ns: string, local: string): number[] {
-    let names = this.byName.get(id);
-    if (!names) this.byName.set(id, (names = new Map()));
-    const key = ns + '}' + local;
-    let out = names.get(key);
-    if (!out) {
-      out = this.elementsOf(id).filter((e) => {
-        const n = this.node(e);
-        return n[0] === 'element' && ncMatches(n[1], ns, local);
-      });
-      names.set(key, out);
-    }
-    return out;
-  }
-
   matches(elementId: number, el: XmlElement): boolean {
     const n = this.node(elementId);
     return n[0] === 'element' && ncMatches(n[1], el.ns ?? '', localOf(el));
   }
+
+  /** The element patterns of elementsOf(id) that match `el`, in that order. */
+  matchingElements(id: number, el: XmlElement): number[] {
+    let byName = this.matching.get(id);
+    if (!byName) this.matching.set(id, (byName = new Map()));
+    const key = keyOf(el);
+    let out = byName.get(key);
+    if (!out) byName.set(key, (out = this.elementsOf(id).filter((e) => this.matches(e, el))));
+    return out;
+  }
+
+  /**
+   * Whether libxml2's walk can refuse children against the content `id`:
+   * only when its interleave has a branch that is an interleave itself (whose
+   * validation re-links the siblings other branches' chains run through). A
+   * content without an interleave, or with one whose branches are flat, is
+   * walked chain by chain, each chain holding only elements its branch
+   * matches: never refused.
+   */
+  canRefuse(id: number): boolean {
+    let known = this.refusing.get(id);
+    if (known === undefined) {
+      const top = this.topInterleave(id);
+      const node = top === NONE ? undefined : this.node(top);
+      known = node?.[0] === 'interleave' && node[1].some((g) => this.topInterleave(g) !== NONE);
+      this.refusing.set(id, known);
+    }
+    return known;
+  }
+
+  /** The first branch of the interleave `id` one of whose elements matches `el`; -1 when none does. */
+  branchOf(id: number, el: XmlElement): number {
+    let byName = this.branches.get(id);
+    if (!byName) this.branches.set(id, (byName = new Map()));
+    const key = keyOf(el);
+    let out = byName.get(key);
+    if (out === undefined) {
+      const node = this.node(id);
+      const groups = node[0] === 'interleave' ? node[1] : [];
+      byName.set(key, (out = groups.findIndex((g) => this.matchingElements(g, el).length > 0)));
+    }
+    return out;
+  }
 }
+
+/** One replay per node table (the releases and kinds share one), kept while the table lives. */
+const replays = new WeakMap<CompiledGrammar['nodes'], Replay>();
 
 /** One element's children as libxml2's sibling list: mutable `next`, fixed `prev`. */
 class Siblings {
@@ -222,12 +255,11 @@ class Interleaves {
     const inner = this.R.topInterleave(id);
     if (inner !== NONE) return this.interleave(inner, head);
     // a pattern without an interleave: it consumes the elements it can match
-    const names = this.R.elementsOf(id);
     let cur = this.s.skip(head);
     let before = NONE;
     while (cur !== NONE) {
       const n = this.s.nodes[cur]!;
-      if (n.type !== 'element' || !names.some((e) => this.R.matches(e, n))) break;
+      if (n.type !== 'element' || this.R.matchingElements(id, n).length === 0) break;
       before = cur;
       cur = this.s.skip(this.s.next[cur]!);
     }
@@ -238,7 +270,6 @@ class Interleaves {
     const s = this.s;
     const node = this.R.g.nodes[id];
     const groups = node?.[0] === 'interleave' ? node[1] : [];
-    const names = groups.map((g) => this.R.elementsOf(g));
     const list = new Array<number>(groups.length).fill(NONE);
     const lasts = new Array<number>(groups.length).fill(NONE);
     let cur = s.skip(head);
@@ -247,7 +278,7 @@ class Interleaves {
     let before = NONE;
     while (cur !== NONE) {
       const n = s.nodes[cur]!;
-      const i = n.type === 'element' ? names.findIndex((list) => list.some((e) => this.R.matches(e, n))) : -1;
+      const i = n.type === 'element' ? this.R.branchOf(id, n) : -1;
       if (i < 0) break;
       if (lasts[i] !== NONE) {
         s.next[lasts[i]!] = cur;
@@ -282,52 +313,127 @@ class Interleaves {
   }
 }
 
+/** What the walk knows of an element matched by a set of element patterns (one per distinct set). */
+interface Place {
+  /** The content patterns of those elements. */
+  contents: number[];
+  /** `contents` as a memo key. */
+  key: string;
+  /** Whether libxml2 can refuse some order of children here: no content accepts every order. */
+  ordered: boolean;
+  /** Per child name: the element patterns of `contents` that match it (shared arrays: a child's own Place is found by identity). */
+  kids: Map<string, number[]>;
+}
+
+/** Verdicts kept per node table: past this many, new sequences are replayed without being remembered. */
+const ORDER_MEMO_LIMIT = 50_000;
+
+/** Per node table: the Places by pattern set, and each child sequence's verdict. */
+interface Memo {
+  places: Map<number[], Place>;
+  /** content key + child names → the refused child and its predecessor (indexes in the children), or null. */
+  orders: Map<string, readonly [number, number] | null>;
+}
+const memos = new WeakMap<CompiledGrammar['nodes'], Memo>();
+
+const isBlank = (s: string) => /^[ \t\r\n]*$/.test(s);
+
 /**
  * The first place where libxml2's interleave walk refuses a document that
  * is valid RelaxNG, or undefined. `start` is the grammar entry of `root`.
+ *
+ * The verdict on an element's children depends on the patterns it matched
+ * and on the sequence of its children's names only (blank text, comments and
+ * PIs in between are skipped alike), so it is replayed once per distinct
+ * sequence and remembered with the grammar: documents of one shape cost a
+ * string and a map lookup per element.
  */
 export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root: XmlElement): Libxml2Refusal | undefined {
-  let R = replays.get(g);
-  if (!R) replays.set(g, (R = new Replay(g)));
+  let R = replays.get(g.nodes);
+  if (!R) replays.set(g.nodes, (R = new Replay(g)));
+  let M = memos.get(g.nodes);
+  if (!M) memos.set(g.nodes, (M = { places: new Map(), orders: new Map() }));
+  const replay = R;
+  const memo = M;
+  const placeOf = (defs: number[]): Place => {
+    let p = memo.places.get(defs);
+    if (!p) {
+      const contents = defs.flatMap((d) => {
+        const n = g.nodes[d];
+        return n?.[0] === 'element' ? [n[2]] : [];
+      });
+      const ordered = contents.length > 0 && contents.every((c) => replay.canRefuse(c));
+      memo.places.set(defs, (p = { contents, key: contents.join(','), ordered, kids: new Map() }));
+    }
+    return p;
+  };
+  /** The element patterns a child of `place` can be (every content's, each once). */
+  const candidatesOf = (place: Place, kid: XmlElement): number[] => {
+    const k = keyOf(kid);
+    let out = place.kids.get(k);
+    if (!out) {
+      if (place.contents.length === 1) out = replay.matchingElements(place.contents[0]!, kid);
+      else {
+        out = [];
+        for (const content of place.contents) for (const e of replay.matchingElements(content, kid)) if (!out.includes(e)) out.push(e);
+      }
+      place.kids.set(k, out);
+    }
+    return out;
+  };
+  /** The children's verdict, replayed (libxml2's walk over each content in turn until one accepts). */
+  const replayOrder = (place: Place, children: XmlNode[]): readonly [number, number] | null => {
+    let first: readonly [number, number] | null = null;
+    for (const content of place.contents) {
+      const top = replay.topInterleave(content);
+      if (top === NONE) return null;
+      const s = new Siblings(children);
+      const out = new Interleaves(replay, s).interleave(top, 0);
+      if (!out.refusal) return null;
+      if (children[out.refusal.extra]?.type === 'element') first ??= [out.refusal.extra, out.refusal.after];
+    }
+    return first;
+  };
   const visit = (f: PathRef, defs: number[]): Libxml2Refusal | undefined => {
     const el = f.el;
-    const contents = defs.flatMap((d) => {
-      const n = g.nodes[d];
-      return n?.[0] === 'element' ? [n[2]] : [];
-    });
-    const kids = el.children.filter((c): c is XmlElement => c.type === 'element');
-    if (kids.length > 1 && el.children.every((c) => c.type !== 'text' || /^[ \t\r\n]*$/.test(c.text))) {
-      let first: Libxml2Refusal | undefined;
-      let accepted = false;
-      for (const content of contents) {
-        const top = R.topInterleave(content);
-        if (top === NONE) {
-          accepted = true;
+    const children = el.children;
+    const place = placeOf(defs);
+    let kids = 0;
+    let blank = true;
+    let seq = place.key;
+    if (place.ordered) {
+      for (const c of children) {
+        if (c.type === 'element') {
+          kids++;
+          seq += '\u0000' + keyOf(c);
+        } else if (c.type === 'text' && !isBlank(c.text)) {
+          blank = false;
           break;
-        }
-        const s = new Siblings(el.children);
-        const out = new Interleaves(R, s).interleave(top, 0);
-        if (!out.refusal) {
-          accepted = true;
-          break;
-        }
-        const extra = s.nodes[out.refusal.extra];
-        const after = s.nodes[out.refusal.after];
-        if (extra?.type === 'element') first ??= { extra, after: after?.type === 'element' ? after : undefined, parent: f };
+        } else seq += '\u0000';
       }
-      if (!accepted && first) return first;
+    } else kids = children.length;
+    if (place.ordered && kids > 1 && blank) {
+      let verdict = memo.orders.get(seq);
+      if (verdict === undefined) {
+        verdict = replayOrder(place, children);
+        if (memo.orders.size < ORDER_MEMO_LIMIT) memo.orders.set(seq, verdict);
+      }
+      if (verdict) {
+        const extra = children[verdict[0]];
+        const after = children[verdict[1]];
+        if (extra?.type === 'element') return { extra, after: after?.type === 'element' ? after : undefined, parent: f };
+      }
     }
-    for (const kid of kids) {
-      const candidates: number[] = [];
-      const ns = kid.ns ?? '';
-      const local = localOf(kid);
-      for (const content of contents) for (const e of R.elementsNamed(content, ns, local)) if (!candidates.includes(e)) candidates.push(e);
+    if (kids === 0) return undefined;
+    for (const kid of children) {
+      if (kid.type !== 'element') continue;
+      const candidates = candidatesOf(place, kid);
       if (!candidates.length) continue;
       const r = visit({ el: kid, parent: f }, candidates);
       if (r) return r;
     }
     return undefined;
   };
-  const roots = R.elementsOf(start).filter((e) => R.matches(e, root));
+  const roots = replay.matchingElements(start, root);
   return roots.length ? visit({ el: root, parent: undefined }, roots) : undefined;
 }

@@ -72,6 +72,50 @@ export interface Pattern {
   attrs?: Set<string> | null;
 }
 
+/**
+ * Every pattern has this one shape (all fields, the memo tables too, set in
+ * one order when it is made), so the derivative functions' property reads
+ * see one object layout and stay fast from the first document on; objects
+ * of varying literal shapes made them polymorphic, and the optimising
+ * compiler threw its code away again and again while a run warmed up.
+ */
+class PatternNode implements Pattern {
+  readonly k: K;
+  readonly id: number;
+  readonly nullable: boolean;
+  readonly a: Pattern | undefined;
+  readonly b: Pattern | undefined;
+  readonly nc: NameClass | undefined;
+  readonly dt: Datatype | undefined;
+  readonly value: string | undefined;
+  readonly except: Pattern | undefined;
+  content: (() => Pattern) | undefined = undefined;
+  sto: Map<string, Pattern> | undefined = undefined;
+  att: Map<string, Pattern> | undefined = undefined;
+  close: Pattern | undefined = undefined;
+  end: Pattern | undefined = undefined;
+  txt: Map<string, Pattern> | undefined = undefined;
+  bin: Pattern['bin'] = undefined;
+  more: Pattern | undefined = undefined;
+  static: boolean | undefined;
+  firsts: Set<string> | null | undefined = undefined;
+  attrs: Set<string> | null | undefined = undefined;
+
+  constructor(id: number, p: Omit<Pattern, 'id'>, isStatic: boolean) {
+    this.k = p.k;
+    this.id = id;
+    this.nullable = p.nullable;
+    this.a = p.a;
+    this.b = p.b;
+    this.nc = p.nc;
+    this.dt = p.dt;
+    this.value = p.value;
+    this.except = p.except;
+    this.content = p.content;
+    this.static = isStatic || undefined;
+  }
+}
+
 function nameClass(json: NameClassJson): NameClass {
   switch (json.k) {
     case 'name':
@@ -114,9 +158,7 @@ export class Patterns {
   private building = 0;
 
   private make(p: Omit<Pattern, 'id'>): Pattern {
-    const q: Pattern = Object.assign(p, { id: this.nextId++ });
-    if (this.building) q.static = true;
-    return q;
+    return new PatternNode(this.nextId++, p, this.building > 0);
   }
 
   /** Names of a name class; null when it has a wildcard. */
