@@ -314,6 +314,9 @@ export const SCHEMA_KINDS = [
   ['nodedev', 'nodedev.rng', false],
   ['capabilities', 'capability.rng', false],
   ['domaincaps', 'domaincaps.rng', false],
+  ['nwfilter', 'nwfilter.rng', false],
+  ['nwfilterbinding', 'nwfilterbinding.rng', false],
+  ['interface', 'interface.rng', false],
 ];
 
 export function compileSchemas(dir) {

@@ -1,0 +1,99 @@
+/**
+ * The protocol elements of a network filter rule (nwfilter.rng; libvirt's
+ * `virAttr` table of nwfilter_conf.c): `<mac>`, `<vlan>`, `<stp>`, `<arp>`,
+ * `<rarp>`, `<ip>`, `<ipv6>`, `<tcp>`, `<udp>`, … `<all-ipv6>`. Attributes in
+ * the order libvirt writes them (asked of libvirt 12.9), each typed by its
+ * datatype (./values.ts). `match='no'` negates the element's attributes;
+ * libvirt writes it only when negated.
+ */
+import { attr, element, type AttrField, type ElementDecl, type Fields, type Infer } from '../xml/decl.js';
+import { yesNo } from '../xml/values.js';
+import { nwValue, type NwfilterDatatype } from './values.js';
+
+const match = attr(yesNo, { omit: (v: boolean) => v, doc: "'no': the rule matches packets that do NOT have these values" });
+const comment = attr(nwValue('comment'), { doc: 'free text (at most 256 characters)' });
+
+type Spec = ReadonlyArray<readonly [string, NwfilterDatatype]>;
+const a = (...names: string[]) => (t: NwfilterDatatype): Spec => names.map((n) => [n, t] as const);
+
+const SRCMAC: Spec = a('srcmacaddr')('mac');
+const L2: Spec = a('srcmacaddr', 'srcmacmask', 'dstmacaddr', 'dstmacmask')('mac');
+const ip1 = (v6: boolean): Spec => [
+  ['srcipaddr', v6 ? 'ipv6' : 'ipv4'],
+  ['srcipmask', v6 ? 'mask6' : 'mask4'],
+  ['dstipaddr', v6 ? 'ipv6' : 'ipv4'],
+  ['dstipmask', v6 ? 'mask6' : 'mask4'],
+];
+const ipRange = (v6: boolean): Spec => [...a('srcipfrom', 'srcipto', 'dstipfrom', 'dstipto')(v6 ? 'ipv6' : 'ipv4'), ['dscp', 'dscp']];
+const CONN: Spec = [
+  ['connlimit-above', 'uint16'],
+  ['state', 'stateFlags'],
+];
+const IPSET: Spec = [
+  ['ipset', 'ipsetName'],
+  ['ipsetflags', 'ipsetFlags'],
+];
+const PORTS: Spec = a('srcportstart', 'srcportend', 'dstportstart', 'dstportend')('uint16');
+const TCP: Spec = [
+  ['option', 'uint8'],
+  ['flags', 'tcpFlags'],
+];
+const ICMP: Spec = a('type', 'code')('uint8');
+const STP: Spec = [
+  ...a('type', 'flags')('uint8'),
+  ...a('root-priority', 'root-priority-hi')('uint16'),
+  ...a('root-address', 'root-address-mask')('mac'),
+  ...a('root-cost', 'root-cost-hi')('uint32'),
+  ...a('sender-priority', 'sender-priority-hi')('uint16'),
+  ...a('sender-address', 'sender-address-mask')('mac'),
+  ...a('port', 'port-hi', 'age', 'age-hi', 'max-age', 'max-age-hi', 'hello-time', 'hello-time-hi', 'forward-delay', 'forward-delay-hi')('uint16'),
+];
+const ARP: Spec = [
+  ['hwtype', 'uint16'],
+  ['protocoltype', 'uint16'],
+  ['opcode', 'arpOpcode'],
+  ['arpsrcmacaddr', 'mac'],
+  ['arpdstmacaddr', 'mac'],
+  ['arpsrcipaddr', 'ipv4'],
+  ['arpdstipaddr', 'ipv4'],
+  ['gratuitous', 'bool'],
+];
+
+type ProtocolFields = { match: typeof match; comment: typeof comment } & Record<string, AttrField<string, false> | typeof match | typeof comment>;
+
+function protocol(name: string, spec: Spec): ElementDecl<ProtocolFields> {
+  const fields: Fields = { match };
+  for (const [n, t] of spec) fields[n] = attr(nwValue(t));
+  fields.comment = comment;
+  return element(name, fields as ProtocolFields);
+}
+
+/** Every protocol element, in libvirt's table order. */
+export const PROTOCOLS = {
+  mac: protocol('mac', [...L2, ['protocolid', 'etherProtocol']]),
+  vlan: protocol('vlan', [...L2, ['vlanid', 'vlanid'], ['encap-protocol', 'etherProtocol']]),
+  stp: protocol('stp', [...a('srcmacaddr', 'srcmacmask')('mac'), ...STP]),
+  arp: protocol('arp', [...L2, ...ARP]),
+  rarp: protocol('rarp', [...L2, ...ARP]),
+  ip: protocol('ip', [...L2, ...ip1(false), ['protocol', 'ipProtocol'], ...PORTS, ['dscp', 'dscp']]),
+  ipv6: protocol('ipv6', [...L2, ...ip1(true), ['protocol', 'ipProtocol'], ...PORTS, ...a('type', 'typeend', 'code', 'codeend')('uint8')]),
+  tcp: protocol('tcp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...PORTS, ...TCP]),
+  udp: protocol('udp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...PORTS]),
+  udplite: protocol('udplite', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN]),
+  esp: protocol('esp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN]),
+  ah: protocol('ah', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN]),
+  sctp: protocol('sctp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...PORTS]),
+  icmp: protocol('icmp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...ICMP]),
+  igmp: protocol('igmp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN]),
+  all: protocol('all', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...IPSET]),
+  'tcp-ipv6': protocol('tcp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS, ...TCP]),
+  'udp-ipv6': protocol('udp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS]),
+  'udplite-ipv6': protocol('udplite-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
+  'esp-ipv6': protocol('esp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
+  'ah-ipv6': protocol('ah-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
+  'sctp-ipv6': protocol('sctp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS]),
+  'icmpv6': protocol('icmpv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...ICMP]),
+  'all-ipv6': protocol('all-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
+} as const;
+export type NwfilterProtocol = keyof typeof PROTOCOLS;
+export type NwfilterProtocolDef = Infer<(typeof PROTOCOLS)['tcp']>;
