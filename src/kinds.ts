@@ -62,7 +62,7 @@ import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from './va
 import type { Diagnostic } from './validate/types.js';
 import { nwfilterDef, type NwfilterDef } from './nwfilter/filter.js';
 import { filterBindingDef, type FilterBindingDef } from './nwfilter/binding.js';
-import { interfaceDef, isHostInterface, type InterfaceDef } from './iface/iface.js';
+import { interfaceDef, isHostInterface, type HostInterfaceDef } from './iface/iface.js';
 
 /** What virtxml knows about one document kind. `D` is the type of its def. */
 export interface KindEntry<D = unknown> {
@@ -114,7 +114,7 @@ export interface DocumentDefs {
   domainCapabilities: DomainCapabilitiesDef;
   nwfilter: NwfilterDef;
   nwfilterbinding: FilterBindingDef;
-  iface: InterfaceDef;
+  iface: HostInterfaceDef;
 }
 
 /** The documents: one entry per kind. */
@@ -202,7 +202,7 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
   // a host interface's root <interface> is also the device snippet's: told apart by content (isHostInterface)
   iface: {
     root: 'interface',
-    defName: 'InterfaceDef',
+    defName: 'HostInterfaceDef',
     decl: interfaceDef,
     title: 'libvirt host network interface',
     grammar: { grammar: 'interface', entry: 'interface' },

@@ -105,7 +105,7 @@ export const interfaceDef = union(
   { ethernet: ifaceEthernet, bridge: ifaceBridgeInterface, bond: ifaceBondInterface, vlan: ifaceVlanInterface },
   { unknownMessage: "Invalid value for attribute 'type' in element 'interface': '%s'." },
 );
-export type InterfaceDef = Infer<typeof interfaceDef>;
+export type HostInterfaceDef = Infer<typeof interfaceDef>;
 
 
 const HOST_TYPES = new Set(['ethernet', 'bridge', 'bond', 'vlan']);

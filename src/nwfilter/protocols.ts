@@ -61,9 +61,13 @@ const ARP: Spec = [
 
 type ProtocolFields = { match: typeof match; comment: typeof comment } & Record<string, AttrField<string, false> | typeof match | typeof comment>;
 
+/** ipset/ipsetflags, which the schema allows on every IPv4 element but libvirt 12.9 reads only on `<all>`: kept unread (lossless) elsewhere. */
+const IGNORED_IPSET = { ipset: attr(nwValue('ipsetName'), { readIf: () => false, doc: 'ignored by libvirt on this element (read only on <all>)' }), ipsetflags: attr(nwValue('ipsetFlags'), { readIf: () => false, doc: 'ignored by libvirt on this element' }) };
+
 function protocol(name: string, spec: Spec): ElementDecl<ProtocolFields> {
   const fields: Fields = { match };
   for (const [n, t] of spec) fields[n] = attr(nwValue(t));
+  if (spec.some(([n]) => n === 'connlimit-above') && !spec.some(([n]) => n === 'ipset')) Object.assign(fields, IGNORED_IPSET);
   fields.comment = comment;
   return element(name, fields as ProtocolFields);
 }
