@@ -17,14 +17,20 @@ type Spec = ReadonlyArray<readonly [string, NwfilterDatatype]>;
 const a = (...names: string[]) => (t: NwfilterDatatype): Spec => names.map((n) => [n, t] as const);
 
 const SRCMAC: Spec = a('srcmacaddr')('mac');
-const L2: Spec = a('srcmacaddr', 'srcmacmask', 'dstmacaddr', 'dstmacmask')('mac');
+const L2: Spec = [
+  ['srcmacaddr', 'mac'],
+  ['srcmacmask', 'macMask'],
+  ['dstmacaddr', 'mac'],
+  ['dstmacmask', 'macMask'],
+];
 const ip1 = (v6: boolean): Spec => [
   ['srcipaddr', v6 ? 'ipv6' : 'ipv4'],
   ['srcipmask', v6 ? 'mask6' : 'mask4'],
   ['dstipaddr', v6 ? 'ipv6' : 'ipv4'],
   ['dstipmask', v6 ? 'mask6' : 'mask4'],
 ];
-const ipRange = (v6: boolean): Spec => [...a('srcipfrom', 'srcipto', 'dstipfrom', 'dstipto')(v6 ? 'ipv6' : 'ipv4'), ['dscp', 'dscp']];
+// libvirt types an IPv6 element's dstipto as an IPv4 address (its table says DATATYPE_IPADDR; asked of 12.9: '::1' refused, '1.2.3.4' taken)
+const ipRange = (v6: boolean): Spec => [...a('srcipfrom', 'srcipto', 'dstipfrom')(v6 ? 'ipv6' : 'ipv4'), ['dstipto', 'ipv4'], ['dscp', 'dscp']];
 const CONN: Spec = [
   ['connlimit-above', 'uint16'],
   ['state', 'stateFlags'],
@@ -42,10 +48,12 @@ const ICMP: Spec = a('type', 'code')('uint8');
 const STP: Spec = [
   ...a('type', 'flags')('uint8'),
   ...a('root-priority', 'root-priority-hi')('uint16'),
-  ...a('root-address', 'root-address-mask')('mac'),
+  ['root-address', 'mac'],
+  ['root-address-mask', 'macMask'],
   ...a('root-cost', 'root-cost-hi')('uint32'),
   ...a('sender-priority', 'sender-priority-hi')('uint16'),
-  ...a('sender-address', 'sender-address-mask')('mac'),
+  ['sender-address', 'mac'],
+  ['sender-address-mask', 'macMask'],
   ...a('port', 'port-hi', 'age', 'age-hi', 'max-age', 'max-age-hi', 'hello-time', 'hello-time-hi', 'forward-delay', 'forward-delay-hi')('uint16'),
 ];
 const ARP: Spec = [
@@ -64,10 +72,11 @@ type ProtocolFields = { match: typeof match; comment: typeof comment } & Record<
 /** ipset/ipsetflags, which the schema allows on every IPv4 element but libvirt 12.9 reads only on `<all>`: kept unread (lossless) elsewhere. */
 const IGNORED_IPSET = { ipset: attr(nwValue('ipsetName'), { readIf: () => false, doc: 'ignored by libvirt on this element (read only on <all>)' }), ipsetflags: attr(nwValue('ipsetFlags'), { readIf: () => false, doc: 'ignored by libvirt on this element' }) };
 
-function protocol(name: string, spec: Spec): ElementDecl<ProtocolFields> {
+function protocol(name: string, spec: Spec, ignored: Fields = {}): ElementDecl<ProtocolFields> {
   const fields: Fields = { match };
   for (const [n, t] of spec) fields[n] = attr(nwValue(t));
   if (spec.some(([n]) => n === 'connlimit-above') && !spec.some(([n]) => n === 'ipset')) Object.assign(fields, IGNORED_IPSET);
+  Object.assign(fields, ignored);
   fields.comment = comment;
   return element(name, fields as ProtocolFields);
 }
@@ -76,7 +85,7 @@ function protocol(name: string, spec: Spec): ElementDecl<ProtocolFields> {
 export const PROTOCOLS = {
   mac: protocol('mac', [...L2, ['protocolid', 'etherProtocol']]),
   vlan: protocol('vlan', [...L2, ['vlanid', 'vlanid'], ['encap-protocol', 'etherProtocol']]),
-  stp: protocol('stp', [...a('srcmacaddr', 'srcmacmask')('mac'), ...STP]),
+  stp: protocol('stp', [['srcmacaddr', 'mac'], ['srcmacmask', 'macMask'], ...STP]),
   arp: protocol('arp', [...L2, ...ARP]),
   rarp: protocol('rarp', [...L2, ...ARP]),
   ip: protocol('ip', [...L2, ...ip1(false), ['protocol', 'ipProtocol'], ...PORTS, ['dscp', 'dscp']]),
@@ -90,7 +99,7 @@ export const PROTOCOLS = {
   icmp: protocol('icmp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...ICMP]),
   igmp: protocol('igmp', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN]),
   all: protocol('all', [...SRCMAC, ...ip1(false), ...ipRange(false), ...CONN, ...IPSET]),
-  'tcp-ipv6': protocol('tcp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS, ...TCP]),
+  'tcp-ipv6': protocol('tcp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS, ['option', 'uint8']], { flags: attr(nwValue('tcpFlags'), { readIf: () => false, doc: 'ignored by libvirt on <tcp-ipv6> (asked of 12.9)' }) }),
   'udp-ipv6': protocol('udp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true), ...PORTS]),
   'udplite-ipv6': protocol('udplite-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
   'esp-ipv6': protocol('esp-ipv6', [...SRCMAC, ...ip1(true), ...ipRange(true)]),
@@ -101,3 +110,63 @@ export const PROTOCOLS = {
 } as const;
 export type NwfilterProtocol = keyof typeof PROTOCOLS;
 export type NwfilterProtocolDef = Infer<(typeof PROTOCOLS)['tcp']>;
+
+/** The attributes of a protocol element libvirt reads (in its order; not `match`, not those it ignores). */
+export function protocolAttributes(p: NwfilterProtocol): string[] {
+  return Object.entries(PROTOCOLS[p].fields)
+    .filter(([k, f]) => k !== 'match' && f.kind === 'attr' && f.readIf === undefined)
+    .map(([k]) => k);
+}
+
+const PORT_COPIES: Array<[string, string]> = [
+  ['srcportend', 'srcportstart'],
+  ['dstportstart', 'srcportstart'],
+  ['dstportend', 'srcportstart'],
+];
+const IP_COPIES: Array<[string, string]> = [
+  ['srcipmask', 'srcipaddr'],
+  ['dstipmask', 'dstipaddr'],
+];
+const RANGE_COPIES: Array<[string, string]> = [
+  ['srcipto', 'srcipfrom'],
+  ['dstipto', 'dstipfrom'],
+];
+const MAC_COPIES: Array<[string, string]> = [
+  ['srcmacmask', 'srcmacaddr'],
+  ['dstmacmask', 'dstmacaddr'],
+];
+const STP_HI = ['root-priority', 'root-cost', 'sender-priority', 'port', 'age', 'max-age', 'hello-time', 'forward-delay'];
+
+/**
+ * After reading a rule, libvirt gives some attributes the negation (`match='no'`)
+ * of another (virNWFilterRuleDefFixup's COPY_NEG_SIGN): a mask that of its
+ * address, a range's end that of its start — every port that of srcportstart —,
+ * ICMP's code that of its type. By protocol: [attribute, the one whose negation
+ * it takes], found by asking libvirt 12.9 about every pair.
+ */
+export const NEGATION_COPIES: Readonly<Record<NwfilterProtocol, ReadonlyArray<readonly [string, string]>>> = {
+  mac: MAC_COPIES,
+  vlan: MAC_COPIES,
+  stp: [MAC_COPIES[0]!, ...STP_HI.map((n) => [`${n}-hi`, n] as [string, string]), ['root-address-mask', 'root-address'], ['sender-address-mask', 'sender-address']],
+  arp: [],
+  rarp: [],
+  ip: IP_COPIES,
+  ipv6: [...IP_COPIES, ['typeend', 'type'], ['code', 'type'], ['codeend', 'type']],
+  tcp: [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  udp: [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  sctp: [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  udplite: [...IP_COPIES, ...RANGE_COPIES],
+  esp: [...IP_COPIES, ...RANGE_COPIES],
+  ah: [...IP_COPIES, ...RANGE_COPIES],
+  igmp: [...IP_COPIES, ...RANGE_COPIES],
+  all: [...IP_COPIES, ...RANGE_COPIES],
+  icmp: [...IP_COPIES, ...RANGE_COPIES, ['code', 'type']],
+  'tcp-ipv6': [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  'udp-ipv6': [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  'sctp-ipv6': [...IP_COPIES, ...RANGE_COPIES, ...PORT_COPIES],
+  'udplite-ipv6': [...IP_COPIES, ...RANGE_COPIES],
+  'esp-ipv6': [...IP_COPIES, ...RANGE_COPIES],
+  'ah-ipv6': [...IP_COPIES, ...RANGE_COPIES],
+  icmpv6: [...IP_COPIES, ...RANGE_COPIES, ['code', 'type']],
+  'all-ipv6': [...IP_COPIES, ...RANGE_COPIES],
+};

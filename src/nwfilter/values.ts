@@ -40,6 +40,12 @@ function number(max: number, min = 0): (t: string) => string | undefined {
 const MAC = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$/;
 const macAddr = (t: string) => (MAC.test(t) ? t.split(':').map((b) => b.toLowerCase().padStart(2, '0')).join(':') : undefined);
 
+/** A MAC mask: ones, then zeros (libvirt's checkValidMask). */
+const macMask = (t: string) => {
+  const m = macAddr(t);
+  return m !== undefined && prefixOf(m.split(':').map((b) => parseInt(b, 16))) !== undefined ? m : undefined;
+};
+
 const IPV4 = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/;
 const ipv4 = (t: string) => {
   const m = IPV4.exec(t);
@@ -188,6 +194,7 @@ const bool = (t: string) => (t === 'true' || t === '1' || t === 'yes' ? 'true' :
 /** The datatypes, by name: how a literal is read into libvirt's written form (undefined: illegal). */
 const DATATYPES = {
   mac: macAddr,
+  macMask,
   ipv4,
   ipv6,
   mask4,
