@@ -15,12 +15,13 @@
  *  - the `rng` profile gives xmllint's verdict with each release's schemas.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
 import { oracleValidate, TOOLS } from './oracle.js';
+import { BINDING_CASES, filterCases, INTERFACE_CASES, type FilterCase } from './filter-cases.js';
 // @ts-expect-error plain JS module shared with the network conformance (runs on dist)
 import { declNames, rngNames, undeclared } from './rng-names.mjs';
 // @ts-expect-error plain JS build script: where each release's schemas are
@@ -53,14 +54,14 @@ interface Kind {
   schema: string;
   decl: vx.Decl;
   folders: string[];
-  parse: (xml: string) => unknown;
+  parse: (xml: string, options?: { strict?: boolean }) => unknown;
   format: (def: never) => string;
 }
 
 const KINDS: Kind[] = [
-  { kind: 'nwfilter', oracle: 'filter', schema: 'nwfilter.rng', decl: vx.nwfilterDef, folders: ['nwfilterxml2xmlin', 'nwfilterxml2xmlout'], parse: (x) => vx.parseNwfilterXml(x), format: vx.formatNwfilterXml },
-  { kind: 'nwfilterbinding', oracle: 'filterbinding', schema: 'nwfilterbinding.rng', decl: vx.filterBindingDef, folders: ['virnwfilterbindingxml2xmldata'], parse: (x) => vx.parseNwfilterBindingXml(x), format: vx.formatNwfilterBindingXml },
-  { kind: 'iface', oracle: 'interface', schema: 'interface.rng', decl: vx.interfaceDef, folders: ['interfaceschemadata'], parse: (x) => vx.parseInterfaceXml(x), format: vx.formatInterfaceXml },
+  { kind: 'nwfilter', oracle: 'filter', schema: 'nwfilter.rng', decl: vx.nwfilterDef, folders: ['nwfilterxml2xmlin', 'nwfilterxml2xmlout'], parse: (x, o) => vx.parseNwfilterXml(x, o), format: vx.formatNwfilterXml },
+  { kind: 'nwfilterbinding', oracle: 'filterbinding', schema: 'nwfilterbinding.rng', decl: vx.filterBindingDef, folders: ['virnwfilterbindingxml2xmldata'], parse: (x, o) => vx.parseNwfilterBindingXml(x, o), format: vx.formatNwfilterBindingXml },
+  { kind: 'iface', oracle: 'interface', schema: 'interface.rng', decl: vx.interfaceDef, folders: ['interfaceschemadata'], parse: (x, o) => vx.parseInterfaceXml(x, o), format: vx.formatInterfaceXml },
 ];
 
 /** libvirt 12.9's verdict on each file of a kind: its output, or its error. */
@@ -72,6 +73,13 @@ function oracle(k: Kind, paths: string[]): Map<string, { ok: boolean; xml?: stri
     m.set(r.file, r);
   }
   return m;
+}
+
+/** libvirt 12.9's answers to generated documents, in order. */
+function ask(cases: FilterCase[]): Array<{ ok: boolean; xml?: string; error?: string }> {
+  const input = cases.map((c) => JSON.stringify({ kind: c.kind, xml: c.xml })).join('\n') + '\n';
+  const out = execFileSync('bash', [CHROOT, 'run', '--', 'python3', join(__dirname, 'filter-oracle.py'), '--stdin'], { input, encoding: 'utf8', cwd: join(__dirname, '..'), maxBuffer: 64 << 20 });
+  return out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ok: boolean; xml?: string; error?: string });
 }
 
 describe.skipIf(!HAVE_CORPUS)('network filters, filter bindings, host interfaces', () => {
@@ -170,8 +178,34 @@ describe.skipIf(!HAVE_CORPUS)('network filters, filter bindings, host interfaces
       }
     }
 
+    // generated documents: libvirt 12.9's output, or its refusal (virtxml reading strictly, as libvirt's parser does)
+    if (HAVE_CHROOT) {
+      const cases = [...filterCases(), ...BINDING_CASES, ...INTERFACE_CASES];
+      const answers = ask(cases);
+      for (const k of KINDS) {
+        const mine = cases.map((c, i) => [c, answers[i]!] as const).filter(([c]) => c.kind === k.oracle);
+        let agree = 0;
+        let refused = 0;
+        for (const [c, v] of mine) {
+          let xml: string | undefined;
+          let err: string | undefined;
+          try {
+            xml = k.format(libvirtView(k.parse(c.xml, { strict: true })) as never);
+          } catch (e) {
+            err = message(e);
+          }
+          if (!v.ok) refused++;
+          if (v.ok ? xml === v.xml : xml === undefined) agree++;
+          else failures.push(`generated ${k.kind} ${c.label}: libvirt ${v.ok ? `prints\n${v.xml}` : `refuses (${v.error})`}, virtxml ${err ? `refuses (${err})` : `prints\n${xml}`}`);
+        }
+        row(`${k.kind}: generated documents = libvirt 12.9 (output, or refusal: ${refused})`, mine.length, agree);
+      }
+    }
+
     printTable('network filters, filter bindings, host interfaces (libvirt 10.7 corpus; schemas of every release; libvirt 12.9 in-process)', rows);
     if (failures.length) console.log('failures:\n  ' + failures.join('\n  '));
+    // the whole list (long documents) where FILTER_FAILURES names a file
+    if (process.env.FILTER_FAILURES) writeFileSync(process.env.FILTER_FAILURES, failures.join('\n'));
     for (const r of rows) expect(r.passed, String(r.suite)).toBe(r.files);
   });
 });

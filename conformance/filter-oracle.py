@@ -2,7 +2,8 @@
 """libvirt's own parser and formatter for <filter>, <filterbinding> and host <interface>,
 called in-process through libvirt.so's private symbols (the nwfilter driver is absent from
 the chroot; its XML code lives in libvirt.so). Prints one JSON line per file:
-{"file", "ok", "xml" | "error"}. Run inside libvirt 12.9's chroot."""
+{"file", "ok", "xml" | "error"}; with --stdin, reads one JSON case a line
+({"kind", "xml"}) and answers each in order. Run inside libvirt 12.9's chroot."""
 import ctypes, json, sys
 
 lib = ctypes.CDLL('libvirt.so.0')
@@ -50,6 +51,14 @@ def roundtrip(kind, xml):
 
 def main():
     args = sys.argv[1:]
+    if args == ['--stdin']:
+        # one JSON case a line: {"kind": "filter"|"filterbinding"|"interface", "xml": "..."}; the answer keeps the line's order
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            c = json.loads(line)
+            print(json.dumps(roundtrip(c['kind'], c['xml'])), flush=True)
+        return
     kind = None
     if args and args[0].startswith('--kind='):
         kind = args.pop(0)[7:]

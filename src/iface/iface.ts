@@ -12,7 +12,8 @@
  * The root `<interface>` is also a domain's device snippet; the registry
  * (src/kinds.ts) tells them apart by content (see `isHostInterface`).
  */
-import { attr, child, element, list, tag, union, type Infer } from '../xml/decl.js';
+import { attr, child, element, EXTRA, list, tag, union, type Extra, type Infer } from '../xml/decl.js';
+import { originOf } from '../xml/codec.js';
 import { closedOneOf, literal, oneOf, str, uint } from '../xml/values.js';
 import { ifaceProtocol } from './protocol.js';
 
@@ -21,7 +22,8 @@ export const ifaceStart = element('start', {
   mode: attr(oneOf('onboot', 'none', 'hotplug'), { required: true, missing: 'ignore-element' }),
 });
 
-export const ifaceMtu = element('mtu', { size: attr(uint(), { required: true }) });
+/** `<mtu size/>`; libvirt leaves out a size of 0. */
+export const ifaceMtu = element('mtu', { size: attr(uint(), { required: true, omit: (v: number) => v === 0 }) });
 
 /** `<link speed state/>` (virInterfaceLinkFormat): speed in Mbit/s, the operational state. */
 export const ifaceLink = element('link', {
@@ -72,7 +74,17 @@ export const ifaceBond = element(
     arpmon: child(ifaceArpmon),
     interfaces: list(union('interface', 'type', { ethernet: bareEthernet }, { unknownMessage: "interface has unsupported type '%s'" })),
   },
-  endTag,
+  {
+    ...endTag,
+    // libvirt reads <arpmon> only without <miimon> (asked of 12.9): kept unread after it
+    check: (b: { miimon?: object; arpmon?: object; [EXTRA]?: Extra }) => {
+      if (b.miimon === undefined || b.arpmon === undefined) return undefined;
+      const el = originOf(b.arpmon)?.el;
+      delete b.arpmon;
+      if (el) ((b[EXTRA] ??= {}).nodes ??= []).push({ after: 'miimon', node: el });
+      return undefined;
+    },
+  },
 );
 
 const bareVlan = element('interface', { type: tag(literal('vlan')), name, link, vlan: child(ifaceVlan, { required: true }) }, endTag);
@@ -84,7 +96,8 @@ export const bridgeMember = union('interface', 'type', { ethernet: bareEthernet,
 export const ifaceBridge = element(
   'bridge',
   {
-    stp: attr(oneOf('on', 'off'), { doc: 'spanning tree protocol' }),
+    // libvirt reads past another word (asked of 12.9): kept unread
+    stp: attr(closedOneOf('on', 'off'), { doc: 'spanning tree protocol', readIf: (a) => a('stp') === 'on' || a('stp') === 'off' }),
     delay: attr(str, { doc: 'forward delay (s), kept as written' }),
     interfaces: list(bridgeMember),
   },

@@ -7,7 +7,7 @@
  */
 import { attr, child, element, value, type Infer } from '../xml/decl.js';
 import { mac, str, uuid } from '../xml/values.js';
-import { filterRef } from '../domain/devices/interface-options.js';
+import { nwfilterRef } from './filter.js';
 
 /** `<owner>`: the domain the port belongs to. */
 export const bindingOwner = element('owner', {
@@ -25,7 +25,7 @@ export const filterBindingDef = element('filterbinding', {
   portdev: child(named('portdev', 'the host-side device of the port (tap)'), { required: true }),
   linkdev: child(named('linkdev', 'the device the port is linked to (macvtap)')),
   mac: child(bindingMac, { required: true }),
-  filterref: child(filterRef, { required: true }),
+  filterref: child(nwfilterRef, { required: true }),
   backend: child(named('backend', 'the firewall backend that instantiated the filter')),
 });
 export type FilterBindingDef = Infer<typeof filterBindingDef>;

@@ -9,12 +9,14 @@
 import { attr, choice, element, EXTRA, list, value, type CheckFailure, type Extra, type Infer, type ListField } from '../xml/decl.js';
 import { originOf } from '../xml/codec.js';
 import type { XmlElement } from '../xml/tree.js';
-import { int, oneOf, str, uuid } from '../xml/values.js';
+import { int, oneOf, pattern, str, uuid } from '../xml/values.js';
 import { filterRef } from '../domain/devices/interface-options.js';
 import { NEGATION_COPIES, PROTOCOLS, protocolAttributes, type NwfilterProtocol, type NwfilterProtocolDef } from './protocols.js';
 
 /** Default priority of a chain, by its prefix (libvirt writes it when the chain has one; an stp chain has none, asked of libvirt 12.9). */
 export const CHAIN_PRIORITIES: Record<string, number> = { root: 0, mac: -800, vlan: -750, ipv4: -700, ipv6: -600, arp: -500, rarp: -400 };
+/** The prefixes of a chain's name other than 'root'. */
+const CHAIN_PREFIXES = ['mac', 'vlan', 'stp', 'arp', 'rarp', 'ipv4', 'ipv6'];
 
 type ProtocolDefs = { [K in NwfilterProtocol]?: NwfilterProtocolDef[] };
 const protocolFields = Object.fromEntries(Object.entries(PROTOCOLS).map(([k, d]) => [k, list(d)])) as { [K in NwfilterProtocol]: ListField<(typeof PROTOCOLS)[K]> };
@@ -71,8 +73,24 @@ function fixupRule(rule: ProtocolDefs): CheckFailure | undefined {
       if (ex.nodes) (into.nodes ??= []).push(...ex.nodes);
     }
   }
-  const has = (g: Record<string, unknown>) => Object.keys(g).some((k) => k !== 'match');
+  // libvirt's checks of the rule read (virNWFilterRuleValidate)
+  if ((first === 'ip' || first === 'ipv6') && ['srcportstart', 'srcportend', 'dstportstart', 'dstportend'].some((a) => value.has(a))) {
+    const proto = value.get('protocol');
+    if (proto === undefined || !['tcp', 'udp', 'sctp', '6', '17', '33', '132'].includes(proto)) {
+      return { code: 'invalid-value', message: `${first === 'ip' ? 'IP' : 'IPv6'} rule with port specification requires protocol specification with protocol to be either one of tcp(6), udp(17), dccp(33), or sctp(132)` };
+    }
+  }
+  const has = (g: Record<string, unknown>) => Object.keys(g).some((k) => k !== 'match' && k !== EXTRA);
   const groups = [plain, neg].filter(has);
+  // kept content of a group libvirt does not write goes with the element written
+  for (const g of [plain, neg]) {
+    if (has(g) || g[EXTRA] === undefined) continue;
+    const host = groups[0] ?? (groups[0] = {});
+    const into = ((host[EXTRA] as Extra | undefined) ?? (host[EXTRA] = {})) as Extra;
+    const ex = g[EXTRA] as Extra;
+    if (ex.attrs) (into.attrs ??= []).push(...ex.attrs);
+    if (ex.nodes) (into.nodes ??= []).push(...ex.nodes);
+  }
   rule[first] = (groups.length ? groups : [{}]) as NwfilterProtocolDef[];
   return undefined;
 }
@@ -82,36 +100,59 @@ export const nwfilterRule = element(
   {
     action: attr(oneOf('drop', 'accept', 'reject', 'return', 'continue'), { required: true }),
     direction: attr(oneOf('in', 'out', 'inout'), { required: true }),
-    priority: attr(int({ min: -1000, max: 1000 }), { default: 500 }),
-    statematch: attr(oneOf('false', '0', 'true', '1'), { doc: "'false': no connection state matching (libvirt writes only that)" }),
+    priority: attr(int(), { default: 500, doc: 'from -1000 to 1000 (libvirt reads another number as the default, 500)' }),
+    statematch: attr(str, { doc: "'false' (or '0'): no connection state matching; libvirt reads any other word as the default and writes only 'false'" }),
     ...protocolFields,
   },
   {
-    check: (r: ProtocolDefs & { statematch?: string }) => {
-      // libvirt writes statematch='false' for '0' too, and nothing for 'true' or '1'
-      if (r.statematch === '0') r.statematch = 'false';
-      else if (r.statematch === 'true' || r.statematch === '1') delete r.statematch;
+    check: (r: ProtocolDefs & { statematch?: string; priority: number }) => {
+      // libvirt writes statematch='false' for '0' too, and nothing for another word
+      if (r.statematch === '0' || r.statematch === 'false') r.statematch = 'false';
+      else delete r.statematch;
+      if (r.priority < -1000 || r.priority > 1000) r.priority = 500;
       return fixupRule(r);
     },
   },
 );
 export type NwfilterRuleDef = Infer<typeof nwfilterRule>;
 
+const PARAM_NAME = /^[a-zA-Z0-9_]+$/;
+const PARAM_VALUE = /^[a-zA-Z0-9_.:]+$/;
+
+/** `<parameter name value/>`: libvirt reads past one without a valid name and value (virNWFilterParseParamAttributes). */
+export const nwfilterParameter = element('parameter', {
+  name: attr(pattern('filterParamName', PARAM_NAME), { required: true, missing: 'ignore-element', readIf: (a) => PARAM_NAME.test(a('name') ?? '') && PARAM_VALUE.test(a('value') ?? '') }),
+  value: attr(pattern('filterParamValue', PARAM_VALUE), { required: true, missing: 'ignore-element', readIf: (a) => PARAM_NAME.test(a('name') ?? '') && PARAM_VALUE.test(a('value') ?? '') }),
+});
+
+/** `<filterref>` in a filter or a binding: libvirt refuses one without `filter` (a domain interface's is read past). */
+export const nwfilterRef = element(
+  'filterref',
+  { filter: attr(str, { required: true, doc: 'the name of the filter included' }), parameters: list(nwfilterParameter) },
+  { beforeFormat: filterRef.beforeFormat! },
+);
+
 /** A filter's entry: a rule, or a reference to another filter. */
-export const nwfilterEntry = choice('entry', { rule: nwfilterRule, filterref: filterRef }, (v: object) => ('action' in v || 'direction' in v ? 'rule' : 'filterref'));
+export const nwfilterEntry = choice('entry', { rule: nwfilterRule, filterref: nwfilterRef }, (v: object) => ('action' in v || 'direction' in v ? 'rule' : 'filterref'));
 
 export const nwfilterDef = element('filter', {
   name: attr(str, { required: true }),
   chain: attr(str, { default: 'root', doc: 'root, or a protocol prefix (mac, vlan, stp, arp, rarp, ipv4, ipv6) with an optional suffix' }),
-  priority: attr(int({ min: -1000, max: 1000 }), { doc: "the chain's priority (default by the chain's prefix)" }),
+  priority: attr(int(), { doc: "the chain's priority, from -1000 to 1000 (default by the chain's prefix)" }),
   uuid: value('uuid', uuid),
   entries: list(nwfilterEntry),
 }, {
-  // libvirt fills in the priority of a chain whose prefix has one
-  check: (f: { chain: string; priority?: number }) => {
+  // libvirt's chain names (virNWFilterIsValidChainName, virNWFilterDefParseXML), and the priority of a chain whose prefix has one
+  check: (f: { chain: string; priority?: number }): CheckFailure | undefined => {
+    if (f.chain.length > 12) return { code: 'invalid-value', message: 'Name of chain is longer than 12 characters', attribute: 'chain' };
+    if (!/^[a-zA-Z0-9_.:-]*$/.test(f.chain)) return { code: 'invalid-value', message: 'Chain name contains invalid characters', attribute: 'chain' };
+    if (f.chain !== 'root' && !CHAIN_PREFIXES.some((p) => f.chain.startsWith(p))) {
+      return { code: 'invalid-value', message: `Invalid chain name '${f.chain}'. Please use a chain name called 'root' or any of the following prefixes: ${CHAIN_PREFIXES.join(', ')}`, attribute: 'chain' };
+    }
+    if (f.priority !== undefined && (f.priority < -1000 || f.priority > 1000)) return { code: 'invalid-value', message: `Priority '${f.priority}' is outside valid range of [-1000,1000]`, attribute: 'priority' };
     if (f.priority === undefined) {
-      const prefix = f.chain.split('-')[0]!;
-      const p = CHAIN_PRIORITIES[prefix];
+      const prefix = Object.keys(CHAIN_PRIORITIES).find((k) => f.chain.startsWith(k));
+      const p = prefix === undefined ? undefined : CHAIN_PRIORITIES[prefix];
       if (p !== undefined && p !== 0) f.priority = p;
     }
     return undefined;

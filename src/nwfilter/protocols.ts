@@ -32,7 +32,7 @@ const ip1 = (v6: boolean): Spec => [
 // libvirt types an IPv6 element's dstipto as an IPv4 address (its table says DATATYPE_IPADDR; asked of 12.9: '::1' refused, '1.2.3.4' taken)
 const ipRange = (v6: boolean): Spec => [...a('srcipfrom', 'srcipto', 'dstipfrom')(v6 ? 'ipv6' : 'ipv4'), ['dstipto', 'ipv4'], ['dscp', 'dscp']];
 const CONN: Spec = [
-  ['connlimit-above', 'uint16'],
+  ['connlimit-above', 'uint16dec'],
   ['state', 'stateFlags'],
 ];
 const IPSET: Spec = [
@@ -84,7 +84,7 @@ function protocol(name: string, spec: Spec, ignored: Fields = {}): ElementDecl<P
 /** Every protocol element, in libvirt's table order. */
 export const PROTOCOLS = {
   mac: protocol('mac', [...L2, ['protocolid', 'etherProtocol']]),
-  vlan: protocol('vlan', [...L2, ['vlanid', 'vlanid'], ['encap-protocol', 'etherProtocol']]),
+  vlan: protocol('vlan', [...L2, ['vlanid', 'vlanid'], ['encap-protocol', 'encapProtocol']]),
   stp: protocol('stp', [['srcmacaddr', 'mac'], ['srcmacmask', 'macMask'], ...STP]),
   arp: protocol('arp', [...L2, ...ARP]),
   rarp: protocol('rarp', [...L2, ...ARP]),

@@ -11,9 +11,14 @@
  */
 import { INVALID, type ValueType } from '../xml/values.js';
 
-const VAR = /^\$\s*([a-zA-Z0-9_]+)\s*(?:\[\s*(@?)\s*([0-9]+)\s*\])?\s*$/;
+/**
+ * A variable as libvirt reads it (virNWFilterVarAccessParse): `$`, a name,
+ * then an optional `[N]` or `[@N]` (spaces inside the brackets; whatever
+ * follows `]` is ignored); `$` alone is kept.
+ */
+const VAR = /^\$([a-zA-Z0-9_]*)(?:\[\s*(@?)\s*([0-9]+)\s*\].*|\s*)$/s;
 
-/** A variable reference as libvirt writes it back (`virNWFilterVarAccessPrint`). */
+/** A variable reference as libvirt writes it back (`virNWFilterVarAccessPrint`): `[@0]` dropped. */
 export function normaliseVariable(t: string): string | undefined {
   const m = VAR.exec(t);
   if (!m) return undefined;
@@ -23,17 +28,21 @@ export function normaliseVariable(t: string): string | undefined {
   return `$${m[1]}[${n}]`;
 }
 
-/** A number as libvirt's nwfilter parser reads it (decimal, or hex after 0x), in its written base. */
-function number(max: number, min = 0): (t: string) => string | undefined {
+/**
+ * A number as libvirt's nwfilter parser reads it (strtol-like: leading
+ * spaces and `+` taken; decimal, or hexadecimal after 0x when `hex`), kept
+ * in its written base.
+ */
+function number(max: number, min = 0, hex = true): (t: string) => string | undefined {
   return (t) => {
-    const s = t.trim();
+    const s = t.replace(/^\s*\+?/, '');
     let n: number;
-    let hex = false;
-    if (/^0[xX][0-9a-fA-F]+$/.test(s)) ((n = parseInt(s.slice(2), 16)), (hex = true));
+    let isHex = false;
+    if (hex && /^0[xX][0-9a-fA-F]+$/.test(s)) ((n = parseInt(s.slice(2), 16)), (isHex = true));
     else if (/^[0-9]+$/.test(s)) n = parseInt(s, 10);
     else return undefined;
     if (n > max || n < min) return undefined;
-    return hex ? '0x' + n.toString(16) : String(n);
+    return isHex ? '0x' + n.toString(16) : String(n);
   };
 }
 
@@ -46,10 +55,29 @@ const macMask = (t: string) => {
   return m !== undefined && prefixOf(m.split(':').map((b) => parseInt(b, 16))) !== undefined ? m : undefined;
 };
 
-const IPV4 = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/;
-const ipv4 = (t: string) => {
-  const m = IPV4.exec(t);
-  return m && m.slice(1).every((b) => Number(b) <= 255) ? m.slice(1).map(Number).join('.') : undefined;
+/**
+ * An IPv4 address as libvirt reads it (getaddrinfo → inet_aton): one to four
+ * parts, each decimal, octal (leading 0) or hexadecimal (0x), the last one
+ * filling the remaining bytes ('010.1.2.3' is 8.1.2.3, '1.2.3' is 1.2.0.3);
+ * written dotted-decimal.
+ */
+const ipv4 = (t: string): string | undefined => {
+  const parts = t.split('.');
+  if (parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(p)) n = p.length > 2 ? parseInt(p.slice(2), 16) : 0;
+    else if (/^0[0-7]*$/.test(p)) n = parseInt(p, 8);
+    else if (/^[1-9][0-9]*$/.test(p)) n = parseInt(p, 10);
+    else return undefined;
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  const bytes = [...nums];
+  for (let i = 4 - nums.length - 1; i >= 0; i--) bytes.push(Math.floor(last / 2 ** (8 * i)) & 255);
+  return bytes.join('.');
 };
 
 /** An IPv6 address's 8 groups, or undefined. */
@@ -134,10 +162,11 @@ const mask6 = (t: string) => {
 
 /** The names libvirt writes for Ethernet protocol ids (`<mac protocolid>`, `<vlan encap-protocol>`). */
 const ETHER_PROTOCOLS: Record<string, number> = { arp: 0x0806, rarp: 0x8035, ipv4: 0x0800, ipv6: 0x86dd, vlan: 0x8100 };
-const etherProtocol = (t: string) => {
+/** An Ethernet protocol id: a name, or a number of at least `min` (0x600 for `<mac protocolid>`, 1 for `<vlan encap-protocol>`), a known one written by name. */
+const etherProtocol = (min: number) => (t: string) => {
   const k = t.toLowerCase();
   if (Object.hasOwn(ETHER_PROTOCOLS, k)) return k;
-  const n = number(0xffff, 0x600)(t);
+  const n = number(0xffff, min)(t);
   if (n === undefined) return undefined;
   const v = Number(n);
   const name = Object.keys(ETHER_PROTOCOLS).find((w) => ETHER_PROTOCOLS[w] === v);
@@ -165,15 +194,22 @@ const ipProtocol = (t: string) => {
 };
 
 const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'NONE'];
+/** Connection states, upper case; empty items skipped (`NEW,,RELATED` is `NEW,RELATED`, `,` is empty). */
 const stateFlags = (t: string) => {
-  const words = t.split(',').map((w) => w.trim().toUpperCase());
+  const words = t
+    .split(',')
+    .filter((w) => w !== '')
+    .map((w) => w.trim().toUpperCase());
   return words.every((w) => STATES.includes(w)) ? words.join(',') : undefined;
 };
 
 const TCP_FLAGS = ['SYN', 'ACK', 'URG', 'PSH', 'FIN', 'RST', 'ALL', 'NONE'];
 const tcpFlagSet = (s: string) => {
-  if (s === '') return 'NONE';
-  const words = s.split(',').map((w) => w.toUpperCase());
+  const words = s
+    .split(',')
+    .filter((w) => w !== '')
+    .map((w) => w.toUpperCase());
+  if (words.length === 0) return 'NONE';
   return words.every((w) => TCP_FLAGS.includes(w)) ? words.join(',') : undefined;
 };
 const tcpFlags = (t: string) => {
@@ -189,7 +225,8 @@ const ipsetFlags = (t: string) => {
   return words.length <= 6 && words.every((w) => w === 'src' || w === 'dst') ? words.join(',') : undefined;
 };
 
-const bool = (t: string) => (t === 'true' || t === '1' || t === 'yes' ? 'true' : t === 'false' || t === '0' || t === 'no' ? 'false' : undefined);
+/** A boolean: 'true', '1' or 'yes' is true, any other word false (asked of libvirt 12.9). */
+const bool = (t: string) => (t === 'true' || t === '1' || t === 'yes' ? 'true' : 'false');
 
 /** The datatypes, by name: how a literal is read into libvirt's written form (undefined: illegal). */
 const DATATYPES = {
@@ -201,18 +238,23 @@ const DATATYPES = {
   mask6,
   uint8: number(0xff),
   uint16: number(0xffff),
+  /** decimal only (`connlimit-above`) */
+  uint16dec: number(0xffff, 0, false),
   uint32: number(0xffffffff),
   dscp: number(63),
   vlanid: number(4095),
-  etherProtocol,
+  etherProtocol: etherProtocol(0x600),
+  encapProtocol: etherProtocol(1),
   arpOpcode,
   ipProtocol,
   stateFlags,
   tcpFlags,
   ipsetFlags,
-  ipsetName: (t: string) => (/^[a-zA-Z0-9_.:\-+]{1,31}$/.test(t) ? t : undefined),
+  /** at most 31 characters (any characters, asked of libvirt 12.9) */
+  ipsetName: (t: string) => (t.length <= 31 ? t : undefined),
   bool,
-  comment: (t: string) => (t.length <= 256 ? t : undefined),
+  /** libvirt keeps the first 256 characters */
+  comment: (t: string) => t.slice(0, 256),
 } as const;
 export type NwfilterDatatype = keyof typeof DATATYPES;
 
