@@ -178,6 +178,24 @@ describe.skipIf(!HAVE_CORPUS)('network filters, filter bindings, host interfaces
       }
     }
 
+    // libvirt 12.9's test driver: every host interface of the corpus defined, then dumped (virsh iface-define / iface-dumpxml)
+    if (HAVE_CHROOT) {
+      const files = xmlFiles('interfaceschemadata');
+      let ok = 0;
+      for (const f of files) {
+        const name = /name='([^']*)'/.exec(read('interfaceschemadata', f))?.[1] ?? '';
+        const out = execFileSync('bash', [CHROOT, 'run', '--', 'virsh', '-c', 'test:///default', `iface-define ${join(T, 'interfaceschemadata', f)}; iface-dumpxml ${name}`], { encoding: 'utf8' });
+        const dumped = out.slice(out.indexOf('<interface')).replace(/\n\n$/, '\n');
+        try {
+          if (vx.formatInterfaceXml(vx.parseInterfaceXml(dumped)) === dumped) ok++;
+          else failures.push(`12.9 iface-dumpxml ${f}: not byte-identical`);
+        } catch (e) {
+          failures.push(`12.9 iface-dumpxml ${f}: ${message(e)}`);
+        }
+      }
+      row("iface: libvirt 12.9 test driver's iface-dumpxml byte-identical", files.length, ok);
+    }
+
     // generated documents: libvirt 12.9's output, or its refusal (virtxml reading strictly, as libvirt's parser does)
     if (HAVE_CHROOT) {
       const cases = [...filterCases(), ...BINDING_CASES, ...INTERFACE_CASES];
