@@ -46,6 +46,9 @@ function fixupRule(rule: ProtocolDefs): CheckFailure | undefined {
   }
   const items = rule[first]!;
   const attrs = protocolAttributes(first);
+  const only = items.length === 1 ? (items[0] as Record<string, unknown>) : undefined;
+  // one element, not negated: libvirt reads and writes it as it is
+  if (only !== undefined && only.match !== false) return portCheck(first, (a) => only[a] as string | undefined);
   const value = new Map<string, string>();
   const negated = new Map<string, boolean>();
   for (const item of items) {
@@ -73,13 +76,8 @@ function fixupRule(rule: ProtocolDefs): CheckFailure | undefined {
       if (ex.nodes) (into.nodes ??= []).push(...ex.nodes);
     }
   }
-  // libvirt's checks of the rule read (virNWFilterRuleValidate)
-  if ((first === 'ip' || first === 'ipv6') && ['srcportstart', 'srcportend', 'dstportstart', 'dstportend'].some((a) => value.has(a))) {
-    const proto = value.get('protocol');
-    if (proto === undefined || !['tcp', 'udp', 'sctp', '6', '17', '33', '132'].includes(proto)) {
-      return { code: 'invalid-value', message: `${first === 'ip' ? 'IP' : 'IPv6'} rule with port specification requires protocol specification with protocol to be either one of tcp(6), udp(17), dccp(33), or sctp(132)` };
-    }
-  }
+  const failure = portCheck(first, (a) => value.get(a));
+  if (failure) return failure;
   const has = (g: Record<string, unknown>) => Object.keys(g).some((k) => k !== 'match' && k !== EXTRA);
   const groups = [plain, neg].filter(has);
   // kept content of a group libvirt does not write goes with the element written
@@ -93,6 +91,18 @@ function fixupRule(rule: ProtocolDefs): CheckFailure | undefined {
   }
   rule[first] = (groups.length ? groups : [{}]) as NwfilterProtocolDef[];
   return undefined;
+}
+
+const PORTS = ['srcportstart', 'srcportend', 'dstportstart', 'dstportend'];
+const PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', '6', '17', '33', '132'];
+
+/** libvirt's check of an IP or IPv6 rule read (virNWFilterRuleValidate): ports need tcp, udp, dccp or sctp. */
+function portCheck(p: NwfilterProtocol, get: (attribute: string) => string | undefined): CheckFailure | undefined {
+  if (p !== 'ip' && p !== 'ipv6') return undefined;
+  if (!PORTS.some((a) => get(a) !== undefined)) return undefined;
+  const proto = get('protocol');
+  if (proto !== undefined && PORT_PROTOCOLS.includes(proto)) return undefined;
+  return { code: 'invalid-value', message: `${p === 'ip' ? 'IP' : 'IPv6'} rule with port specification requires protocol specification with protocol to be either one of tcp(6), udp(17), dccp(33), or sctp(132)` };
 }
 
 export const nwfilterRule = element(

@@ -112,11 +112,17 @@ export type NwfilterProtocol = keyof typeof PROTOCOLS;
 export type NwfilterProtocolDef = Infer<(typeof PROTOCOLS)['tcp']>;
 
 /** The attributes of a protocol element libvirt reads (in its order; not `match`, not those it ignores). */
-export function protocolAttributes(p: NwfilterProtocol): string[] {
-  return Object.entries(PROTOCOLS[p].fields)
-    .filter(([k, f]) => k !== 'match' && f.kind === 'attr' && f.readIf === undefined)
-    .map(([k]) => k);
+export function protocolAttributes(p: NwfilterProtocol): readonly string[] {
+  let a = ATTRIBUTES.get(p);
+  if (a === undefined) {
+    a = Object.entries(PROTOCOLS[p].fields)
+      .filter(([k, f]) => k !== 'match' && f.kind === 'attr' && f.readIf === undefined)
+      .map(([k]) => k);
+    ATTRIBUTES.set(p, a);
+  }
+  return a;
 }
+const ATTRIBUTES = new Map<NwfilterProtocol, string[]>();
 
 const PORT_COPIES: Array<[string, string]> = [
   ['srcportend', 'srcportstart'],

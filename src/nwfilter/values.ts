@@ -47,7 +47,8 @@ function number(max: number, min = 0, hex = true): (t: string) => string | undef
 }
 
 const MAC = /^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$/;
-const macAddr = (t: string) => (MAC.test(t) ? t.split(':').map((b) => b.toLowerCase().padStart(2, '0')).join(':') : undefined);
+const MAC_CANON = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+const macAddr = (t: string) => (MAC_CANON.test(t) ? t : MAC.test(t) ? t.split(':').map((b) => b.toLowerCase().padStart(2, '0')).join(':') : undefined);
 
 /** A MAC mask: ones, then zeros (libvirt's checkValidMask). */
 const macMask = (t: string) => {
@@ -269,11 +270,19 @@ export function nwValue(datatype: NwfilterDatatype): ValueType<string> {
   if (t) return t;
   const read = DATATYPES[datatype];
   const parse = (s: string): string | undefined => (!LITERAL_ONLY.has(datatype) && s.trimStart().startsWith('$') ? normaliseVariable(s) : read(s));
+  // values already in libvirt's form, known good (the formatter asks of every value it writes)
+  const good = new Set<string>();
   t = {
     name: `nwfilter ${datatype}`,
     parse: (s) => parse(s) ?? INVALID,
     format: (v) => v,
-    is: (v): v is string => typeof v === 'string' && parse(v) === v,
+    is: (v): v is string => {
+      if (typeof v !== 'string') return false;
+      if (good.has(v)) return true;
+      if (parse(v) !== v) return false;
+      if (good.size < 4096) good.add(v);
+      return true;
+    },
     schema: { type: 'string' },
   };
   types.set(datatype, t);
