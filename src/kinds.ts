@@ -295,7 +295,10 @@ export function kindOfSchemaId(id: unknown): Kind | undefined {
 /** How the registry names what it expected, for the one `xml-root` error. */
 function expectedRoots(k: Kind | undefined): string {
   if (k !== undefined) return `<${KINDS[k].root}>`;
-  const docs = Object.values(DOCUMENTS).map((d: KindEntry) => `<${d.root}>`);
+  // a root two kinds share (a host <interface>) is named once, among the device elements
+  const docs = Object.values(DOCUMENTS)
+    .filter((d: KindEntry) => !d.claims)
+    .map((d: KindEntry) => `<${d.root}>`);
   return `${docs.join(', ')} or a device element (<disk>, <interface>, <hostdev>, …)`;
 }
 
