@@ -34,10 +34,16 @@ const PROTOCOL_NAMES = Object.keys(PROTOCOLS) as NwfilterProtocol[];
  * those elements.
  */
 function fixupRule(rule: ProtocolDefs): CheckFailure | undefined {
-  const present = PROTOCOL_NAMES.filter((p) => rule[p] !== undefined);
-  if (present.length === 0) return undefined;
-  let first = present[0]!;
-  if (present.length > 1) {
+  let first: NwfilterProtocol | undefined;
+  let count = 0;
+  for (let i = 0; i < PROTOCOL_NAMES.length; i++) {
+    if (rule[PROTOCOL_NAMES[i]!] === undefined) continue;
+    first ??= PROTOCOL_NAMES[i]!;
+    count++;
+  }
+  if (first === undefined) return undefined;
+  if (count > 1) {
+    const present = PROTOCOL_NAMES.filter((p) => rule[p] !== undefined);
     // the first in document order (of the rule's element, read just now)
     const el = originOf(rule)?.el;
     const name = el?.children.find((c): c is XmlElement => c.type === 'element' && present.includes(c.name as NwfilterProtocol))?.name;
