@@ -118,6 +118,24 @@ const suites = [
     parse: (d) => vx.parseSecretXml(d.text),
     format: (d) => vx.formatSecretXml(d.def),
   },
+  {
+    name: 'network filter (nwfilterxml2xmlin/out)',
+    docs: [...parseable(load('nwfilterxml2xmlin'), vx.parseNwfilterXml), ...parseable(load('nwfilterxml2xmlout'), vx.parseNwfilterXml)],
+    parse: (d) => vx.parseNwfilterXml(d.text),
+    format: (d) => vx.formatNwfilterXml(d.def),
+  },
+  {
+    name: 'filter binding (virnwfilterbindingxml2xmldata)',
+    docs: parseable(load('virnwfilterbindingxml2xmldata'), vx.parseNwfilterBindingXml),
+    parse: (d) => vx.parseNwfilterBindingXml(d.text),
+    format: (d) => vx.formatNwfilterBindingXml(d.def),
+  },
+  {
+    name: 'host interface (interfaceschemadata)',
+    docs: parseable(load('interfaceschemadata'), vx.parseInterfaceXml),
+    parse: (d) => vx.parseInterfaceXml(d.text),
+    format: (d) => vx.formatInterfaceXml(d.def),
+  },
 ];
 
 const rows = [];

@@ -249,7 +249,9 @@ function signature(decl: Decl, stack: Set<object> = new Set()): string {
   if (stack.has(d)) return `<recursive ${d.name}>`;
   stack.add(d);
   let s: string;
-  if (d.kind === 'union') {
+  if (d.kind === 'union' && d.select) {
+    s = `choice ${d.name} {${Object.entries(d.cases).map(([k, c]) => `${k}=${signature(c, stack)}`).join(',')}}`;
+  } else if (d.kind === 'union') {
     s = `union ${d.name} @${d.discriminator} {${Object.entries(d.cases).map(([k, c]) => `${k}=${signature(c, stack)}`).join(',')}}`;
   } else {
     const parts = Object.entries(d.fields).map(([key, f]) => fieldSignature(key, f, stack));
@@ -324,6 +326,12 @@ function tsPath(parent: string, key: string, f: Field): string {
 function walk(ctx: Ctx, decl: Decl, path: string, ts: string): void {
   const d = resolveDecl(decl);
   ctx.seen.set(signature(d), path);
+  if (d.kind === 'union' && d.select) {
+    // a choice of elements: each at its own path
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    for (const [k, c] of Object.entries(d.cases)) walk(ctx, c, `${parent}/${k}`, ts);
+    return;
+  }
   if (d.kind === 'union') {
     const cases = Object.entries(d.cases);
     const at = xmlAttrName(d);

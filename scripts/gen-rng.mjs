@@ -318,6 +318,9 @@ export const SCHEMA_KINDS = [
   ['storagevol', 'storagevol.rng', false],
   ['storagepoolcaps', 'storagepoolcaps.rng', false],
   ['secret', 'secret.rng', false],
+  ['nwfilter', 'nwfilter.rng', false],
+  ['nwfilterbinding', 'nwfilterbinding.rng', false],
+  ['interface', 'interface.rng', false],
 ];
 
 export function compileSchemas(dir) {

@@ -55,6 +55,7 @@ import { storagePoolSemanticDiagnostics, storageVolSemanticDiagnostics } from '.
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
+import type { XmlElement } from './xml/tree.js';
 import type { JsonSchema } from './xml/values.js';
 import type { GrammarKind } from './validate/rng/since.js';
 import { domainCapsDiagnostics } from './validate/semantic/domaincaps.js';
@@ -64,6 +65,9 @@ import { deviceSemanticDiagnostics } from './validate/semantic-device.js';
 import { domainSemanticDiagnostics } from './validate/semantic-domain.js';
 import { networkPortSemanticDiagnostics, networkSemanticDiagnostics } from './validate/semantic-network.js';
 import type { Diagnostic } from './validate/types.js';
+import { nwfilterDef, type NwfilterDef } from './nwfilter/filter.js';
+import { filterBindingDef, type FilterBindingDef } from './nwfilter/binding.js';
+import { interfaceDef, isHostInterface, type HostInterfaceDef } from './iface/iface.js';
 
 /** What virtxml knows about one document kind. `D` is the type of its def. */
 export interface KindEntry<D = unknown> {
@@ -96,6 +100,12 @@ export interface KindEntry<D = unknown> {
   readonly refineSchema?: (schema: JsonSchema) => void;
   /** True for device snippets (elements of `<devices>`). */
   readonly device?: boolean;
+  /**
+   * For a root element two kinds share: whether a document is this kind's
+   * (its content decides). Such a kind is recognised by this rule before the
+   * root's other kind (a host `<interface>` before the device snippet).
+   */
+  readonly claims?: (root: XmlElement) => boolean;
 }
 
 /** The def type of each document kind (one line per kind). */
@@ -111,6 +121,9 @@ export interface DocumentDefs {
   volume: StorageVolDef;
   storagepoolCapabilities: StoragePoolCapabilitiesDef;
   secret: SecretDef;
+  nwfilter: NwfilterDef;
+  nwfilterbinding: FilterBindingDef;
+  iface: HostInterfaceDef;
 }
 
 /** The documents: one entry per kind. */
@@ -213,6 +226,32 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     grammar: { grammar: 'secret', entry: 'secret' },
     schemaFile: true,
   },
+  nwfilter: {
+    root: 'filter',
+    defName: 'NwfilterDef',
+    decl: nwfilterDef,
+    title: 'libvirt network filter',
+    grammar: { grammar: 'nwfilter', entry: 'nwfilter' },
+    schemaFile: true,
+  },
+  nwfilterbinding: {
+    root: 'filterbinding',
+    defName: 'FilterBindingDef',
+    decl: filterBindingDef,
+    title: 'libvirt network filter binding',
+    grammar: { grammar: 'nwfilterbinding', entry: 'nwfilterbinding' },
+    schemaFile: true,
+  },
+  // a host interface's root <interface> is also the device snippet's: told apart by content (isHostInterface)
+  iface: {
+    root: 'interface',
+    defName: 'HostInterfaceDef',
+    decl: interfaceDef,
+    title: 'libvirt host network interface',
+    grammar: { grammar: 'interface', entry: 'interface' },
+    schemaFile: true,
+    claims: isHostInterface,
+  },
 };
 
 /** A domain's rules: libvirt's define-time checks, and what the host's hypervisor cannot do when its `<domainCapabilities>` is given. */
@@ -250,12 +289,17 @@ export type AnyDocument = { [K in Kind]: { kind: K; def: KindDef<K> } }[Kind];
 /** Every kind's name: documents first, then device snippets. */
 export const KIND_NAMES = Object.keys(KINDS) as Kind[];
 
-// the one map from root element to kind
+// the one map from root element to kind; a kind with a content rule (`claims`) is tried first
 const BY_ROOT = new Map<string, Kind>();
+const CLAIMS = new Map<string, Kind[]>();
 for (const k of KIND_NAMES) {
-  const root = KINDS[k].root;
-  if (BY_ROOT.has(root)) throw new Error(`two document kinds with root <${root}>`);
-  BY_ROOT.set(root, k);
+  const e: KindEntry = KINDS[k];
+  if (e.claims) {
+    CLAIMS.set(e.root, [...(CLAIMS.get(e.root) ?? []), k]);
+    continue;
+  }
+  if (BY_ROOT.has(e.root)) throw new Error(`two document kinds with root <${e.root}>`);
+  BY_ROOT.set(e.root, k);
 }
 
 /** Is `name` a kind virtxml knows? */
@@ -268,9 +312,15 @@ export function kindEntry<K extends Kind>(k: K): KindEntry<KindDef<K>> {
   return KINDS[k] as KindEntry<KindDef<K>>;
 }
 
-/** The kind whose root element is `name`, if virtxml knows one. */
-export function kindOfRoot(name: string): Kind | undefined {
-  return BY_ROOT.get(name);
+/**
+ * The kind whose root element is `name`, if virtxml knows one. Where two
+ * kinds share a root (`<interface>`: a host interface, or a domain's device
+ * snippet), the root element itself decides by content (the kinds'
+ * `claims` rules); by name alone it is the kind without a rule.
+ */
+export function kindOfRoot(name: string, root?: XmlElement): Kind | undefined {
+  if (root !== undefined) for (const k of CLAIMS.get(name) ?? []) if (KINDS[k].claims?.(root)) return k;
+  return BY_ROOT.get(name) ?? CLAIMS.get(name)?.[0];
 }
 
 /** The id (and `$schema` value) of a kind's JSON Schema. */
@@ -288,7 +338,10 @@ export function kindOfSchemaId(id: unknown): Kind | undefined {
 /** How the registry names what it expected, for the one `xml-root` error. */
 function expectedRoots(k: Kind | undefined): string {
   if (k !== undefined) return `<${KINDS[k].root}>`;
-  const docs = Object.values(DOCUMENTS).map((d: KindEntry) => `<${d.root}>`);
+  // a root two kinds share (a host <interface>) is named once, among the device elements
+  const docs = Object.values(DOCUMENTS)
+    .filter((d: KindEntry) => !d.claims)
+    .map((d: KindEntry) => `<${d.root}>`);
   return `${docs.join(', ')} or a device element (<disk>, <interface>, <hostdev>, …)`;
 }
 
@@ -297,7 +350,7 @@ function expectedRoots(k: Kind | undefined): string {
  * element), else the one its root element names. Throws the `xml-root` error.
  */
 export function kindOf(doc: XmlDocument, k?: Kind): Kind {
-  const found = k ?? kindOfRoot(doc.root.name);
+  const found = k ?? kindOfRoot(doc.root.name, doc.root);
   if (found === undefined || KINDS[found].root !== doc.root.name) throw rootError(doc, expectedRoots(k));
   return found;
 }

@@ -79,3 +79,5 @@ export * as build from './builders/index.js';
 /** Storage pools, volumes and pool capabilities; secrets. */
 export * from './storage/index.js';
 export * from './secret/index.js';
+export * from './nwfilter/index.js';
+export * from './iface/index.js';

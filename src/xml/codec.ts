@@ -137,6 +137,7 @@ function readValue<T>(
 }
 
 function resolveCase(st: ParseState, decl: UnionDecl, el: XmlElement, at: number): ElementDecl {
+  if (decl.select) return decl.cases[el.name]!;
   const xml = discriminatorXml(decl);
   const v = getAttribute(el, xml);
   if (v === undefined) {
@@ -496,6 +497,10 @@ const ESCAPE_TEST = /[<>&'"\x00-\x08\x0b\x0c\x0e-\x1f]/;
 export function declarationOf(decl: Decl, obj: Obj): ElementDecl | undefined {
   const d = resolveDecl(decl);
   if (d.kind === 'element') return d;
+  if (d.select) {
+    const k = d.select(obj);
+    return k !== undefined && Object.hasOwn(d.cases, k) ? d.cases[k] : undefined;
+  }
   const tag = obj[d.discriminator] ?? d.defaultCase;
   if (typeof tag !== 'string') return undefined;
   return Object.hasOwn(d.cases, tag) ? d.cases[tag] : unknownCaseOf(d);

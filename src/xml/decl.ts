@@ -210,6 +210,14 @@ export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string
   doc?: string;
   /** libvirt's message for an unknown value, `%s` replaced by the value. */
   unknownMessage?: string;
+  /**
+   * A choice of elements (`choice()`): the case is the element's own name
+   * (each case declares its element; `discriminator` is unused), and
+   * `select` tells, for writing, which case a value is. In a list it reads
+   * an ordered mix of different elements (a `<filter>`'s `<rule>`s and
+   * `<filterref>`s), kept in document order.
+   */
+  select?: (value: AnyDef) => string | undefined;
 }
 
 /**
@@ -311,6 +319,23 @@ export function union<const C extends Record<string, ElementDecl>>(
     if (!f || f.kind !== 'attr') throw new Error(`union ${name}: case ${k} lacks discriminator ${discriminator}`);
   }
   return { kind: 'union', name, discriminator, cases, ...options };
+}
+
+/**
+ * An ordered mix of different elements, for `list()`: each case is an element
+ * declaration (keyed by its element name), and `select` names the case of a
+ * value when writing it (e.g. by a field only that case has).
+ * `list(choice('entry', { rule, filterref }, (v) => ('action' in v ? 'rule' : 'filterref')))`
+ * reads `<rule>` and `<filterref>` children into one array, in document order.
+ */
+export function choice<const C extends Record<string, ElementDecl>>(
+  name: string,
+  cases: C,
+  select: (value: AnyDef) => (keyof C & string) | undefined,
+  options: { doc?: string } = {},
+): UnionDecl<C> {
+  for (const [k, c] of Object.entries(cases)) if (c.name !== k) throw new Error(`choice ${name}: case ${k} declares <${c.name}>`);
+  return { kind: 'union', name, discriminator: '', cases, select, ...options };
 }
 
 // ---------------------------------------------------------------- lossless storage
@@ -479,9 +504,13 @@ export function compile(decl: ElementDecl): Compiled {
       c.textPos = pos;
       if (f.required) c.required.push([key, f, pos]);
     } else {
-      const name = xmlNameOf(key, f);
-      if (c.children.has(name)) throw new Error(`declaration ${decl.name}: two fields for <${name}>`);
-      c.children.set(name, [key, f, pos]);
+      // a list of a choice answers to each of its elements' names
+      const r = f.kind === 'list' || f.kind === 'child' ? resolveDecl(f.decl) : undefined;
+      const names = r?.kind === 'union' && r.select ? Object.keys(r.cases) : [xmlNameOf(key, f)];
+      for (const name of names) {
+        if (c.children.has(name)) throw new Error(`declaration ${decl.name}: two fields for <${name}>`);
+        c.children.set(name, [key, f, pos]);
+      }
       c.childList.push([key, f]);
       c.childPos.push(pos);
       if (f.kind === 'child' && f.fill) c.fills.push([pos, f.fill]);

@@ -153,6 +153,8 @@ export function toJsonSchema(root: Decl, id: string, title: string): JsonSchema 
   }
 
   function unionSchema(d: UnionDecl, hint: string): JsonSchema {
+    // a choice of elements: any of its cases (told apart by their fields)
+    if (d.select) return { ...(d.doc ? { description: d.doc } : {}), anyOf: Object.entries(d.cases).map(([k, c]) => ref(c, camel(hint, k))) };
     const tags: unknown[] = [];
     for (const [k, c] of Object.entries(d.cases)) {
       const s = (c.fields[d.discriminator] as AttrField).type.schema;

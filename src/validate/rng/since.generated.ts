@@ -5,7 +5,7 @@
 import type { LibvirtRelease } from './releases.js';
 
 /** Per document kind: names (parent>element, parent>element@attribute, …=value) newer than libvirt 9.0, with the first release that has them. */
-export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'capabilities' | 'domaincaps' | 'storagepool' | 'storagevol' | 'storagepoolcaps' | 'secret', Record<string, LibvirtRelease>> = {
+export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'capabilities' | 'domaincaps' | 'storagepool' | 'storagevol' | 'storagepoolcaps' | 'secret' | 'nwfilter' | 'nwfilterbinding' | 'interface', Record<string, LibvirtRelease>> = {
  "domain": {
   "acpi>table@type=msdm": "11.3",
   "acpi>table@type=raw": "11.3",
@@ -621,5 +621,11 @@ export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'c
   "target>encryption@format=luks-any": "10.7"
  },
  "storagepoolcaps": {},
- "secret": {}
+ "secret": {},
+ "nwfilter": {},
+ "nwfilterbinding": {
+  "filterbinding>backend": "12.9",
+  "filterbinding>backend@name": "12.9"
+ },
+ "interface": {}
 };
