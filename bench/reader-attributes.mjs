@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const vx = await import(process.env.VIRTXML_DIST ?? join(here, '..', 'dist', 'index.js'));
+// the reader is behind the second entry (virtxml/model)
+const vx = await import(process.env.VIRTXML_DIST ?? join(here, '..', 'dist', 'model.js'));
 
 const rows = [];
 for (const n of [25_000, 50_000, 100_000, 200_000]) {
