@@ -34,6 +34,18 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkVideos(def, r);
   checkNumatune(def, r);
   checkIothreadScheds(def, r);
+  checkRedirdevUsb(def, r);
+}
+
+/** `virDomainRedirdevDefValidate`: a redirected USB device needs a USB controller (one of model none does not count: `virDomainDefHasUSB`). */
+function checkRedirdevUsb(def: DomainDef, r: Reporter): void {
+  const redirdevs = familyOf(def, 'redirdevs');
+  if (!redirdevs.length) return;
+  const usb = familyOf(def, 'controllers').some((l) => l.obj.type === 'usb' && l.obj.model !== 'none');
+  if (usb) return;
+  for (const l of redirdevs) {
+    if ((l.obj.bus ?? 'usb') === 'usb') r.at(l, 'libvirt-redirdev-usb', 'unsupported configuration: cannot add redirected USB device: USB is disabled for this domain');
+  }
 }
 
 /** `<iothreadsched iothreads>` must name existing I/O threads (`virDomainIOThreadIDFind`). */
