@@ -35,6 +35,103 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkNumatune(def, r);
   checkIothreadScheds(def, r);
   checkRedirdevUsb(def, r);
+  checkVcpuIds(def, r);
+  checkThreadPools(def, r);
+  checkIdmap(def, r);
+  checkLaunchSecurity(def, r);
+  checkResource(def, r);
+}
+
+/** `<vcpus><vcpu id>`: each id below the maximum vCPU count (the parser). */
+function checkVcpuIds(def: DomainDef, r: Reporter): void {
+  const list = def.vcpus?.vcpus ?? [];
+  const max = def.vcpu?.count ?? 1;
+  list.forEach((v, i) => {
+    if (v.id >= max) {
+      r.at({ obj: v, path: itemPath(`${ROOT}/vcpus`, 'vcpu', list, i) }, 'libvirt-vcpu-id', `XML error: vcpu id '${v.id}' is out of range of maximum vcpu count`, {
+        attribute: 'id',
+      });
+    }
+  });
+}
+
+/**
+ * `virDomainDefIOThreadValidate…`: a thread pool's max is positive, and its
+ * min (when set) is at most its max — an unset max is libvirt's -1, so a
+ * min alone is refused.
+ */
+function checkThreadPools(def: DomainDef, r: Reporter): void {
+  const ids = def.iothreadids?.iothreads ?? [];
+  const pools: Array<Located<{ thread_pool_min?: number; thread_pool_max?: number }>> = ids.map((t, i) => ({ obj: t, path: itemPath(`${ROOT}/iothreadids`, 'iothread', ids, i) }));
+  if (def.defaultiothread) pools.push(at('defaultiothread', def.defaultiothread));
+  for (const l of pools) {
+    const { thread_pool_min: min, thread_pool_max: max } = l.obj;
+    if (max === 0) r.at(l, 'libvirt-thread-pool', 'unsupported configuration: thread_pool_max must be a positive integer', { attribute: 'thread_pool_max' });
+    else if (min !== undefined && (max === undefined || min > max)) {
+      r.at(l, 'libvirt-thread-pool', 'unsupported configuration: thread_pool_min must be smaller or equal to thread_pool_max', { attribute: 'thread_pool_min' });
+    }
+  }
+}
+
+/** `virDomainIdmapDefParseXML` and the define-time check: uid and gid maps both or neither, each mapping the root user (start 0). */
+function checkIdmap(def: DomainDef, r: Reporter): void {
+  const m = def.idmap;
+  if (!m) return;
+  const uids = m.uids ?? [];
+  const gids = m.gids ?? [];
+  if (!uids.length && !gids.length) return;
+  const l = at('idmap', m);
+  if (!uids.length || !gids.length) r.at(l, 'libvirt-idmap', 'unsupported configuration: uid and gid should be mapped both');
+  else if (Math.min(...uids.map((u) => u.start)) !== 0 || Math.min(...gids.map((g) => g.start)) !== 0) {
+    r.at(l, 'libvirt-idmap', 'unsupported configuration: You must map the root user of container');
+  }
+}
+
+/**
+ * The number of bytes glib's base64 decoder gives for a text: characters
+ * outside the alphabet are skipped, only whole groups of four decode, and
+ * padding shortens the last one.
+ */
+export function base64Length(text: string): number {
+  const s = text.replace(/[^A-Za-z0-9+/=]/g, '');
+  const groups = Math.floor(s.length / 4);
+  const pad = (s.slice(0, groups * 4).match(/=/g) ?? []).length;
+  return Math.max(0, groups * 3 - Math.min(pad, 2));
+}
+
+/** Launch security blobs (base64) of a fixed decoded length; an empty one is not set. */
+const BLOB_LENGTHS: Record<string, ReadonlyArray<readonly [string, number]>> = {
+  'sev-snp': [
+    ['guestVisibleWorkarounds', 16],
+    ['idBlock', 96],
+    ['idAuth', 4096],
+    ['hostData', 32],
+  ],
+  tdx: [
+    ['mrConfigId', 48],
+    ['mrOwner', 48],
+    ['mrOwnerConfig', 48],
+  ],
+};
+
+function checkLaunchSecurity(def: DomainDef, r: Reporter): void {
+  const ls = def.launchSecurity;
+  if (!ls) return;
+  for (const [name, want] of BLOB_LENGTHS[ls.type] ?? []) {
+    const v: unknown = Object.hasOwn(ls, name) ? Reflect.get(ls, name) : undefined;
+    if (typeof v !== 'string' || v === '') continue;
+    const got = base64Length(v);
+    if (got !== want) {
+      r.reportChild(ls, name, `${ROOT}/launchSecurity/${name}`, 'libvirt-launch-security', `unsupported configuration: Unexpected length of '${name}', expected ${want} got ${got}`);
+      return;
+    }
+  }
+}
+
+/** An empty `<resource/>`: libvirt 12.9's parser fails on it without saying why (its message is the generic one). */
+function checkResource(def: DomainDef, r: Reporter): void {
+  const res = def.resource;
+  if (res && res.partition === undefined && res.fibrechannel === undefined) r.at(at('resource', res), 'libvirt-resource-empty', 'An error occurred, but the cause is unknown');
 }
 
 /** `virDomainRedirdevDefValidate`: a redirected USB device needs a USB controller (one of model none does not count: `virDomainDefHasUSB`). */

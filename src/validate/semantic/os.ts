@@ -9,6 +9,12 @@ export function checkOs(def: DomainDef, r: Reporter): void {
   const os = def.os;
   if (!os) return;
   const osPath = '/domain/os';
+  // a container's init (the parser, for os type exe)
+  if (os.type?.value === 'exe' && os.init === undefined) r.at({ obj: os, path: osPath }, 'libvirt-os-init', 'XML error: init binary must be specified');
+  // (virDomainDefOSValidate) a shim is loaded before a kernel, so it needs one
+  // (read for every os type but a container's, and 'linux' outside Xen, where it does not become 'xen')
+  const bootOptions = os.type?.value !== 'exe' && (os.type?.value !== 'linux' || def.type === 'xen');
+  if (bootOptions && os.shim !== undefined && os.kernel === undefined) r.reportChild(os, 'shim', `${osPath}/shim`, 'libvirt-os-shim', 'unsupported configuration: shim only allowed with kernel option');
   const loader = os.loader;
   const loaderAt = { obj: loader, path: `${osPath}/loader` };
   const nvram = os.nvram;
