@@ -40,6 +40,37 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkIdmap(def, r);
   checkLaunchSecurity(def, r);
   checkResource(def, r);
+  checkCpu(def, r);
+  checkClock(def, r);
+}
+
+/**
+ * `virCPUDefParseXML` and the CPU's define-time checks: a vendor, a
+ * feature list (custom mode) and a check attribute (custom mode) need a
+ * model name; migratable belongs to host-passthrough and maximum CPUs.
+ */
+function checkCpu(def: DomainDef, r: Reporter): void {
+  const cpu = def.cpu;
+  if (!cpu) return;
+  const l = at('cpu', cpu);
+  const mode = cpu.mode ?? 'custom';
+  const model = cpu.model?.name !== undefined;
+  if (cpu.vendor !== undefined && !model) r.reportChild(cpu, 'vendor', `${ROOT}/cpu/vendor`, 'libvirt-cpu-model', 'XML error: CPU vendor specified without CPU model');
+  if (mode === 'custom' && !model) {
+    if (cpu.features?.length) r.at(l, 'libvirt-cpu-model', 'XML error: Non-empty feature list specified without CPU model');
+    if (cpu.check !== undefined) r.at(l, 'libvirt-cpu-model', 'unsupported configuration: check attribute specified for CPU with no model', { attribute: 'check' });
+  }
+  if (cpu.migratable !== undefined && mode !== 'host-passthrough' && mode !== 'maximum') {
+    r.at(l, 'libvirt-cpu-migratable', "unsupported configuration: Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode", { attribute: 'migratable' });
+  }
+}
+
+/** `virDomainClockDefParseXML`: a timezone clock names its zone. */
+function checkClock(def: DomainDef, r: Reporter): void {
+  const c = def.clock;
+  if (c?.offset === 'timezone' && c.timezone === undefined) {
+    r.at(at('clock', c), 'libvirt-clock-timezone', "internal error: missing 'timezone' attribute for clock with offset='timezone'");
+  }
 }
 
 /** `<vcpus><vcpu id>`: each id below the maximum vCPU count (the parser). */
