@@ -42,6 +42,58 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkResource(def, r);
   checkCpu(def, r);
   checkClock(def, r);
+  checkCputune(def, r);
+  checkIommufd(def, r);
+}
+
+const PERIODS = ['period', 'global_period', 'emulator_period', 'iothread_period'] as const;
+const QUOTAS = ['quota', 'global_quota', 'emulator_quota', 'iothread_quota'] as const;
+const QUOTA_MAX = 17592186044415;
+
+/**
+ * `<cputune>` (`virDomainDefCputuneValidate`, the scheduler parser): periods
+ * in [1000, 1000000] and positive quotas from 1000 (0 is "not set", a quota
+ * of -1 is "no limit"); a vCPU scheduler names its vCPUs, which exist, and an
+ * I/O thread scheduler names its threads.
+ */
+function checkCputune(def: DomainDef, r: Reporter): void {
+  const ct = def.cputune;
+  if (!ct) return;
+  const range = (name: string, lo: number, hi: number) =>
+    r.reportChild(ct, name, `${ROOT}/cputune/${name}`, 'libvirt-cputune-range', `unsupported configuration: Value of cputune '${name}' must be in range [${lo}, ${hi}]`);
+  for (const name of PERIODS) {
+    const v = ct[name];
+    if (v !== undefined && v !== 0 && (v < 1000 || v > 1000000)) range(name, 1000, 1000000);
+  }
+  for (const name of QUOTAS) {
+    const v = ct[name];
+    if (v !== undefined && v > 0 && (v < 1000 || v > QUOTA_MAX)) range(name, 1000, QUOTA_MAX);
+  }
+  const max = def.vcpu?.count ?? 1;
+  const vs = ct.vcpuscheds ?? [];
+  vs.forEach((s, i) => {
+    const l = { obj: s, path: itemPath(`${ROOT}/cputune`, 'vcpusched', vs, i) };
+    if (s.vcpus === undefined) {
+      r.at(l, 'libvirt-cputune-sched', "XML error: Missing attribute 'vcpus' in element 'vcpusched'");
+      return;
+    }
+    const missing = bitmapMembers(s.vcpus).find((id) => id >= max);
+    if (missing !== undefined) r.at(l, 'libvirt-cputune-sched', `unsupported configuration: vCPU '${missing}' is not present in domain definition`, { attribute: 'vcpus' });
+  });
+  const is = ct.iothreadscheds ?? [];
+  is.forEach((s, i) => {
+    if (s.iothreads === undefined) {
+      r.at({ obj: s, path: itemPath(`${ROOT}/cputune`, 'iothreadsched', is, i) }, 'libvirt-cputune-sched', "XML error: Missing attribute 'iothreads' in element 'iothreadsched'");
+    }
+  });
+}
+
+/** `<iommufd enabled='no'>` takes no fdgroup. */
+function checkIommufd(def: DomainDef, r: Reporter): void {
+  const f = def.iommufd;
+  if (f && f.enabled === false && f.fdgroup !== undefined) {
+    r.at(at('iommufd', f), 'libvirt-iommufd', "unsupported configuration: Setting 'fdgroup' when 'iommufd' is disabled is not supported.", { attribute: 'fdgroup' });
+  }
 }
 
 /**

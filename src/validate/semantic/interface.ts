@@ -13,6 +13,9 @@ import { checkHostdevInterface } from './hostdev.js';
 /** Prefixes of the tap/macvtap names libvirt generates; a config may not claim them (they are dropped from inactive XML). */
 const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
 
+/** Interface types that take VLAN tags (besides a direct interface in passthrough mode), as libvirt 12.9 answers. */
+const VLAN_TYPES: ReadonlySet<string> = new Set(['network', 'bridge', 'hostdev']);
+
 export function checkInterfaces(def: DeviceScope, r: Reporter): void {
   const macs = new Map<string, string>();
   for (const l of familyOf(def, 'interfaces')) {
@@ -51,6 +54,15 @@ export function checkInterfaces(def: DeviceScope, r: Reporter): void {
           { attribute: 'address', severity: 'warning', source: 'virtxml' },
         );
       } else macs.set(mac, l.path);
+    }
+    // virDomainActualNetDefValidate: VLAN tags only where libvirt (or the network) can set them up
+    const vlan = 'vlan' in iface ? iface.vlan : undefined;
+    if (vlan?.tags?.length && !VLAN_TYPES.has(iface.type) && !(iface.type === 'direct' && iface.source?.mode === 'passthrough')) {
+      r.at(
+        childOf(l, 'vlan', vlan),
+        'libvirt-interface-vlan',
+        `unsupported configuration: interface ${iface.mac?.address?.toLowerCase() ?? '(its MAC address)'} - vlan tag not supported for this connection type`,
+      );
     }
     checkHostdevInterface(def, l, r);
   }

@@ -8,7 +8,8 @@
  * (`virDomainDeviceInfoValidate`, the USB and CCID address checks, the dimm
  * address's required slot). Each message is libvirt's.
  */
-import { childOf, type Located, type Reporter } from './context.js';
+import { childOf, hasExtraElement, type Located, type Reporter } from './context.js';
+import { diskBus } from './address.js';
 import { DEVICES_PATH, devicesOf, familyOf, type DeviceScope } from './devices.js';
 
 export function checkOtherDevices(def: DeviceScope, r: Reporter): void {
@@ -19,7 +20,68 @@ export function checkOtherDevices(def: DeviceScope, r: Reporter): void {
   checkGraphics(def, r);
   checkIommu(def, r);
   checkInputs(def, r);
+  checkVirtioOptions(def, r);
+  checkControllerIothreads(def, r);
 }
+
+const VIRTIO_MODELS: ReadonlySet<string | undefined> = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
+/** The virtio options of a `<driver>`, in the order libvirt checks them (`virDomainCheckVirtioOptionsAreAbsent`), with its words. */
+const VIRTIO_OPTIONS = [
+  ['iommu', 'iommu driver option'],
+  ['ats', 'ats driver option'],
+  ['packed', 'packed driver option'],
+  ['page_per_vq', 'page_per_vq option'],
+] as const;
+
+/** Whether a device of these families is a virtio device (the families whose validation checks it). */
+function isVirtio(dev: ReturnType<typeof devicesOf>[number]): boolean | undefined {
+  const o = dev.obj;
+  switch (dev.family) {
+    case 'disks': {
+      const t = 'target' in o ? o.target : undefined;
+      if (!t || !('dev' in t) || typeof t.dev !== 'string') return undefined;
+      return diskBus({ dev: t.dev, ...('bus' in t && typeof t.bus === 'string' ? { bus: t.bus } : {}) }) === 'virtio';
+    }
+    case 'interfaces':
+      return 'model' in o && o.model !== undefined && typeof o.model === 'object' && 'type' in o.model ? VIRTIO_MODELS.has(o.model.type) : false;
+    case 'videos':
+      return 'model' in o && o.model !== undefined && typeof o.model === 'object' && 'type' in o.model ? o.model.type === 'virtio' : false;
+    case 'vsock':
+      return 'model' in o && typeof o.model === 'string' ? VIRTIO_MODELS.has(o.model) : false;
+    case 'memories':
+      return 'model' in o && (o.model === 'virtio-pmem' || o.model === 'virtio-mem');
+    default:
+      return undefined;
+  }
+}
+
+/** Virtio driver options on a device that is not virtio (a disk off the virtio bus, a NIC, video card, vsock or memory device of another model). */
+function checkVirtioOptions(def: DeviceScope, r: Reporter): void {
+  for (const dev of devicesOf(def)) {
+    if (isVirtio(dev) !== false) continue;
+    const driver = 'driver' in dev.obj ? dev.obj.driver : undefined;
+    if (!driver || typeof driver !== 'object') continue;
+    const set = VIRTIO_OPTIONS.find(([k]) => k in driver && Reflect.get(driver, k) !== undefined);
+    if (set) r.at(childOf(dev, 'driver', driver), 'libvirt-virtio-option', `unsupported configuration: ${set[1]} is only supported for virtio devices`, { attribute: set[0] });
+  }
+}
+
+/** A controller's I/O threads: a list only on virtio-scsi (`virDomainControllerDefValidate`), the iothread attribute only on virtio SCSI (the parser). */
+function checkControllerIothreads(def: DeviceScope, r: Reporter): void {
+  for (const l of familyOf(def, 'controllers')) {
+    const c = l.obj;
+    const d = c.driver;
+    if (!d) continue;
+    const virtioScsi = c.type === 'scsi' && VIRTIO_SCSI.has('model' in c ? c.model : undefined);
+    if ('iothread' in d && d.iothread !== undefined && !virtioScsi) {
+      r.at(childOf(l, 'driver', d), 'libvirt-controller-iothread', "XML error: 'iothread' attribute only supported for virtio scsi controllers", { attribute: 'iothread' });
+    } else if (hasExtraElement(d, 'iothreads') && !virtioScsi) {
+      // (<driver><iothreads> is kept as content the controller's declaration does not give)
+      r.at(childOf(l, 'driver', d), 'libvirt-controller-iothread', "unsupported configuration: iothreads are supported only by 'virtio-scsi' controllers");
+    }
+  }
+}
+const VIRTIO_SCSI: ReadonlySet<unknown> = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);
 
 const zero = (element: string, attribute: string) => `XML error: Invalid value for attribute '${attribute}' in element '${element}': Zero is not permitted`;
 
