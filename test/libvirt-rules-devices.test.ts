@@ -8,7 +8,7 @@
  * and accept each valid twin.
  */
 import { describe, expect, it } from 'vitest';
-import { parseDomainXml, validateXml } from '../src/index.js';
+import { formatDomainXml, parseDomainXml, validateXml } from '../src/index.js';
 import { domainSemanticDiagnostics } from '../src/validate/semantic-domain.js';
 import { base64Length } from '../src/validate/semantic/domain.js';
 import { askLibvirt, hashOf, liveOracleUnavailable } from '../conformance/differential/oracle.js';
@@ -159,4 +159,55 @@ describe.skipIf(Boolean(live))('libvirt 12.9 on the same cases (the chroot)', ()
       expect({ rule: c.rule, ok: good.ok, error: good.error }).toEqual({ rule: c.rule, ok: true, error: undefined });
     }
   });
+});
+
+/** libvirt 12.9's output for a minimal domain with these devices (its test driver fills in the rest as here). */
+const out129 = (devices: string) => `<domain type='qemu'>
+  <name>vx</name>
+  <uuid>66adc9dc-c937-45aa-9c73-af5b22d02904</uuid>
+  <memory unit='KiB'>1048576</memory>
+  <currentMemory unit='KiB'>1048576</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='i686'>hvm</type>
+    <boot dev='hd'/>
+  </os>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+${devices}
+    <video>
+      <model type='cirrus' vram='16384' heads='1' primary='yes'/>
+    </video>
+  </devices>
+</domain>
+`;
+
+describe("VNC ports and attribute order as libvirt 12.9 writes them (the differential's fidelity class)", () => {
+  // input → libvirt 12.9's <graphics> line (asked of it)
+  const VNC: Array<[string, string]> = [
+    ["<graphics type='vnc' autoport='no'/>", "<graphics type='vnc' autoport='no'>"],
+    ["<graphics type='vnc' port='-1' autoport='no'/>", "<graphics type='vnc' port='-1' autoport='no'>"],
+    ["<graphics type='vnc' port='0'/>", "<graphics type='vnc' port='-1' autoport='yes'>"],
+    ["<graphics type='vnc' port='5900'/>", "<graphics type='vnc' port='5900' autoport='no'>"],
+    ["<graphics type='vnc' port='5900' autoport='yes'/>", "<graphics type='vnc' port='-1' autoport='yes'>"],
+    [
+      "<graphics type='vnc' listen='127.0.0.1' websocket='5700' wait='yes' port='5900' keymap='de'/>",
+      "<graphics type='vnc' port='5900' autoport='no' websocket='5700' wait='yes' listen='127.0.0.1' keymap='de'>",
+    ],
+  ];
+  for (const [input, line] of VNC) {
+    it(input, () => {
+      const listen = line.includes("listen='127.0.0.1'") ? "<listen type='address' address='127.0.0.1'/>" : "<listen type='address'/>";
+      const y = out129(`    ${line}\n      ${listen}\n    </graphics>`);
+      expect(formatDomainXml(parseDomainXml(y))).toBe(y);
+      // the input reads to libvirt's autoport (with an address listen added, as libvirt adds it, it is written as libvirt does)
+      const g = parseDomainXml(dev(input)).devices?.graphics?.[0];
+      expect(g && 'autoport' in g ? g.autoport : undefined).toBe(line.includes("autoport='yes'"));
+      const withListen = dev(input.replace(/\/>$/, ">" + listen + '</graphics>'));
+      expect(formatDomainXml(parseDomainXml(withListen), { inactive: true })).toContain(line);
+    });
+  }
 });

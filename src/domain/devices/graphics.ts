@@ -4,7 +4,7 @@
  *
  * libvirt's order (`virDomainGraphicsDefFormat`), attributes:
  *
- *   vnc     socket | port autoport websocket listen; keymap sharePolicy
+ *   vnc     socket | port autoport websocket wait listen; keymap sharePolicy
  *           powerControl passwd passwdValidTo connected
  *   spice   port tlsPort autoport listen keymap defaultMode passwd
  *           passwdValidTo connected
@@ -145,12 +145,13 @@ interface VncPorts extends WithListens {
 }
 
 /**
- * libvirt's `virDomainGraphicsDefParseXMLVNC`: no port, or the legacy
- * port='-1', means autoport; autoport='no' does not undo that.
+ * libvirt's `virDomainGraphicsDefParseXMLVNC`: without an autoport
+ * attribute, no port, port='0' or the legacy port='-1' means autoport; an
+ * explicit autoport wins (libvirt 12.9 keeps `port='-1' autoport='no'`, and
+ * `autoport='no'` without a port).
  */
 function checkVncPort(v: VncPorts) {
-  if (v.port === undefined || v.port === -1 || v.autoport === true) v.autoport = true;
-  else v.autoport ??= false;
+  v.autoport ??= v.port === undefined || v.port === 0 || v.port === -1;
   return undefined;
 }
 
@@ -169,8 +170,8 @@ function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
     delete copy.websocket;
     return copy;
   }
-  const autoport = v.autoport ?? (v.port === undefined || v.port === -1);
-  if (v.port !== undefined && v.port > 0 && (!autoport || !ctx.inactive)) copy.port = v.port;
+  const autoport = v.autoport ?? (v.port === undefined || v.port === 0 || v.port === -1);
+  if (v.port !== undefined && v.port !== 0 && (!autoport || !ctx.inactive)) copy.port = v.port;
   else if (autoport) copy.port = -1;
   else delete copy.port;
   copy.autoport = autoport;
@@ -202,8 +203,8 @@ export const graphics = union(
         socket: attr(str),
         port: port(),
         autoport: attr(yesNo, { doc: 'libvirt picks the port; always written' }),
-        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest' }),
         websocket: port(),
+        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest' }),
         listen: listenAttr,
         keymap: attr(str),
         sharePolicy: attr(oneOf('allow-exclusive', 'force-shared', 'ignore')),
