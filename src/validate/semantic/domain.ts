@@ -395,6 +395,10 @@ function checkNumatune(def: DomainDef, r: Reporter): void {
   const memMode = nt?.memory?.mode ?? 'strict';
   if (nt?.memory) {
     const memAt = { obj: nt.memory, path: `${ROOT}/numatune/memory` };
+    // without placement, a nodeset makes it static, and so does a static vCPU placement (an automatic one makes it automatic)
+    if (nt.memory.placement === undefined && nt.memory.nodeset === undefined && def.vcpu?.placement !== 'auto') {
+      r.at(memAt, 'libvirt-numatune-nodeset', "unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+    }
     if (memnodes.length && nt.memory.placement === 'auto') {
       r.at(memAt, 'libvirt-numatune-placement', 'unsupported configuration: Per-node binding is not compatible with automatic NUMA placement.', { attribute: 'placement' });
     }
