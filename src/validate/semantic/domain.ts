@@ -336,6 +336,10 @@ function checkSeclabels(def: DomainDef, r: Reporter): void {
   const list = def.seclabels ?? [];
   const seen = new Set<string>();
   list.forEach((s, i) => {
+    // a static label is given (virSecurityLabelDefParseXML), unless the model is none
+    if (s.type === 'static' && !s.label && s.model !== 'none') {
+      r.at({ obj: s, path: itemPath(ROOT, 'seclabel', list, i) }, 'libvirt-seclabel-label', 'XML error: security label is missing');
+    }
     if (s.model === undefined) return;
     if (seen.has(s.model)) {
       r.at({ obj: s, path: itemPath(ROOT, 'seclabel', list, i) }, 'libvirt-seclabel-model', `seclabel for model ${s.model} is already provided`, {
@@ -351,6 +355,14 @@ const BIOS_DATE = /^(0[1-9]|1[0-2])\/(0[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4
 function checkSysinfo(def: DomainDef, r: Reporter): void {
   const list = def.sysinfos ?? [];
   list.forEach((s, i) => {
+    if (s.type === 'fwcfg') {
+      const entries = s.entries ?? [];
+      entries.forEach((e, k) => {
+        if (!e.value && e.file === undefined) {
+          r.at({ obj: e, path: itemPath(itemPath(ROOT, 'sysinfo', list, i), 'entry', entries, k) }, 'libvirt-sysinfo-entry', "XML error: Firmware entry must have either value or 'file' attribute");
+        }
+      });
+    }
     if (s.type !== 'smbios') return;
     const base = { obj: s, path: itemPath(ROOT, 'sysinfo', list, i) };
     const entry = (block: 'bios' | 'system', name: string) => {

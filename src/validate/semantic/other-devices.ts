@@ -22,6 +22,26 @@ export function checkOtherDevices(def: DeviceScope, r: Reporter): void {
   checkInputs(def, r);
   checkVirtioOptions(def, r);
   checkControllerIothreads(def, r);
+  checkLeases(def, r);
+  checkVideoAcceleration(def, r);
+}
+
+/** A lease names its key (`virDomainLeaseDefParseXML`); an empty lockspace makes libvirt 12.9 fail without saying why. */
+function checkLeases(def: DeviceScope, r: Reporter): void {
+  for (const l of familyOf(def, 'leases')) {
+    if (!l.obj.key) r.at(l, 'libvirt-lease', "XML error: Missing 'key' element for lease");
+    else if (l.obj.lockspace === '') r.at(l, 'libvirt-lease', 'An error occurred, but the cause is unknown');
+  }
+}
+
+/** `<acceleration>` says something (`virDomainVideoAccelDefParseXML`). */
+function checkVideoAcceleration(def: DeviceScope, r: Reporter): void {
+  for (const l of familyOf(def, 'videos')) {
+    const acc = l.obj.model?.acceleration;
+    if (acc && acc.accel2d === undefined && acc.accel3d === undefined && acc.rendernode === undefined) {
+      r.at(childOf(childOf(l, 'model', l.obj.model), 'acceleration', acc), 'libvirt-video-acceleration', 'unsupported configuration: missing values for acceleration');
+    }
+  }
 }
 
 const VIRTIO_MODELS: ReadonlySet<string | undefined> = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
@@ -161,6 +181,11 @@ function checkFilesystems(def: DeviceScope, r: Reporter): void {
 function checkGraphics(def: DeviceScope, r: Reporter): void {
   for (const l of familyOf(def, 'graphics')) {
     const g = l.obj;
+    // a socket listen only on VNC and SPICE (virDomainGraphicsListenDefParseXML)
+    const socket = 'listens' in g ? g.listens?.find((x) => x.type === 'socket') : undefined;
+    if (socket && g.type !== 'vnc' && g.type !== 'spice') {
+      r.at(l, 'libvirt-graphics-listen', `unsupported configuration: listen type 'socket' is not available for graphics type '${g.type}'`);
+    }
     if (g.type !== 'rdp') continue;
     const attribute = g.replaceUser !== undefined ? 'replaceUser' : g.multiUser !== undefined ? 'multiUser' : undefined;
     if (attribute) r.at(l, 'libvirt-graphics-rdp', 'An error occurred, but the cause is unknown', { attribute });
