@@ -112,7 +112,8 @@ export function checkChardevs(def: DeviceScope, r: Reporter): void {
       if (!mirrors.has(l.obj)) checkChrSource(l, r, fam === 'channels');
     }
   }
-  for (const l of familyOf(def, 'redirdevs')) checkChrSource(l, r, false);
+  // (a dbus redirdev gets libvirt's channel org.qemu.usbredir when it names none)
+  for (const l of familyOf(def, 'redirdevs')) if (l.obj.type !== 'dbus') checkChrSource(l, r, false);
   for (const l of familyOf(def, 'smartcards')) {
     const s = l.obj;
     if (s.mode === 'passthrough') checkChrSource({ obj: s, path: l.path }, r, false);
