@@ -94,6 +94,30 @@ const suites = [
     parse: (d) => vx.parseDomainCapabilitiesXml(d.text),
     format: (d) => vx.formatDomainCapabilitiesXml(d.def),
   },
+  {
+    name: 'storage pool (storagepoolxml2xmlin/out)',
+    docs: parseable([...load('storagepoolxml2xmlin'), ...load('storagepoolxml2xmlout')], vx.parseStoragePoolXml),
+    parse: (d) => vx.parseStoragePoolXml(d.text),
+    format: (d) => vx.formatStoragePoolXml(d.def),
+  },
+  {
+    name: 'storage volume (storagevolxml2xmlin/out)',
+    docs: parseable([...load('storagevolxml2xmlin'), ...load('storagevolxml2xmlout')], vx.parseStorageVolXml),
+    parse: (d) => vx.parseStorageVolXml(d.text),
+    format: (d) => vx.formatStorageVolXml(d.def),
+  },
+  {
+    name: 'storage pool caps (storagepoolcapsschemadata)',
+    docs: parseable(load('storagepoolcapsschemadata'), vx.parseStoragePoolCapabilitiesXml),
+    parse: (d) => vx.parseStoragePoolCapabilitiesXml(d.text),
+    format: (d) => vx.formatStoragePoolCapabilitiesXml(d.def),
+  },
+  {
+    name: 'secret (secretxml2xmlin)',
+    docs: parseable(load('secretxml2xmlin'), vx.parseSecretXml),
+    parse: (d) => vx.parseSecretXml(d.text),
+    format: (d) => vx.formatSecretXml(d.def),
+  },
 ];
 
 const rows = [];

@@ -170,6 +170,34 @@ const PAGES: Page[] = [
     anchors: [],
     intro: 'Read by `parseDomainCapabilitiesXml`, written by `formatDomainCapabilitiesXml` (`virsh domcapabilities`); `validateXml(xml, { domainCapabilities })` checks a domain against it.',
   },
+  {
+    kind: 'pool',
+    title: '`<pool>` (storage pool) element reference',
+    url: `${LIBVIRT}/formatstorage.html`,
+    anchors: [],
+    intro: 'Read by `parseStoragePoolXml`, written by `formatStoragePoolXml` (`virsh pool-dumpxml`); `storagePoolAsDefined` gives what libvirt keeps of a definition.',
+  },
+  {
+    kind: 'volume',
+    title: '`<volume>` (storage volume) element reference',
+    url: `${LIBVIRT}/formatstorage.html`,
+    anchors: [],
+    intro: 'Read by `parseStorageVolXml`, written by `formatStorageVolXml` (`virsh vol-dumpxml`); `storageVolAsDefined` gives what libvirt keeps of a volume created in a pool.',
+  },
+  {
+    kind: 'storagepoolCapabilities',
+    title: '`<storagepoolCapabilities>` element reference',
+    url: `${LIBVIRT}/formatstoragecaps.html`,
+    anchors: [],
+    intro: 'Read by `parseStoragePoolCapabilitiesXml`, written by `formatStoragePoolCapabilitiesXml` (`virsh pool-capabilities`).',
+  },
+  {
+    kind: 'secret',
+    title: '`<secret>` element reference',
+    url: `${LIBVIRT}/formatsecret.html`,
+    anchors: [],
+    intro: 'Read by `parseSecretXml`, written by `formatSecretXml` (`virsh secret-dumpxml`).',
+  },
 ];
 
 /** `[@type='pci']` selectors and indexes dropped: the plain element path used for links. */

@@ -314,6 +314,10 @@ export const SCHEMA_KINDS = [
   ['nodedev', 'nodedev.rng', false],
   ['capabilities', 'capability.rng', false],
   ['domaincaps', 'domaincaps.rng', false],
+  ['storagepool', 'storagepool.rng', false],
+  ['storagevol', 'storagevol.rng', false],
+  ['storagepoolcaps', 'storagepoolcaps.rng', false],
+  ['secret', 'secret.rng', false],
 ];
 
 export function compileSchemas(dir) {

@@ -69,7 +69,7 @@ describe('virtxml convert --to json', () => {
     expect(out).toBe('');
     expect(err).toBe(`${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)\n`);
     expect(await convert('--to', 'json', fx('unknown-root.xml'))).toBe(1);
-    expect(err).toBe(`${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport>, <device>, <capabilities>, <domainCapabilities> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)\n`);
+    expect(err).toBe(`${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport>, <device>, <capabilities>, <domainCapabilities>, <pool>, <volume>, <storagepoolCapabilities>, <secret> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)\n`);
     expect(await convert('--to', 'json', '--kind', 'network', fx('domain-ok.xml'))).toBe(1);
     expect(err).toMatch(/:1:1: error: .*<domain>.* \[xml-root\] \(\/domain\)\n$/);
   });

@@ -38,7 +38,7 @@ describe('virtxml validate: paths and exit codes', () => {
     expect(await run('validate', FX)).toBe(1);
     expect(out.split('\n')).toEqual([
       `${fx('malformed.xml')}:5:12: error: unexpected close tag. [xml-malformed] (/domain/devices)`,
-      `${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport>, <device>, <capabilities>, <domainCapabilities> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)`,
+      `${fx('unknown-root.xml')}:1:1: error: unexpected root element <frobnicator>: expected <domain>, <domstatus>, <network>, <networkport>, <device>, <capabilities>, <domainCapabilities>, <pool>, <volume>, <storagepoolCapabilities>, <secret> or a device element (<disk>, <interface>, <hostdev>, …) [xml-root] (/frobnicator)`,
       '',
     ]);
     expect(err).toBe('6 files: 4 valid, 2 invalid (2 errors, 0 warnings)\n');

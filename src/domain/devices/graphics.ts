@@ -4,7 +4,7 @@
  *
  * libvirt's order (`virDomainGraphicsDefFormat`), attributes:
  *
- *   vnc     socket | port autoport websocket wait listen; keymap sharePolicy
+ *   vnc     socket | port autoport websocket listen; keymap sharePolicy
  *           powerControl passwd passwdValidTo connected
  *   spice   port tlsPort autoport listen keymap defaultMode passwd
  *           passwdValidTo connected
@@ -83,7 +83,8 @@ type SpiceChannel = Infer<typeof spiceChannel>;
 
 // ---------------------------------------------------------------- the listen attribute
 
-const port = () => attr(int({ min: -1, max: 65535 }));
+/** A port: libvirt reads any int (virStrToLong_i); -1 is the legacy "pick one". */
+const port = () => attr(int());
 const listenAttr = attr(str, { doc: 'address of the first listen (mirrors <listen type=address>)' });
 
 interface WithListens {
@@ -142,13 +143,14 @@ interface VncPorts extends WithListens {
   port?: number;
   autoport?: boolean;
   websocket?: number;
+  wait?: boolean;
 }
 
 /**
- * libvirt's `virDomainGraphicsDefParseXMLVNC`: without an autoport
- * attribute, no port, port='0' or the legacy port='-1' means autoport; an
- * explicit autoport wins (libvirt 12.9 keeps `port='-1' autoport='no'`, and
- * `autoport='no'` without a port).
+ * libvirt's `virDomainGraphicsDefParseXMLVNC`: no port, port='0' or the
+ * legacy port='-1', means autoport unless autoport says otherwise (libvirt
+ * 12.9 reads autoport as a tristate: `port='-1' autoport='no'` stays manual,
+ * and is written back with port='-1'; 10.7 ignored autoport='no').
  */
 function checkVncPort(v: VncPorts) {
   v.autoport ??= v.port === undefined || v.port === 0 || v.port === -1;
@@ -158,7 +160,8 @@ function checkVncPort(v: VncPorts) {
 /**
  * libvirt writes port and autoport only for an address or network listen:
  * the port unless it is automatic in inactive XML (then -1), and autoport
- * always; for a socket or no listen, neither (nor websocket).
+ * always; for a socket or no listen, neither (nor websocket, nor wait:
+ * libvirt 12.9 writes `wait` after websocket in that branch only).
  */
 function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
   const first = v.listens?.[0];
@@ -168,6 +171,7 @@ function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
     delete copy.port;
     delete copy.autoport;
     delete copy.websocket;
+    delete copy.wait;
     return copy;
   }
   const autoport = v.autoport ?? (v.port === undefined || v.port === 0 || v.port === -1);
@@ -204,7 +208,7 @@ export const graphics = union(
         port: port(),
         autoport: attr(yesNo, { doc: 'libvirt picks the port; always written' }),
         websocket: port(),
-        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest' }),
+        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest (written with an address or network listen only, as libvirt does)' }),
         listen: listenAttr,
         keymap: attr(str),
         sharePolicy: attr(oneOf('allow-exclusive', 'force-shared', 'ignore')),
