@@ -25,6 +25,8 @@ import { checkDomain } from './semantic/domain.js';
 import type { DeviceScope } from './semantic/devices.js';
 import { checkHostdevs } from './semantic/hostdev.js';
 import { checkInterfaces } from './semantic/interface.js';
+import { checkMemoryDevices, checkPstore } from './semantic/memory.js';
+import { checkOtherDevices } from './semantic/other-devices.js';
 import { checkOs } from './semantic/os.js';
 import type { Diagnostic } from './types.js';
 
@@ -45,6 +47,9 @@ export function checkDeviceRules(def: DeviceScope, r: Reporter): void {
   checkInterfaces(def, r);
   checkHostdevs(def, r);
   checkChardevs(def, r);
+  checkMemoryDevices(def, r);
+  checkPstore(def, r);
+  checkOtherDevices(def, r);
   checkPciAddresses(def, r);
   checkDriveAddresses(def, r);
   checkAliases(def, r);

@@ -147,13 +147,13 @@ interface VncPorts extends WithListens {
 }
 
 /**
- * libvirt's `virDomainGraphicsDefParseXMLVNC`: no port, or the legacy
- * port='-1', means autoport unless autoport says otherwise (libvirt 12.9
- * reads autoport as a tristate: `port='-1' autoport='no'` stays manual, and
- * is written back with port='-1'; 10.7 ignored autoport='no').
+ * libvirt's `virDomainGraphicsDefParseXMLVNC`: no port, port='0' or the
+ * legacy port='-1', means autoport unless autoport says otherwise (libvirt
+ * 12.9 reads autoport as a tristate: `port='-1' autoport='no'` stays manual,
+ * and is written back with port='-1'; 10.7 ignored autoport='no').
  */
 function checkVncPort(v: VncPorts) {
-  v.autoport ??= v.port === undefined || v.port === -1;
+  v.autoport ??= v.port === undefined || v.port === 0 || v.port === -1;
   return undefined;
 }
 
@@ -174,7 +174,7 @@ function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
     delete copy.wait;
     return copy;
   }
-  const autoport = v.autoport ?? (v.port === undefined || v.port === -1);
+  const autoport = v.autoport ?? (v.port === undefined || v.port === 0 || v.port === -1);
   if (v.port !== undefined && v.port !== 0 && (!autoport || !ctx.inactive)) copy.port = v.port;
   else if (autoport) copy.port = -1;
   else delete copy.port;

@@ -12,26 +12,111 @@ import { devicesOf, familyOf, infoOf, type DeviceOf, type GuestAddress, type Dev
 const PATH_TYPES = new Set(['dev', 'file', 'pipe', 'unix']);
 const MISSING_PATH = 'internal error: Missing source path attribute for char device';
 
-/** The chardevs whose source may need a path: the four chardev families and an `<rng>`'s egd backend. */
-type Chardev = DeviceOf['serials' | 'parallels' | 'consoles' | 'channels'] | Extract<DeviceOf['rngs']['backend'], { model: 'egd' }>;
+/** The chardevs whose source libvirt checks: the four chardev families, an `<rng>`'s egd backend, a passthrough smartcard, a redirdev. */
+type Chardev =
+  | DeviceOf['serials' | 'parallels' | 'consoles' | 'channels' | 'redirdevs']
+  | Extract<DeviceOf['rngs']['backend'], { model: 'egd' }>
+  | Extract<DeviceOf['smartcards'], { mode: 'passthrough' }>;
 
-/** A chardev needs a source path, except unix sockets of virtio and xen channels (libvirt generates those). */
-function checkChrPath(l: Located<Chardev>, r: Reporter, isChannel: boolean): void {
-  const c = l.obj;
-  if (!c.type || !PATH_TYPES.has(c.type)) return;
-  // one <source>, or a list of them (the egd backend)
-  const sources = [...('source' in c && c.source ? [c.source] : []), ...('sources' in c ? (c.sources ?? []) : [])];
-  const path = sources.map((s) => (typeof s === 'object' && s !== null && 'path' in s ? s.path : undefined)).find((p) => p !== undefined);
-  if (path !== undefined) return;
-  const target = 'target' in c && c.target && 'type' in c.target ? c.target.type : undefined;
-  if (c.type === 'unix' && isChannel && (target === 'virtio' || target === 'xen')) return;
-  const src = sources[0];
-  r.at(src ? childOf(l, 'source', src) : l, 'libvirt-chardev-source', MISSING_PATH);
+/** The fields of a chardev `<source>` the rules read (each source type declares some of them). */
+interface SourceView {
+  mode?: string;
+  path?: string;
+  host?: string;
+  service?: string;
+  channel?: string;
+  master?: string;
+  slave?: string;
+  reconnect?: { enabled?: boolean };
 }
 
+function sourcesOf(c: Chardev): SourceView[] {
+  const one: unknown[] = 'source' in c && c.source ? [c.source] : [];
+  const many: unknown[] = 'sources' in c && Array.isArray(c.sources) ? c.sources : [];
+  return [...one, ...many].filter((s): s is SourceView => typeof s === 'object' && s !== null);
+}
+
+/**
+ * `virDomainChrSourceDefValidate`: what each chardev type needs of its
+ * `<source>` — a path (dev, file, pipe, unix; a unix socket of a virtio or
+ * xen channel excepted: libvirt generates it), a host then a service (tcp), a
+ * connect service (udp), a channel (spiceport, dbus), both nmdm paths or
+ * none, and no reconnect on a listening tcp socket. The message is libvirt's.
+ */
+function chrSourceProblem(c: Chardev, isChannel: boolean): string | undefined {
+  const sources = sourcesOf(c);
+  const first = <K extends keyof SourceView>(k: K) => sources.map((s) => s[k]).find((v) => v !== undefined);
+  switch (c.type) {
+    case 'dev':
+    case 'file':
+    case 'pipe':
+    case 'unix': {
+      if (first('path') !== undefined) return undefined;
+      const target = 'target' in c && c.target && 'type' in c.target ? c.target.type : undefined;
+      if (c.type === 'unix' && isChannel && (target === 'virtio' || target === 'xen')) return undefined;
+      return MISSING_PATH;
+    }
+    case 'tcp': {
+      const s = sources[0];
+      if (s?.host === undefined) return 'internal error: Missing source host attribute for char device';
+      if (s.service === undefined) return 'internal error: Missing source service attribute for char device';
+      if (s.mode === 'bind' && s.reconnect?.enabled === true) return 'internal error: chardev reconnect is possible only for connect mode';
+      return undefined;
+    }
+    case 'udp':
+      // the connect end (a source without mode='bind') must name a service
+      return sources.some((s) => s.mode !== 'bind' && s.service !== undefined) ? undefined : 'internal error: Missing source service attribute for char device';
+    case 'spiceport':
+    case 'dbus':
+      return first('channel') !== undefined ? undefined : 'unsupported configuration: Missing source channel attribute for char device';
+    case 'nmdm':
+      return (first('master') === undefined) !== (first('slave') === undefined)
+        ? 'internal error: Should define both master and slave path attributes for nmdm device'
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function checkChrSource(l: Located<Chardev>, r: Reporter, isChannel: boolean): void {
+  const message = chrSourceProblem(l.obj, isChannel);
+  if (message === undefined) return;
+  const src = sourcesOf(l.obj)[0];
+  r.at(src ? childOf(l, 'source', src) : l, 'libvirt-chardev-source', message);
+}
+
+/**
+ * libvirt's chardev parser (`virDomainChrDefParseXML`): a spicevmc chardev
+ * must have the target type whose number is the virtio channel's
+ * (VIR_DOMAIN_CHR_CHANNEL_TARGET_TYPE_VIRTIO = 2). libvirt compares the
+ * number whatever the device, so a usb-serial serial and a xen console pass
+ * too, and a parallel port (no target types) never does.
+ */
+const SPICEVMC_TARGET: Record<'serials' | 'parallels' | 'consoles' | 'channels', string | undefined> = {
+  channels: 'virtio',
+  serials: 'usb-serial',
+  consoles: 'xen',
+  parallels: undefined,
+};
+
 export function checkChardevs(def: DeviceScope, r: Reporter): void {
+  // the first console standing for the first serial gets the serial's source (libvirt copies it before validating)
+  const mirrors = new Set(devicesOf(def).flatMap((d) => (d.mirror ? [d.obj] : [])));
   for (const fam of ['serials', 'parallels', 'consoles', 'channels'] as const) {
-    for (const l of familyOf(def, fam)) checkChrPath(l, r, fam === 'channels');
+    for (const l of familyOf(def, fam)) {
+      const target = l.obj.target && 'type' in l.obj.target ? l.obj.target.type : undefined;
+      if (l.obj.type === 'spicevmc' && (target === undefined || target !== SPICEVMC_TARGET[fam])) {
+        r.at(l, 'libvirt-chardev-spicevmc', 'unsupported configuration: spicevmc device type only supports virtio', { attribute: 'type' });
+        continue;
+      }
+      if (!mirrors.has(l.obj)) checkChrSource(l, r, fam === 'channels');
+    }
+  }
+  // (a dbus redirdev gets libvirt's channel org.qemu.usbredir when it names none)
+  for (const l of familyOf(def, 'redirdevs')) if (l.obj.type !== 'dbus') checkChrSource(l, r, false);
+  for (const l of familyOf(def, 'smartcards')) {
+    const s = l.obj;
+    if (s.mode === 'passthrough') checkChrSource({ obj: s, path: l.path }, r, false);
   }
   // ISA serial ports: one device a port (libvirt's test driver refuses two isa-serial targets on
   // one port, and accepts two serials without a target type on one port)
@@ -74,7 +159,7 @@ export function checkChardevs(def: DeviceScope, r: Reporter): void {
   }
   for (const l of familyOf(def, 'rngs')) {
     const b = l.obj.backend;
-    if (b?.model === 'egd') checkChrPath(childOf(l, 'backend', b), r, false);
+    if (b?.model === 'egd') checkChrSource(childOf(l, 'backend', b), r, false);
   }
   for (const l of familyOf(def, 'shmems')) {
     if (l.obj.msi && !l.obj.server) {

@@ -105,6 +105,16 @@ export function extraAttribute(obj: unknown, name: string): string | undefined {
   return undefined;
 }
 
+/** Whether the parser kept an unknown child element `name` (`$extra.nodes`): content no declaration gives yet. */
+export function hasExtraElement(obj: unknown, name: string): boolean {
+  const nodes = field(field(obj, '$extra'), 'nodes');
+  if (!Array.isArray(nodes)) return false;
+  return nodes.some((n) => {
+    const node = field(n, 'node');
+    return field(node, 'type') === 'element' && field(node, 'name') === name;
+  });
+}
+
 /** A property of an object, for kept content whose shape no declaration gives. */
 function field(v: unknown, key: string): unknown {
   return v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? Reflect.get(v, key) : undefined;

@@ -35,7 +35,54 @@ const isObject = (s: DiskSource | undefined): s is DiskSource => typeof s === 'o
 
 const SECRET_FOR: Record<string, string> = { iscsi: 'iscsi', rbd: 'ceph' };
 
+/**
+ * A target name libvirt can number (`virDiskNameParse`): a prefix (fd, hd,
+ * vd, sd, xvd, ubd), lowercase letters, digits; or an NVMe name
+ * (nvme0n1, nvme0n1p2). libvirt drops a Xen-era `ioemu:` prefix first.
+ */
+export function isDiskName(dev: string): boolean {
+  const name = dev.replace(/^ioemu:/, '');
+  return /^(?:fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]*$/.test(name) || /^nvme[0-9]+n[0-9]+(?:p[0-9]+)?$/.test(name);
+}
+
+/** The types of a backing chain member, each to check (the chain's end, `<backingStore/>`, has none). */
+function* backingChain(l: Located<Disk>): Generator<Located<NonNullable<Disk['backingStore']>>> {
+  let at: Located<object> = l;
+  let b = l.obj.backingStore;
+  while (b) {
+    const here = childOf(at, 'backingStore', b);
+    yield here;
+    at = here;
+    b = 'backingStore' in b ? b.backingStore : undefined;
+  }
+}
+
 export function checkDisks(def: DeviceScope, r: Reporter): void {
+  for (const l of familyOf(def, 'disks')) {
+    const d = l.obj;
+    const dev = d.target?.dev;
+    // virDomainDiskDefAssignAddress (a disk without address), then the test driver's naming of the disk
+    if (dev !== undefined && !isDiskName(dev)) {
+      r.at(
+        childOf(l, 'target', d.target),
+        'libvirt-disk-name',
+        d.address ? `internal error: Invalid harddisk device name: ${dev}` : `XML error: Unknown disk name '${dev}' and no address specified`,
+        { attribute: 'dev' },
+      );
+    }
+    // the backing chain (virDomainDiskBackingStoreParse): each member with a type has a format and a source
+    for (const b of backingChain(l)) {
+      const m = b.obj;
+      if (m.type === undefined) continue;
+      if (!('format' in m) || !m.format) r.at(b, 'libvirt-disk-backing', 'XML error: missing disk backing store format');
+      else if (!('source' in m) || !m.source) r.at(b, 'libvirt-disk-backing', 'XML error: missing disk backing store source');
+    }
+    // virDomainDiskDefValidate: a LUN is a local block device (with a path), a network (iSCSI) or a pool volume
+    const blockPath = d.type === 'block' && d.source && 'dev' in d.source && d.source.dev !== undefined;
+    if (d.device === 'lun' && !blockPath && d.type !== 'network' && d.type !== 'volume') {
+      r.at(l, 'libvirt-disk-lun', "unsupported configuration: disk device='lun' is only valid for block type disk source", { attribute: 'device' });
+    }
+  }
   const ordered = libvirtDiskOrder(familyOf(def, 'disks'));
   const targets = new Map<string, Located<Disk>>();
   for (const l of ordered) {

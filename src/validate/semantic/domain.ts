@@ -34,6 +34,198 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkVideos(def, r);
   checkNumatune(def, r);
   checkIothreadScheds(def, r);
+  checkRedirdevUsb(def, r);
+  checkVcpuIds(def, r);
+  checkThreadPools(def, r);
+  checkIdmap(def, r);
+  checkLaunchSecurity(def, r);
+  checkResource(def, r);
+  checkCpu(def, r);
+  checkClock(def, r);
+  checkCputune(def, r);
+  checkIommufd(def, r);
+}
+
+const PERIODS = ['period', 'global_period', 'emulator_period', 'iothread_period'] as const;
+const QUOTAS = ['quota', 'global_quota', 'emulator_quota', 'iothread_quota'] as const;
+const QUOTA_MAX = 17592186044415;
+
+/**
+ * `<cputune>` (`virDomainDefCputuneValidate`, the scheduler parser): periods
+ * in [1000, 1000000] and positive quotas from 1000 (0 is "not set", a quota
+ * of -1 is "no limit"); a vCPU scheduler names its vCPUs, which exist, and an
+ * I/O thread scheduler names its threads.
+ */
+function checkCputune(def: DomainDef, r: Reporter): void {
+  const ct = def.cputune;
+  if (!ct) return;
+  const range = (name: string, lo: number, hi: number) =>
+    r.reportChild(ct, name, `${ROOT}/cputune/${name}`, 'libvirt-cputune-range', `unsupported configuration: Value of cputune '${name}' must be in range [${lo}, ${hi}]`);
+  for (const name of PERIODS) {
+    const v = ct[name];
+    if (v !== undefined && v !== 0 && (v < 1000 || v > 1000000)) range(name, 1000, 1000000);
+  }
+  for (const name of QUOTAS) {
+    const v = ct[name];
+    if (v !== undefined && v > 0 && (v < 1000 || v > QUOTA_MAX)) range(name, 1000, QUOTA_MAX);
+  }
+  const max = def.vcpu?.count ?? 1;
+  const vs = ct.vcpuscheds ?? [];
+  vs.forEach((s, i) => {
+    const l = { obj: s, path: itemPath(`${ROOT}/cputune`, 'vcpusched', vs, i) };
+    if (s.vcpus === undefined) {
+      r.at(l, 'libvirt-cputune-sched', "XML error: Missing attribute 'vcpus' in element 'vcpusched'");
+      return;
+    }
+    const missing = bitmapMembers(s.vcpus).find((id) => id >= max);
+    if (missing !== undefined) r.at(l, 'libvirt-cputune-sched', `unsupported configuration: vCPU '${missing}' is not present in domain definition`, { attribute: 'vcpus' });
+  });
+  const is = ct.iothreadscheds ?? [];
+  is.forEach((s, i) => {
+    if (s.iothreads === undefined) {
+      r.at({ obj: s, path: itemPath(`${ROOT}/cputune`, 'iothreadsched', is, i) }, 'libvirt-cputune-sched', "XML error: Missing attribute 'iothreads' in element 'iothreadsched'");
+    }
+  });
+}
+
+/** `<iommufd enabled='no'>` takes no fdgroup. */
+function checkIommufd(def: DomainDef, r: Reporter): void {
+  const f = def.iommufd;
+  if (f && f.enabled === false && f.fdgroup !== undefined) {
+    r.at(at('iommufd', f), 'libvirt-iommufd', "unsupported configuration: Setting 'fdgroup' when 'iommufd' is disabled is not supported.", { attribute: 'fdgroup' });
+  }
+}
+
+/**
+ * `virCPUDefParseXML` and the CPU's define-time checks: a vendor, a
+ * feature list (custom mode) and a check attribute (custom mode) need a
+ * model name; migratable belongs to host-passthrough and maximum CPUs.
+ */
+function checkCpu(def: DomainDef, r: Reporter): void {
+  const cpu = def.cpu;
+  if (!cpu) return;
+  const l = at('cpu', cpu);
+  const mode = cpu.mode ?? 'custom';
+  const model = cpu.model?.name !== undefined;
+  if (cpu.vendor !== undefined && !model) r.reportChild(cpu, 'vendor', `${ROOT}/cpu/vendor`, 'libvirt-cpu-model', 'XML error: CPU vendor specified without CPU model');
+  if (mode === 'custom' && !model) {
+    if (cpu.features?.length) r.at(l, 'libvirt-cpu-model', 'XML error: Non-empty feature list specified without CPU model');
+    if (cpu.check !== undefined) r.at(l, 'libvirt-cpu-model', 'unsupported configuration: check attribute specified for CPU with no model', { attribute: 'check' });
+  }
+  if (cpu.migratable !== undefined && mode !== 'host-passthrough' && mode !== 'maximum') {
+    r.at(l, 'libvirt-cpu-migratable', "unsupported configuration: Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode", { attribute: 'migratable' });
+  }
+}
+
+/** `virDomainClockDefParseXML`: a timezone clock names its zone. */
+function checkClock(def: DomainDef, r: Reporter): void {
+  const c = def.clock;
+  if (c?.offset === 'timezone' && c.timezone === undefined) {
+    r.at(at('clock', c), 'libvirt-clock-timezone', "internal error: missing 'timezone' attribute for clock with offset='timezone'");
+  }
+}
+
+/** `<vcpus><vcpu id>`: each id below the maximum vCPU count (the parser). */
+function checkVcpuIds(def: DomainDef, r: Reporter): void {
+  const list = def.vcpus?.vcpus ?? [];
+  const max = def.vcpu?.count ?? 1;
+  list.forEach((v, i) => {
+    if (v.id >= max) {
+      r.at({ obj: v, path: itemPath(`${ROOT}/vcpus`, 'vcpu', list, i) }, 'libvirt-vcpu-id', `XML error: vcpu id '${v.id}' is out of range of maximum vcpu count`, {
+        attribute: 'id',
+      });
+    }
+  });
+}
+
+/**
+ * `virDomainDefIOThreadValidate…`: a thread pool's max is positive, and its
+ * min (when set) is at most its max — an unset max is libvirt's -1, so a
+ * min alone is refused.
+ */
+function checkThreadPools(def: DomainDef, r: Reporter): void {
+  const ids = def.iothreadids?.iothreads ?? [];
+  const pools: Array<Located<{ thread_pool_min?: number; thread_pool_max?: number }>> = ids.map((t, i) => ({ obj: t, path: itemPath(`${ROOT}/iothreadids`, 'iothread', ids, i) }));
+  if (def.defaultiothread) pools.push(at('defaultiothread', def.defaultiothread));
+  for (const l of pools) {
+    const { thread_pool_min: min, thread_pool_max: max } = l.obj;
+    if (max === 0) r.at(l, 'libvirt-thread-pool', 'unsupported configuration: thread_pool_max must be a positive integer', { attribute: 'thread_pool_max' });
+    else if (min !== undefined && (max === undefined || min > max)) {
+      r.at(l, 'libvirt-thread-pool', 'unsupported configuration: thread_pool_min must be smaller or equal to thread_pool_max', { attribute: 'thread_pool_min' });
+    }
+  }
+}
+
+/** `virDomainIdmapDefParseXML` and the define-time check: uid and gid maps both or neither, each mapping the root user (start 0). */
+function checkIdmap(def: DomainDef, r: Reporter): void {
+  const m = def.idmap;
+  if (!m) return;
+  const uids = m.uids ?? [];
+  const gids = m.gids ?? [];
+  if (!uids.length && !gids.length) return;
+  const l = at('idmap', m);
+  if (!uids.length || !gids.length) r.at(l, 'libvirt-idmap', 'unsupported configuration: uid and gid should be mapped both');
+  else if (Math.min(...uids.map((u) => u.start)) !== 0 || Math.min(...gids.map((g) => g.start)) !== 0) {
+    r.at(l, 'libvirt-idmap', 'unsupported configuration: You must map the root user of container');
+  }
+}
+
+/**
+ * The number of bytes glib's base64 decoder gives for a text: characters
+ * outside the alphabet are skipped, only whole groups of four decode, and
+ * padding shortens the last one.
+ */
+export function base64Length(text: string): number {
+  const s = text.replace(/[^A-Za-z0-9+/=]/g, '');
+  const groups = Math.floor(s.length / 4);
+  const pad = (s.slice(0, groups * 4).match(/=/g) ?? []).length;
+  return Math.max(0, groups * 3 - Math.min(pad, 2));
+}
+
+/** Launch security blobs (base64) of a fixed decoded length; an empty one is not set. */
+const BLOB_LENGTHS: Record<string, ReadonlyArray<readonly [string, number]>> = {
+  'sev-snp': [
+    ['guestVisibleWorkarounds', 16],
+    ['idBlock', 96],
+    ['idAuth', 4096],
+    ['hostData', 32],
+  ],
+  tdx: [
+    ['mrConfigId', 48],
+    ['mrOwner', 48],
+    ['mrOwnerConfig', 48],
+  ],
+};
+
+function checkLaunchSecurity(def: DomainDef, r: Reporter): void {
+  const ls = def.launchSecurity;
+  if (!ls) return;
+  for (const [name, want] of BLOB_LENGTHS[ls.type] ?? []) {
+    const v: unknown = Object.hasOwn(ls, name) ? Reflect.get(ls, name) : undefined;
+    if (typeof v !== 'string' || v === '') continue;
+    const got = base64Length(v);
+    if (got !== want) {
+      r.reportChild(ls, name, `${ROOT}/launchSecurity/${name}`, 'libvirt-launch-security', `unsupported configuration: Unexpected length of '${name}', expected ${want} got ${got}`);
+      return;
+    }
+  }
+}
+
+/** An empty `<resource/>`: libvirt 12.9's parser fails on it without saying why (its message is the generic one). */
+function checkResource(def: DomainDef, r: Reporter): void {
+  const res = def.resource;
+  if (res && res.partition === undefined && res.fibrechannel === undefined) r.at(at('resource', res), 'libvirt-resource-empty', 'An error occurred, but the cause is unknown');
+}
+
+/** `virDomainRedirdevDefValidate`: a redirected USB device needs a USB controller (one of model none does not count: `virDomainDefHasUSB`). */
+function checkRedirdevUsb(def: DomainDef, r: Reporter): void {
+  const redirdevs = familyOf(def, 'redirdevs');
+  if (!redirdevs.length) return;
+  const usb = familyOf(def, 'controllers').some((l) => l.obj.type === 'usb' && l.obj.model !== 'none');
+  if (usb) return;
+  for (const l of redirdevs) {
+    if ((l.obj.bus ?? 'usb') === 'usb') r.at(l, 'libvirt-redirdev-usb', 'unsupported configuration: cannot add redirected USB device: USB is disabled for this domain');
+  }
 }
 
 /** `<iothreadsched iothreads>` must name existing I/O threads (`virDomainIOThreadIDFind`). */
@@ -144,6 +336,10 @@ function checkSeclabels(def: DomainDef, r: Reporter): void {
   const list = def.seclabels ?? [];
   const seen = new Set<string>();
   list.forEach((s, i) => {
+    // a static label is given (virSecurityLabelDefParseXML), unless the model is none
+    if (s.type === 'static' && !s.label && s.model !== 'none') {
+      r.at({ obj: s, path: itemPath(ROOT, 'seclabel', list, i) }, 'libvirt-seclabel-label', 'XML error: security label is missing');
+    }
     if (s.model === undefined) return;
     if (seen.has(s.model)) {
       r.at({ obj: s, path: itemPath(ROOT, 'seclabel', list, i) }, 'libvirt-seclabel-model', `seclabel for model ${s.model} is already provided`, {
@@ -159,6 +355,14 @@ const BIOS_DATE = /^(0[1-9]|1[0-2])\/(0[1-9]|[12][0-9]|3[01])\/([0-9]{2}|[0-9]{4
 function checkSysinfo(def: DomainDef, r: Reporter): void {
   const list = def.sysinfos ?? [];
   list.forEach((s, i) => {
+    if (s.type === 'fwcfg') {
+      const entries = s.entries ?? [];
+      entries.forEach((e, k) => {
+        if (!e.value && e.file === undefined) {
+          r.at({ obj: e, path: itemPath(itemPath(ROOT, 'sysinfo', list, i), 'entry', entries, k) }, 'libvirt-sysinfo-entry', "XML error: Firmware entry must have either value or 'file' attribute");
+        }
+      });
+    }
     if (s.type !== 'smbios') return;
     const base = { obj: s, path: itemPath(ROOT, 'sysinfo', list, i) };
     const entry = (block: 'bios' | 'system', name: string) => {
@@ -203,6 +407,10 @@ function checkNumatune(def: DomainDef, r: Reporter): void {
   const memMode = nt?.memory?.mode ?? 'strict';
   if (nt?.memory) {
     const memAt = { obj: nt.memory, path: `${ROOT}/numatune/memory` };
+    // without placement, a nodeset makes it static, and so does a static vCPU placement (an automatic one makes it automatic)
+    if (nt.memory.placement === undefined && nt.memory.nodeset === undefined && def.vcpu?.placement !== 'auto') {
+      r.at(memAt, 'libvirt-numatune-nodeset', "unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+    }
     if (memnodes.length && nt.memory.placement === 'auto') {
       r.at(memAt, 'libvirt-numatune-placement', 'unsupported configuration: Per-node binding is not compatible with automatic NUMA placement.', { attribute: 'placement' });
     }

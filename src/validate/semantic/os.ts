@@ -3,12 +3,25 @@
  * features, loader path, NVRAM against stateless loaders and firmware kind.
  */
 import type { DomainDef } from '../../domain/domain.js';
-import type { Reporter } from './context.js';
+import { itemPath, type Reporter } from './context.js';
 
 export function checkOs(def: DomainDef, r: Reporter): void {
   const os = def.os;
   if (!os) return;
   const osPath = '/domain/os';
+  // a container's init (the parser, for os type exe)
+  if (os.type?.value === 'exe' && os.init === undefined) r.at({ obj: os, path: osPath }, 'libvirt-os-init', 'XML error: init binary must be specified');
+  // a container's init arguments and environment carry data (the parser)
+  (os.initargs ?? []).forEach((a, i, list) => {
+    if (!a.value) r.at({ obj: a, path: itemPath(osPath, 'initarg', list, i) }, 'libvirt-os-init', 'XML error: No data supplied for <initarg> element');
+  });
+  (os.initenvs ?? []).forEach((e, i, list) => {
+    if (!e.value) r.at({ obj: e, path: itemPath(osPath, 'initenv', list, i) }, 'libvirt-os-init', `XML error: No value supplied for <initenv name='${e.name}'> element`);
+  });
+  // (virDomainDefOSValidate) a shim is loaded before a kernel, so it needs one
+  // (read for every os type but a container's, and 'linux' outside Xen, where it does not become 'xen')
+  const bootOptions = os.type?.value !== 'exe' && (os.type?.value !== 'linux' || def.type === 'xen');
+  if (bootOptions && os.shim !== undefined && os.kernel === undefined) r.reportChild(os, 'shim', `${osPath}/shim`, 'libvirt-os-shim', 'unsupported configuration: shim only allowed with kernel option');
   const loader = os.loader;
   const loaderAt = { obj: loader, path: `${osPath}/loader` };
   const nvram = os.nvram;
@@ -25,8 +38,9 @@ export function checkOs(def: DomainDef, r: Reporter): void {
       );
     }
     if (os.firmware === 'bios' && hasNvramStore) r.at(nvramAt, 'libvirt-os-nvram', "firmware type 'bios' does not support nvram");
-  } else if (loader && loader.path === undefined) {
-    r.at(loaderAt, 'libvirt-os-loader', 'no loader path specified and firmware auto selection disabled');
+  } else if ((loader && loader.path === undefined) || (!loader && nvram !== undefined)) {
+    // (an <nvram> without <loader> gets an empty loader from libvirt, which then has no path)
+    r.at(loader ? loaderAt : nvramAt, 'libvirt-os-loader', 'no loader path specified and firmware auto selection disabled');
   }
   if (!loader) return;
   if (loader.stateless === true) {
