@@ -408,4 +408,24 @@ describe('class 10: attributes libvirt writes in one branch of a switch only (li
     const noAutoport = roundTrip(domainOf(["    <graphics type='vnc' port='-1'>", "      <listen type='address'/>", '    </graphics>']));
     expect(noAutoport).toContain("<graphics type='vnc' port='-1' autoport='yes'>");
   });
+
+  it("a TPM emulator's children: encryption, PCR banks, state source, profile (libvirt 12.9's order, whatever the input's)", () => {
+    const x = domainOf([
+      "    <tpm model='tpm-crb'>",
+      "      <backend type='emulator' version='2.0' persistent_state='yes' debug='3'>",
+      "        <encryption secret='6dd3e4a5-1d76-44ce-961f-f119f5aad935'/>",
+      '        <active_pcr_banks>',
+      '          <sha256/>',
+      '        </active_pcr_banks>',
+      "        <source type='dir' path='/var/lib/x'/>",
+      "        <profile source='local:restricted' removeDisabled='check'/>",
+      '      </backend>',
+      '    </tpm>',
+    ]);
+    expect(roundTrip(x)).toBe(x);
+    const shuffled = x.replace(/( {8}<encryption[^\n]*\n)([\s\S]*?)( {8}<profile[^\n]*\n)/, '$3$2$1');
+    expect(shuffled).not.toBe(x);
+    expect(roundTrip(shuffled)).toBe(x);
+  });
 });
+

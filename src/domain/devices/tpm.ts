@@ -5,9 +5,9 @@
  *
  * libvirt's order (`virDomainTPMDefFormat`): attribute model; children
  * backend, device info. `<backend>`: type, version, persistent_state (only
- * when yes), debug; children device (passthrough), source (external),
- * encryption, active_pcr_banks (emulator; banks in libvirt's order sha1,
- * sha256, sha384, sha512).
+ * when yes), debug; children device (passthrough), source (external);
+ * encryption, active_pcr_banks (banks in libvirt's order sha1, sha256,
+ * sha384, sha512), source, profile (emulator, as libvirt 12.9 writes them).
  *
  * The emulator's `<source type='file|dir'>` (state storage) and `<profile>`
  * (swtpm profile) are libvirt 11.x and 12.x additions.
@@ -39,11 +39,11 @@ export const tpmBackend = union(
       version,
       persistent_state: attr(yesNo, { omit: (v: boolean) => !v, doc: 'keep the TPM state when the domain is undefined' }),
       debug: attr(uint({ max: 255 }), { omit: (v: number) => v === 0, doc: 'swtpm log level' }),
+      encryption: child(element('encryption', { secret: attr(uuid, { required: true, missing: 'ignore-element', doc: 'UUID of the secret holding the state key' }) })),
+      active_pcr_banks: child(tpmActivePcrBanks, { omitEmpty: true }),
       source: child(element('source', { type: attr(oneOf('file', 'dir'), { required: true }), path: attr(str, { required: true }) }), {
         doc: 'where swtpm keeps its state',
       }),
-      encryption: child(element('encryption', { secret: attr(uuid, { required: true, missing: 'ignore-element', doc: 'UUID of the secret holding the state key' }) })),
-      active_pcr_banks: child(tpmActivePcrBanks, { omitEmpty: true }),
       profile: child(
         element('profile', {
           source: attr(pattern('profileName', /^[A-Za-z0-9.\-:]+$/), { doc: 'the swtpm profile to start from' }),
