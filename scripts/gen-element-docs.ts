@@ -124,6 +124,8 @@ interface Page {
    * `<source>` under `<disk>`, where readers look for it, not under `<os><nvram>`).
    */
   walkFirst?: string[];
+  /** Pages whose declarations this page links to instead of describing them again (a snapshot's `<domain>`: the domain page's). */
+  linked?: Array<keyof DocumentDefs>;
 }
 
 const PAGES: Page[] = [
@@ -169,6 +171,30 @@ const PAGES: Page[] = [
     url: `${LIBVIRT}/formatdomaincaps.html`,
     anchors: [],
     intro: 'Read by `parseDomainCapabilitiesXml`, written by `formatDomainCapabilitiesXml` (`virsh domcapabilities`); `validateXml(xml, { domainCapabilities })` checks a domain against it.',
+  },
+  {
+    kind: 'domainsnapshot',
+    title: '`<domainsnapshot>` element reference',
+    url: `${LIBVIRT}/formatsnapshot.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainSnapshotXml`, written by `formatDomainSnapshotXml` (`virsh snapshot-dumpxml`); the domain inside is described on the [domain page](domain.md).',
+  },
+  {
+    kind: 'domaincheckpoint',
+    title: '`<domaincheckpoint>` element reference',
+    url: `${LIBVIRT}/formatcheckpoint.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainCheckpointXml`, written by `formatDomainCheckpointXml` (`virsh checkpoint-dumpxml`); the domain inside is described on the [domain page](domain.md).',
+  },
+  {
+    kind: 'domainbackup',
+    title: '`<domainbackup>` element reference',
+    url: `${LIBVIRT}/formatbackup.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainBackupXml`, written by `formatDomainBackupXml` (`virsh backup-dumpxml`); `alignBackupDisks` completes a job as libvirt runs it.',
   },
 ];
 
@@ -382,7 +408,8 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
       case 'child':
       case 'list': {
         const first = ctx.seen.get(signature(f.decl));
-        if (first !== undefined) content = `as [${first}](#${anchorId(first)})`;
+        const [onPage, at] = first?.includes('.md#') ? first.split('.md#') : [undefined, first];
+        if (at !== undefined) content = `as [${at}](${onPage !== undefined ? onPage + '.md' : ''}#${anchorId(at)})`;
         else {
           content = `[element](#${anchorId(childPath)})`;
           nested.push([key, f, childPath]);
@@ -408,10 +435,13 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
 /** The reference pages, by file name under docs/reference/. */
 export function renderElementDocs(): Record<string, string> {
   const files: Record<string, string> = {};
+  const seenOn = new Map<string, Map<string, string>>();
   for (const page of PAGES) {
     const ctx: Ctx = { page, out: [], seen: new Map() };
+    for (const other of page.linked ?? []) for (const [sig, at] of seenOn.get(other) ?? []) ctx.seen.set(sig, at.includes('.md#') ? at : `${other}.md#${at}`);
     const entry = KINDS[page.kind];
     walk(ctx, entry.decl, '/' + resolveDecl(entry.decl).name, entry.defName ?? page.kind);
+    seenOn.set(page.kind, ctx.seen);
     const sections = ctx.out.filter((l) => l.startsWith('### ')).length;
     files[`${page.kind}.md`] = [
       `# ${page.title}`,
