@@ -32,19 +32,28 @@ function checkPullDisk(d: { backup?: boolean; driver?: { type: string } }): Chec
  * them: name, backup, state (libvirt's own status), type, backupmode,
  * incremental, exportname, exportbitmap (pull).
  */
+// one field object each for every case: a disk of a type the declarations do not know keeps them (unknownCaseOf)
+const diskFields = {
+  name: attr(str, { required: true, doc: "The domain disk's target (vda)" }),
+  backup: attr(yesNo, { default: true, doc: 'Whether the disk is backed up (yes when absent)' }),
+  state: attr(oneOf('none', 'running', 'complete', 'failed', 'cancelling', 'cancelled'), { when: backedUp, doc: "Job state (libvirt's own status XML)" }),
+};
+const modeFields = {
+  backupmode: attr(oneOf('full', 'incremental'), { when: backedUp, doc: 'full, or incremental since a checkpoint' }),
+  incremental: attr(str, { when: backedUp, doc: 'The checkpoint an incremental backup of this disk starts from' }),
+};
+const driverField = child(backupDriver, { when: backedUp });
+
 function backupDiskCase<const T extends 'file' | 'block', const S extends Decl, const X extends Fields>(type: T, store: S, exports: X) {
   const opts = { when: backedUp, doc: 'Storage type of the backup image' };
   return element(
     'disk',
     {
-      name: attr(str, { required: true, doc: "The domain disk's target (vda)" }),
-      backup: attr(yesNo, { default: true, doc: 'Whether the disk is backed up (yes when absent)' }),
-      state: attr(oneOf('none', 'running', 'complete', 'failed', 'cancelling', 'cancelled'), { when: backedUp, doc: "Job state (libvirt's own status XML)" }),
+      ...diskFields,
       type: type === 'file' ? attr(literal(type), { default: type, ...opts }) : attr(literal(type), { required: true, ...opts }),
-      backupmode: attr(oneOf('full', 'incremental'), { when: backedUp, doc: 'full, or incremental since a checkpoint' }),
-      incremental: attr(str, { when: backedUp, doc: 'The checkpoint an incremental backup of this disk starts from' }),
+      ...modeFields,
       ...exports,
-      driver: child(backupDriver, { when: backedUp }),
+      driver: driverField,
       store: child(store, { omitEmpty: true, when: backedUp }),
     },
     store.name === 'scratch' ? { check: checkPullDisk } : {},

@@ -53,16 +53,20 @@ function checkSnapshotDisk(d: SnapshotDiskLike & { snapshot?: string }): CheckFa
 }
 
 const typeOpts = { when: sourced, doc: 'Storage type of the new image' };
+// one field object each for every case: a disk of a type the declarations do not know keeps them (unknownCaseOf)
+const snapshotAttr = attr(snapshotLocation, { doc: 'no, internal, external or manual' });
+const deleteInProgress = flag('snapshotDeleteInProgress', { doc: 'Deletion of this external snapshot was interrupted' });
+const driverField = child(snapshotDiskDriver, { omitEmpty: true, when: sourced });
 
 function snapshotDiskCase<const T extends 'file' | 'block' | 'network'>(type: T) {
   return element(
     'disk',
     {
       name: momentDiskName,
-      snapshot: attr(snapshotLocation, { doc: 'no, internal, external or manual' }),
+      snapshot: snapshotAttr,
       type: type === 'file' ? attr(literal(type), { default: type, ...typeOpts }) : attr(literal(type), { required: true, ...typeOpts }),
-      snapshotDeleteInProgress: flag('snapshotDeleteInProgress', { doc: 'Deletion of this external snapshot was interrupted' }),
-      driver: child(snapshotDiskDriver, { omitEmpty: true, when: sourced }),
+      snapshotDeleteInProgress: deleteInProgress,
+      driver: driverField,
       source: child(storageSources[type], { omitEmpty: true, when: sourced, doc: 'The new image (external snapshots)' }),
     },
     { check: checkSnapshotDisk, doc: 'How one disk is snapshotted' },
