@@ -5,7 +5,8 @@
  * lossless otherwise, and its errors with their places.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDomainSnapshotXml, parseDomainSnapshotXml, snapshotDefAsCreated, type DomainSnapshotDef } from '../src/blockjobs/index.js';
+import { formatDomainSnapshotXml, momentDomainDef, parseDomainSnapshotXml, snapshotDefAsCreated, type DomainSnapshotDef } from '../src/blockjobs/index.js';
+import { formatDomainXml } from '../src/domain/index.js';
 import { formatXml, parseXml } from '../src/kinds.js';
 import { validateXml } from '../src/validate/index.js';
 import { VirtXmlError } from '../src/xml/errors.js';
@@ -113,6 +114,10 @@ describe('<domainsnapshot>', () => {
     );
     const full = parseDomainSnapshotXml(`<domainsnapshot><name>a</name><domain type='kvm' id='7'><name>vm</name><memory>1024</memory><os><type>hvm</type></os></domain></domainsnapshot>`);
     expect(full.domain?.type).toBe('kvm');
+    // the full definition is a DomainDef; the old form has none
+    const dom = momentDomainDef(full.domain);
+    expect(dom && formatDomainXml(dom, { inactive: true })).toBe(`<domain type='kvm'>\n  <name>vm</name>\n  <memory unit='KiB'>1024</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n`);
+    expect(momentDomainDef({ uuid: '9d37b878-a7cc-9f9a-b78f-49b3abad25a8' })).toBeUndefined();
     const out = formatDomainSnapshotXml(full);
     expect(out).toContain("  <domain type='kvm'>\n    <name>vm</name>\n    <memory unit='KiB'>1024</memory>");
     expect(out).not.toContain("id='7'");

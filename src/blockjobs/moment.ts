@@ -5,7 +5,7 @@
  * `name` attribute of their `<disk>` entries (a disk's target, or the path of
  * its source).
  */
-import { domain } from '../domain/domain.js';
+import { domain, type DomainDef } from '../domain/domain.js';
 import { attr, element, value, type ElementDecl, type Infer } from '../xml/decl.js';
 import { int, str } from '../xml/values.js';
 
@@ -52,3 +52,14 @@ export const inactiveDomain: InactiveDomainDecl = element('inactiveDomain', doma
   beforeFormat: domain.beforeFormat,
   doc: "The running domain's inactive definition when the snapshot was taken",
 });
+
+/**
+ * The domain definition a moment holds: its `<domain>` when that is a full
+ * definition (libvirt leaves the old `<domain><uuid/></domain>` form without
+ * one: undefined).
+ */
+export function momentDomainDef(d: MomentDomain | undefined): DomainDef | undefined {
+  if (d === undefined || d.type === undefined || d.name === undefined) return undefined;
+  const { type, name, ...rest } = d;
+  return { ...rest, type, name };
+}
