@@ -240,9 +240,10 @@ function schemaNames(dir: string, k: Kind): { elements: Map<string, string>; att
 
 /** What libvirt 12.9's test driver writes of each file it accepts (redefined, then dumped). */
 function live(files: string[]): Array<{ file: string; ok: boolean; xml?: string; error?: string }> {
+  // the chroot sees the current directory (the repository: the script, the fixtures) and ../shared (the corpus)
   const text = execFileSync('bash', [CHROOT, 'run', '--', 'python3', join(__dirname, 'snapshot-kinds-oracle.py'), ...files], {
     encoding: 'utf8',
-    cwd: __dirname,
+    cwd: join(__dirname, '..'),
     stdio: ['ignore', 'pipe', 'ignore'],
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -275,7 +276,9 @@ describe.skipIf(!HAVE_CORPUS)('block-job documents: snapshots, checkpoints, back
       // libvirt 12.9 itself
       const files = k.folders.flatMap((d) => xmlFiles(d).map((f) => [d, f] as const));
       if (HAVE_CHROOT && k.kind !== 'domainbackup') {
-        const printed = live(files.map(([d, f]) => join(T, d, f))).filter((r) => r.ok);
+        // the corpus files, and the registry's fixture of the kind (test/fixtures/kinds)
+        const fixture = join(__dirname, '..', 'test', 'fixtures', 'kinds', `${k.kind}.xml`);
+        const printed = live([...files.map(([d, f]) => join(T, d, f)), ...(existsSync(fixture) ? [fixture] : [])]).filter((r) => r.ok);
         let ok = 0;
         for (const r of printed) {
           try {
@@ -285,7 +288,7 @@ describe.skipIf(!HAVE_CORPUS)('block-job documents: snapshots, checkpoints, back
             failures.push(`12.9 output of ${r.file}: ${message(e)}`);
           }
         }
-        row(`${k.kind}: libvirt 12.9 test driver output (redefined, dumped) byte-identical`, printed.length, ok);
+        row(`${k.kind}: libvirt 12.9 test driver output (redefined, dumped; corpus and fixture) byte-identical`, printed.length, ok);
       }
 
       // inputs: a fixed point after one round trip, or refused (-invalid files)
