@@ -95,6 +95,30 @@ const suites = [
     format: (d) => vx.formatDomainCapabilitiesXml(d.def),
   },
   {
+    name: 'storage pool (storagepoolxml2xmlin/out)',
+    docs: parseable([...load('storagepoolxml2xmlin'), ...load('storagepoolxml2xmlout')], vx.parseStoragePoolXml),
+    parse: (d) => vx.parseStoragePoolXml(d.text),
+    format: (d) => vx.formatStoragePoolXml(d.def),
+  },
+  {
+    name: 'storage volume (storagevolxml2xmlin/out)',
+    docs: parseable([...load('storagevolxml2xmlin'), ...load('storagevolxml2xmlout')], vx.parseStorageVolXml),
+    parse: (d) => vx.parseStorageVolXml(d.text),
+    format: (d) => vx.formatStorageVolXml(d.def),
+  },
+  {
+    name: 'storage pool caps (storagepoolcapsschemadata)',
+    docs: parseable(load('storagepoolcapsschemadata'), vx.parseStoragePoolCapabilitiesXml),
+    parse: (d) => vx.parseStoragePoolCapabilitiesXml(d.text),
+    format: (d) => vx.formatStoragePoolCapabilitiesXml(d.def),
+  },
+  {
+    name: 'secret (secretxml2xmlin)',
+    docs: parseable(load('secretxml2xmlin'), vx.parseSecretXml),
+    parse: (d) => vx.parseSecretXml(d.text),
+    format: (d) => vx.formatSecretXml(d.def),
+  },
+  {
     name: 'domain snapshot (qemudomainsnapshotxml2xmlin/out)',
     docs: parseable([...load('qemudomainsnapshotxml2xmlin'), ...load('qemudomainsnapshotxml2xmlout')], vx.parseDomainSnapshotXml),
     parse: (d) => vx.parseDomainSnapshotXml(d.text),

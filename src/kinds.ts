@@ -50,6 +50,11 @@ import { domainSnapshot, type DomainSnapshotDef } from './blockjobs/snapshot.js'
 import { domainCheckpoint, type DomainCheckpointDef } from './blockjobs/checkpoint.js';
 import { domainBackup, type DomainBackupDef } from './blockjobs/backup.js';
 import { formatContext, formatElement, parseWith, rootError, strictness } from './xml/codec.js';
+import { storagePoolDef, type StoragePoolDef } from './storage/pool.js';
+import { storageVolDef, type StorageVolDef } from './storage/volume.js';
+import { storagePoolCapabilitiesDef, type StoragePoolCapabilitiesDef } from './storage/poolcaps.js';
+import { secretDef, type SecretDef } from './secret/secret.js';
+import { storagePoolSemanticDiagnostics, storageVolSemanticDiagnostics } from './storage/rules.js';
 import { resolveDecl, type Decl, type FormatContext } from './xml/decl.js';
 import { VirtXmlError } from './xml/errors.js';
 import { readXml, type ReadOptions, type XmlDocument } from './xml/reader.js';
@@ -105,6 +110,10 @@ export interface DocumentDefs {
   nodedev: NodeDeviceDef;
   capabilities: CapabilitiesDef;
   domainCapabilities: DomainCapabilitiesDef;
+  pool: StoragePoolDef;
+  volume: StorageVolDef;
+  storagepoolCapabilities: StoragePoolCapabilitiesDef;
+  secret: SecretDef;
   domainsnapshot: DomainSnapshotDef;
   domaincheckpoint: DomainCheckpointDef;
   domainbackup: DomainBackupDef;
@@ -174,6 +183,40 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     decl: domainCapabilitiesDef,
     title: 'libvirt domain capabilities',
     grammar: { grammar: 'domaincaps', entry: 'domaincaps' },
+    schemaFile: true,
+  },
+  pool: {
+    root: 'pool',
+    defName: 'StoragePoolDef',
+    decl: storagePoolDef,
+    title: 'libvirt storage pool',
+    grammar: { grammar: 'storagepool', entry: 'storagepool' },
+    rules: storagePoolSemanticDiagnostics,
+    schemaFile: true,
+  },
+  volume: {
+    root: 'volume',
+    defName: 'StorageVolDef',
+    decl: storageVolDef,
+    title: 'libvirt storage volume',
+    grammar: { grammar: 'storagevol', entry: 'storagevol' },
+    rules: storageVolSemanticDiagnostics,
+    schemaFile: true,
+  },
+  storagepoolCapabilities: {
+    root: 'storagepoolCapabilities',
+    defName: 'StoragePoolCapabilitiesDef',
+    decl: storagePoolCapabilitiesDef,
+    title: 'libvirt storage pool capabilities',
+    grammar: { grammar: 'storagepoolcaps', entry: 'storagepoolcaps' },
+    schemaFile: true,
+  },
+  secret: {
+    root: 'secret',
+    defName: 'SecretDef',
+    decl: secretDef,
+    title: 'libvirt secret',
+    grammar: { grammar: 'secret', entry: 'secret' },
     schemaFile: true,
   },
   // a domain's block-job documents; the domain inside a snapshot or checkpoint is written inactive

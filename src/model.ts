@@ -78,3 +78,6 @@ export * from './validate/index.js';
 export type { Reporter, ReportOptions, Located, SemanticOptions, SemanticProfile } from './validate/semantic/context.js';
 /** Builders: typed helpers that return the defs above with `toXml()` and `validate()` (`build.domain`, `build.hostdev.pci`, …). */
 export * as build from './builders/index.js';
+/** Storage pools, volumes and pool capabilities; secrets. */
+export * from './storage/index.js';
+export * from './secret/index.js';

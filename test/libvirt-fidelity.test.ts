@@ -300,6 +300,49 @@ describe("class 8: what libvirt's parser does not read in a context", () => {
     expect(() => parseDomainXml(x.replace("placement='auto'", "placement='static'"))).toThrow(/cpuset/);
   });
 
+  it('a PCI hostdev <source> without <address> is the zero address, as libvirt 12.9 fills it in and writes it', () => {
+    const x = domainOf(["    <hostdev mode='subsystem' type='pci' managed='yes'>", '      <source/>', '    </hostdev>']);
+    expect(roundTrip(x)).toBe(
+      domainOf([
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>",
+        '      <source>',
+        "        <address domain='0x0000' bus='0x00' slot='0x00' function='0x0'/>",
+        '      </source>',
+        '    </hostdev>',
+      ]),
+    );
+  });
+
+  it('a size in bytes beyond 2^53 (libvirt: unsigned long long) is kept unread and written back exactly; beyond 2^64 it is refused', () => {
+    const fs = (limit: string) =>
+      domainOf([
+        "    <filesystem type='block' accessmode='passthrough'>",
+        "      <source dev='/v'/>",
+        "      <target dir='vx'/>",
+        limit,
+        "      <space_soft_limit unit='bytes'>1</space_soft_limit>",
+        '    </filesystem>',
+      ]);
+    const y = fs("      <space_hard_limit unit='bytes'>10133099161583616</space_hard_limit>");
+    const def = parseDomainXml(y);
+    expect(def.devices?.filesystems?.[0]).not.toHaveProperty('space_hard_limit');
+    expect(def.devices?.filesystems?.[0]?.space_soft_limit?.value).toBe(1);
+    expect(roundTrip(y)).toBe(y);
+    // 9 PiB is the same size: kept as written (not rewritten in bytes, which a number cannot hold exactly)
+    const pib = fs("      <space_hard_limit unit='PiB'>9</space_hard_limit>");
+    expect(roundTrip(pib)).toBe(pib);
+    expect(() => parseDomainXml(fs("      <space_hard_limit unit='bytes'>18446744073709551616</space_hard_limit>"))).toThrow(/space_hard_limit/);
+  });
+
+  it("<memballoon model='none'> does not read its device info (libvirt 12.9 accepts any address there and drops it); it is kept, unread", () => {
+    const x = domainOf(["    <memballoon model='none'>", "      <address type='usb' bus='1B8'/>", '    </memballoon>']);
+    const def = parseDomainXml(x);
+    expect(def.devices?.memballoon).not.toHaveProperty('address');
+    expect(roundTrip(x)).toBe(x);
+    // a balloon that is there reads it, and refuses what libvirt refuses
+    expect(() => parseDomainXml(x.replace("model='none'", "model='virtio'"))).toThrow(/Invalid value for attribute 'bus' in element 'address': '1B8'/);
+  });
+
   it('a PCI address with domain, bus and slot zero is "not specified" whatever its function (virPCIDeviceAddressIsEmpty)', () => {
     const x = domainOf(["    <shmem name='s'>", "      <model type='ivshmem-plain'/>", "      <address type='pci' function='0x5' multifunction='on'/>", '    </shmem>']);
     expect(() => parseDomainXml(x)).not.toThrow();
@@ -324,5 +367,45 @@ describe('class 9: attributes read only for some models, and in their own base (
   it("an open network needs no IP address (nat and route still do)", () => {
     expect(() => parseNetworkXml("<network><name>n</name><forward mode='open'/></network>")).not.toThrow();
     expect(() => parseNetworkXml("<network><name>n</name><forward mode='nat'/></network>")).toThrow(/nat forwarding requested, but no IP address provided/);
+  });
+});
+
+describe('class 10: attributes libvirt writes in one branch of a switch only (libvirt 12.9)', () => {
+  it("VNC's wait follows websocket, and like websocket is written only for an address or network listen", () => {
+    const listen = domainOf([
+      "    <graphics type='vnc' port='5901' autoport='no' websocket='5701' wait='yes' listen='127.0.0.1' keymap='en-us' sharePolicy='force-shared' powerControl='no' passwd='x' connected='keep'>",
+      "      <listen type='address' address='127.0.0.1'/>",
+      '    </graphics>',
+    ]);
+    expect(roundTrip(listen)).toBe(listen);
+    // libvirt 12.9 printed the socket case without wait and the none case without wait and websocket
+    const input = domainOf([
+      "    <graphics type='vnc' socket='/tmp/s' wait='yes' keymap='de' powerControl='yes'>",
+      "      <listen type='socket' socket='/tmp/s'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' wait='yes' websocket='5701'>",
+      "      <listen type='none'/>",
+      '    </graphics>',
+    ]);
+    const out = roundTrip(input);
+    expect(out).toContain("<graphics type='vnc' socket='/tmp/s' keymap='de' powerControl='yes'>");
+    expect(out).toContain("<graphics type='vnc'>\n      <listen type='none'/>");
+  });
+
+  it("VNC autoport is a tristate: port='-1' with autoport='no' stays manual and keeps its port; any int port is read", () => {
+    const x = domainOf([
+      "    <graphics type='vnc' port='-1' autoport='no'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' port='-1' autoport='yes'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+      "    <graphics type='vnc' port='-5' autoport='no'>",
+      "      <listen type='address'/>",
+      '    </graphics>',
+    ]);
+    expect(roundTrip(x)).toBe(x);
+    const noAutoport = roundTrip(domainOf(["    <graphics type='vnc' port='-1'>", "      <listen type='address'/>", '    </graphics>']));
+    expect(noAutoport).toContain("<graphics type='vnc' port='-1' autoport='yes'>");
   });
 });

@@ -10,7 +10,7 @@
  * code with `{ unit: 'GiB', value: 4 }` is written as libvirt writes it).
  */
 import { attr, element, text, type CheckFailure, type ElementDecl, type Fields } from '../xml/decl.js';
-import { pattern, uint } from '../xml/values.js';
+import { INVALID, pattern, uint, type ValueType } from '../xml/values.js';
 
 const UNIT_RE = /^(?:[bB](?:[yY][tT][eE][sS]?)?|[kKmMgGtTpPeE](?:[iI]?[bB])?)$/;
 
@@ -19,6 +19,30 @@ export const scaledUnit = pattern('unit', UNIT_RE);
 
 /** A scaled number: 64-bit in libvirt, a safe integer here. */
 export const scaledNumber = uint({ max: Number.MAX_SAFE_INTEGER });
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * A scaled number read as libvirt reads it, up to 2^64 - 1: a value beyond
+ * 2^53 comes out inexact, for the declaration to keep that element unread
+ * (see `CheckFailure.unread`); defs built in code still hold safe integers.
+ */
+export const scaledNumber64: ValueType<number> = {
+  ...scaledNumber,
+  parse(t) {
+    const safe = scaledNumber.parse(t);
+    if (safe !== INVALID || !/^\s*\+?[0-9]+$/.test(t)) return safe;
+    return BigInt(t.trim()) <= U64_MAX ? Number(t.trim()) : INVALID;
+  },
+};
+
+/** Whether `value` `unit` is more bytes than 2^53 but no more than 2^64 - 1 (libvirt's range). */
+export function beyondSafeBytes(value: number, unit: string | undefined, defaultUnit: 'B' | 'KiB' = 'B'): boolean {
+  const scale = unitBytes(unit ?? defaultUnit);
+  if (scale === undefined || !Number.isSafeInteger(value)) return false;
+  const bytes = BigInt(value) * scale;
+  return bytes > BigInt(Number.MAX_SAFE_INTEGER) && bytes <= U64_MAX;
+}
 
 const POWERS = 'kmgtpe';
 

@@ -280,7 +280,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
       continue;
     }
     const hit = findHit(c.childNames, c.childHits, c.children, node.name);
-    if (!hit) {
+    if (!hit || (hit[1].readIf !== undefined && !hit[1].readIf((name) => getAttribute(el, name)))) {
       extra = keep(extra, node, lastKey, lastIndex);
       continue;
     }
@@ -344,6 +344,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   if (c.text !== undefined && c.text[1].required && vals[c.textPos] === undefined && parent >= 0 && d.emptyText !== 'refused') return ABSENT;
 
   for (const [, f, pos] of c.defaults) if (vals[pos] === undefined) vals[pos] = f.default;
+  for (const [pos, fill] of c.fills) if (vals[pos] === undefined) vals[pos] = fill();
   for (const [key, f, pos] of c.required) {
     if (vals[pos] !== undefined) continue;
     const xml = xmlNameOf(key, f);
@@ -357,6 +358,7 @@ function readElement(st: ParseState, decl: Decl, el: XmlElement, parent: number)
   (c.build ?? builderOf(c))(obj, vals, extra);
   if (d.check) {
     const failure = d.check(obj);
+    if (failure?.unread && parent >= 0) return IGNORED;
     if (failure) {
       if (failure.place) throw new VirtXmlError(failure.code, failure.message, failure.place);
       const i = failure.at ? st.objs.lastIndexOf(failure.at) : -1;

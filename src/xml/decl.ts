@@ -67,6 +67,13 @@ interface FieldCommon {
    * written back), not an error.
    */
   missing?: 'ignore-element';
+  /**
+   * libvirt reads this attribute or child only when this holds of the
+   * element's attributes (`<vcpu placement='auto'>` ignores `cpuset`,
+   * `<memballoon model='none'>` its address, whatever they say); otherwise it
+   * is kept, unread, as content virtxml does not model (written back).
+   */
+  readIf?: (attribute: (name: string) => string | undefined) => boolean;
 }
 
 export interface AttrField<T = unknown, R extends boolean = boolean> extends FieldCommon {
@@ -79,12 +86,6 @@ export interface AttrField<T = unknown, R extends boolean = boolean> extends Fie
   default?: T;
   /** Do not write this value (e.g. libvirt writes `managed` only when true). */
   omit?: (value: T, parent: AnyDef) => boolean;
-  /**
-   * libvirt reads this attribute only when this holds of the element's other
-   * attributes (`<vcpu placement='auto'>` ignores `cpuset`, whatever it
-   * says); otherwise it is kept, unread, as content virtxml does not model.
-   */
-  readIf?: (attribute: (name: string) => string | undefined) => boolean;
 }
 
 export interface TextField<T = unknown, R extends boolean = boolean> extends FieldCommon {
@@ -127,6 +128,12 @@ export interface ChildField<D extends Decl = Decl, R extends boolean = boolean> 
   required: R;
   /** Leave the element out when it would be written empty (`<driver/>`). */
   omitEmpty?: boolean;
+  /**
+   * What libvirt fills in when this required element is absent (a hostdev's
+   * PCI `<source>` without `<address>` is the zero address): read as this,
+   * and written as libvirt writes it.
+   */
+  fill?: () => object;
 }
 
 export interface ListField<D extends Decl = Decl> extends FieldCommon {
@@ -184,6 +191,12 @@ export interface CheckFailure {
   at?: object;
   /** An exact place (for content no def object stands for, such as a repeated child kept as unknown content). */
   place?: SourcePlace;
+  /**
+   * Not an error: libvirt accepts the element, but virtxml cannot hold it
+   * exactly (a 64-bit size beyond 2^53): it is kept unread, as content
+   * virtxml does not model, and written back as it came.
+   */
+  unread?: boolean;
 }
 
 export interface UnionDecl<C extends Record<string, ElementDecl> = Record<string, ElementDecl>> {
@@ -227,7 +240,7 @@ export function resolveDecl(d: Decl): ElementDecl | UnionDecl {
 // ---------------------------------------------------------------- builders
 
 type Opts<T> = Omit<Partial<AttrField<T>>, 'kind' | 'type' | 'required'> & { required?: boolean };
-type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean };
+type ChildOpts = FieldCommon & { required?: boolean; omitEmpty?: boolean; fill?: () => object };
 type ValueOpts = FieldCommon & { required?: boolean; empty?: 'absent' | 'kept' };
 
 /** An attribute. Required when `required: true`; always present after reading when it has a `default`. */
@@ -373,6 +386,8 @@ export interface Compiled {
   attrList: Array<[string, AttrField<AnyDef>]>;
   childList: Array<[string, ChildField | ListField | ValueField<AnyDef> | FlagField | RawField]>;
   defaults: Array<[string, AttrField<AnyDef>, number]>;
+  /** Required children libvirt fills in when absent: position, maker. */
+  fills: Array<[number, () => object]>;
   required: Array<[string, Field, number]>;
   /** Field keys by position. */
   keys: string[];
@@ -434,6 +449,7 @@ export function compile(decl: ElementDecl): Compiled {
     attrList: [],
     childList: [],
     defaults: [],
+    fills: [],
     required: [],
     keyIndex: new Map(),
     keys: [],
@@ -468,7 +484,8 @@ export function compile(decl: ElementDecl): Compiled {
       c.children.set(name, [key, f, pos]);
       c.childList.push([key, f]);
       c.childPos.push(pos);
-      if (f.required) c.required.push([key, f, pos]);
+      if (f.kind === 'child' && f.fill) c.fills.push([pos, f.fill]);
+      else if (f.required) c.required.push([key, f, pos]);
     }
   }
   for (const [n, h] of c.attrs) (c.attrNames.push(n), c.attrHits.push(h));

@@ -83,7 +83,8 @@ type SpiceChannel = Infer<typeof spiceChannel>;
 
 // ---------------------------------------------------------------- the listen attribute
 
-const port = () => attr(int({ min: -1, max: 65535 }));
+/** A port: libvirt reads any int (virStrToLong_i); -1 is the legacy "pick one". */
+const port = () => attr(int());
 const listenAttr = attr(str, { doc: 'address of the first listen (mirrors <listen type=address>)' });
 
 interface WithListens {
@@ -142,22 +143,25 @@ interface VncPorts extends WithListens {
   port?: number;
   autoport?: boolean;
   websocket?: number;
+  wait?: boolean;
 }
 
 /**
  * libvirt's `virDomainGraphicsDefParseXMLVNC`: no port, or the legacy
- * port='-1', means autoport; autoport='no' does not undo that.
+ * port='-1', means autoport unless autoport says otherwise (libvirt 12.9
+ * reads autoport as a tristate: `port='-1' autoport='no'` stays manual, and
+ * is written back with port='-1'; 10.7 ignored autoport='no').
  */
 function checkVncPort(v: VncPorts) {
-  if (v.port === undefined || v.port === -1 || v.autoport === true) v.autoport = true;
-  else v.autoport ??= false;
+  v.autoport ??= v.port === undefined || v.port === -1;
   return undefined;
 }
 
 /**
  * libvirt writes port and autoport only for an address or network listen:
  * the port unless it is automatic in inactive XML (then -1), and autoport
- * always; for a socket or no listen, neither (nor websocket).
+ * always; for a socket or no listen, neither (nor websocket, nor wait:
+ * libvirt 12.9 writes `wait` after websocket in that branch only).
  */
 function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
   const first = v.listens?.[0];
@@ -167,10 +171,11 @@ function vncPort<V extends VncPorts>(v: V, ctx: { inactive: boolean }): V {
     delete copy.port;
     delete copy.autoport;
     delete copy.websocket;
+    delete copy.wait;
     return copy;
   }
   const autoport = v.autoport ?? (v.port === undefined || v.port === -1);
-  if (v.port !== undefined && v.port > 0 && (!autoport || !ctx.inactive)) copy.port = v.port;
+  if (v.port !== undefined && v.port !== 0 && (!autoport || !ctx.inactive)) copy.port = v.port;
   else if (autoport) copy.port = -1;
   else delete copy.port;
   copy.autoport = autoport;
@@ -202,8 +207,8 @@ export const graphics = union(
         socket: attr(str),
         port: port(),
         autoport: attr(yesNo, { doc: 'libvirt picks the port; always written' }),
-        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest' }),
         websocket: port(),
+        wait: attr(yesNo, { doc: 'QEMU waits for a VNC client before starting the guest (written with an address or network listen only, as libvirt does)' }),
         listen: listenAttr,
         keymap: attr(str),
         sharePolicy: attr(oneOf('allow-exclusive', 'force-shared', 'ignore')),

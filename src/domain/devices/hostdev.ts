@@ -43,7 +43,8 @@ export const teaming = element('teaming', {
 export const pciHostdevSource = element('source', {
   startupPolicy,
   writeFiltering: attr(yesNo),
-  address: child(pciSourceAddress, { required: true }),
+  // libvirt 12.9 accepts a <source> without <address> and writes the zero address
+  address: child(pciSourceAddress, { required: true, fill: () => ({ domain: 0, bus: 0, slot: 0, function: 0 }) }),
   origstates: child(origStates, { when: (ctx) => ctx.status, doc: 'status XML only' }),
 });
 

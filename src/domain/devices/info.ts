@@ -74,3 +74,18 @@ export const deviceInfoFields = {
   acpi: child(deviceAcpi),
   address: child(deviceAddress),
 } as const;
+
+/**
+ * The device info fields, read only when `readIf` holds of the device's
+ * attributes (libvirt skips virDomainDeviceInfoParseXML for a
+ * `<memballoon model='none'>`); unread ones are kept and written back.
+ */
+export function deviceInfoFieldsReadIf(readIf: (attribute: (name: string) => string | undefined) => boolean) {
+  return {
+    boot: { ...deviceInfoFields.boot, readIf },
+    alias: { ...deviceInfoFields.alias, readIf },
+    rom: { ...deviceInfoFields.rom, readIf },
+    acpi: { ...deviceInfoFields.acpi, readIf },
+    address: { ...deviceInfoFields.address, readIf },
+  } as const;
+}

@@ -5,7 +5,7 @@
  */
 import { attr, child, element, type Infer } from '../../xml/decl.js';
 import { oneOf, onOff, uint } from '../../xml/values.js';
-import { deviceInfoFields } from './info.js';
+import { deviceInfoFieldsReadIf } from './info.js';
 import { virtioDriverField } from './virtio.js';
 
 /** `<stats period>`: seconds between guest memory statistics updates. */
@@ -18,7 +18,8 @@ export const memballoon = element(
     autodeflate: attr(onOff, { doc: 'deflate the balloon when the guest is out of memory' }),
     freePageReporting: attr(onOff),
     stats: child(memballoonStats),
-    ...deviceInfoFields,
+    // libvirt ignores the device info of a balloon that is not there
+    ...deviceInfoFieldsReadIf((a) => a('model') !== 'none'),
     ...virtioDriverField,
   },
   { doc: 'Memory balloon' },

@@ -6,7 +6,7 @@
  */
 import { attr, child, element, list, text, type Infer } from '../../xml/decl.js';
 import { literal, oneOf, str, uint, uuid, yesNo } from '../../xml/values.js';
-import { scaledHooks, scaledNumber, scaledUnit } from '../scaled.js';
+import { beyondSafeBytes, scaledHooks, scaledNumber, scaledNumber64, scaledUnit } from '../scaled.js';
 
 /** A 64-bit unsigned number (`unsignedLong`), as far as JavaScript numbers are exact. */
 export const ulong = scaledNumber;
@@ -66,11 +66,15 @@ export function bytesElement(name: string, doc?: string) {
   const spelled = <T extends { unit?: unknown }>(v: T): T => (v.unit === 'B' ? { ...v, unit: 'bytes' } : v);
   return element(
     name,
-    { unit: attr(scaledUnit), value: text(scaledNumber, { required: true }) },
+    { unit: attr(scaledUnit), value: text(scaledNumber64, { required: true }) },
     {
       ...(doc !== undefined ? { doc } : {}),
       check(v: Record<string, unknown>) {
+        // libvirt keeps these in an unsigned long long: a size beyond 2^53 bytes is valid there but
+        // not exact in a number; it is kept unread and written back as it came
+        if (typeof v.value === 'number' && !Number.isSafeInteger(v.value)) return { code: 'invalid-value', message: 'size beyond 2^53', unread: true };
         const failure = hooks.check(v);
+        if (failure && typeof v.value === 'number' && beyondSafeBytes(v.value, typeof v.unit === 'string' ? v.unit : undefined)) return { ...failure, unread: true };
         if (!failure && v.unit === 'B') v.unit = 'bytes';
         return failure;
       },

@@ -50,6 +50,13 @@ function ncMatches(nc: NameClassJson, ns: string, local: string): boolean {
 
 const localOf = (el: XmlElement) => el.name.slice(el.name.indexOf(':') + 1);
 
+/**
+ * One replay per grammar: its memos (first elements, consuming patterns,
+ * top interleaves) depend on the grammar only, so every document validated
+ * against it shares them (per document they were most of the `rng` cost).
+ */
+const replays = new WeakMap<CompiledGrammar, Replay>();
+
 class Replay {
   /** Element patterns reachable from a pattern without entering an element. */
   private readonly firstElements = new Map<number, number[]>();
@@ -151,6 +158,24 @@ class Replay {
     }
     this.tops.set(id, r);
     return r;
+  }
+
+  private readonly byName = new Map<number, Map<string, number[]>>();
+
+  /** The element patterns of `elementsOf(id)` that match an element named `ns`/`local` (memoised by name). */
+  elementsNamed(id: number, ns: string, local: string): number[] {
+    let names = this.byName.get(id);
+    if (!names) this.byName.set(id, (names = new Map()));
+    const key = ns + '}' + local;
+    let out = names.get(key);
+    if (!out) {
+      out = this.elementsOf(id).filter((e) => {
+        const n = this.node(e);
+        return n[0] === 'element' && ncMatches(n[1], ns, local);
+      });
+      names.set(key, out);
+    }
+    return out;
   }
 
   matches(elementId: number, el: XmlElement): boolean {
@@ -262,7 +287,8 @@ class Interleaves {
  * is valid RelaxNG, or undefined. `start` is the grammar entry of `root`.
  */
 export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root: XmlElement): Libxml2Refusal | undefined {
-  const R = new Replay(g);
+  let R = replays.get(g);
+  if (!R) replays.set(g, (R = new Replay(g)));
   const visit = (f: PathRef, defs: number[]): Libxml2Refusal | undefined => {
     const el = f.el;
     const contents = defs.flatMap((d) => {
@@ -293,7 +319,9 @@ export function libxml2InterleaveRefusal(g: CompiledGrammar, start: number, root
     }
     for (const kid of kids) {
       const candidates: number[] = [];
-      for (const content of contents) for (const e of R.elementsOf(content)) if (R.matches(e, kid) && !candidates.includes(e)) candidates.push(e);
+      const ns = kid.ns ?? '';
+      const local = localOf(kid);
+      for (const content of contents) for (const e of R.elementsNamed(content, ns, local)) if (!candidates.includes(e)) candidates.push(e);
       if (!candidates.length) continue;
       const r = visit({ el: kid, parent: f }, candidates);
       if (r) return r;

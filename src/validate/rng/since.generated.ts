@@ -5,7 +5,7 @@
 import type { LibvirtRelease } from './releases.js';
 
 /** Per document kind: names (parent>element, parent>element@attribute, …=value) newer than libvirt 9.0, with the first release that has them. */
-export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'capabilities' | 'domaincaps' | 'domainsnapshot' | 'domaincheckpoint' | 'domainbackup', Record<string, LibvirtRelease>> = {
+export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'capabilities' | 'domaincaps' | 'storagepool' | 'storagevol' | 'storagepoolcaps' | 'secret' | 'domainsnapshot' | 'domaincheckpoint' | 'domainbackup', Record<string, LibvirtRelease>> = {
  "domain": {
   "acpi>table@type=msdm": "11.3",
   "acpi>table@type=raw": "11.3",
@@ -616,6 +616,12 @@ export const SINCE: Record<'domain' | 'network' | 'networkport' | 'nodedev' | 'c
   "panic>enum@name": "11.3",
   "sev>cpu0Id": "11.3"
  },
+ "storagepool": {},
+ "storagevol": {
+  "target>encryption@format=luks-any": "10.7"
+ },
+ "storagepoolcaps": {},
+ "secret": {},
  "domainsnapshot": {
   "acpi>table@type=msdm": "11.3",
   "acpi>table@type=raw": "11.3",
