@@ -136,6 +136,24 @@ const suites = [
     parse: (d) => vx.parseInterfaceXml(d.text),
     format: (d) => vx.formatInterfaceXml(d.def),
   },
+  {
+    name: 'domain snapshot (qemudomainsnapshotxml2xmlin/out)',
+    docs: parseable([...load('qemudomainsnapshotxml2xmlin'), ...load('qemudomainsnapshotxml2xmlout')], vx.parseDomainSnapshotXml),
+    parse: (d) => vx.parseDomainSnapshotXml(d.text),
+    format: (d) => vx.formatDomainSnapshotXml(d.def),
+  },
+  {
+    name: 'domain checkpoint (qemudomaincheckpointxml2xmlin/out)',
+    docs: parseable([...load('qemudomaincheckpointxml2xmlin'), ...load('qemudomaincheckpointxml2xmlout')], vx.parseDomainCheckpointXml),
+    parse: (d) => vx.parseDomainCheckpointXml(d.text),
+    format: (d) => vx.formatDomainCheckpointXml(d.def),
+  },
+  {
+    name: 'domain backup (domainbackupxml2xmlin/out)',
+    docs: parseable([...load('domainbackupxml2xmlin'), ...load('domainbackupxml2xmlout')], vx.parseDomainBackupXml),
+    parse: (d) => vx.parseDomainBackupXml(d.text),
+    format: (d) => vx.formatDomainBackupXml(d.def),
+  },
 ];
 
 const rows = [];

@@ -8,6 +8,8 @@
  * files); scripts/gen-element-docs.mjs writes its output.
  */
 import { SINCE } from '../src/validate/rng/since.generated.js';
+import { grammarOf } from '../src/validate/rng/grammars.js';
+import { LIBVIRT_RELEASES } from '../src/validate/rng/releases.js';
 import { KINDS, type DocumentDefs } from '../src/kinds.js';
 import { resolveDecl, xmlNameOf, type AttrField, type Decl, type ElementDecl, type Field, type UnionDecl } from '../src/xml/decl.js';
 
@@ -124,6 +126,8 @@ interface Page {
    * `<source>` under `<disk>`, where readers look for it, not under `<os><nvram>`).
    */
   walkFirst?: string[];
+  /** Pages whose declarations this page links to instead of describing them again (a snapshot's `<domain>`: the domain page's). */
+  linked?: Array<keyof DocumentDefs>;
 }
 
 const PAGES: Page[] = [
@@ -197,6 +201,30 @@ const PAGES: Page[] = [
     url: `${LIBVIRT}/formatsecret.html`,
     anchors: [],
     intro: 'Read by `parseSecretXml`, written by `formatSecretXml` (`virsh secret-dumpxml`).',
+  },
+  {
+    kind: 'domainsnapshot',
+    title: '`<domainsnapshot>` element reference',
+    url: `${LIBVIRT}/formatsnapshot.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainSnapshotXml`, written by `formatDomainSnapshotXml` (`virsh snapshot-dumpxml`); the domain inside is described on the [domain page](domain.md).',
+  },
+  {
+    kind: 'domaincheckpoint',
+    title: '`<domaincheckpoint>` element reference',
+    url: `${LIBVIRT}/formatcheckpoint.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainCheckpointXml`, written by `formatDomainCheckpointXml` (`virsh checkpoint-dumpxml`); the domain inside is described on the [domain page](domain.md).',
+  },
+  {
+    kind: 'domainbackup',
+    title: '`<domainbackup>` element reference',
+    url: `${LIBVIRT}/formatbackup.html`,
+    anchors: [],
+    linked: ['domain'],
+    intro: 'Read by `parseDomainBackupXml`, written by `formatDomainBackupXml` (`virsh backup-dumpxml`); `alignBackupDisks` completes a job as libvirt runs it.',
   },
 ];
 
@@ -280,6 +308,55 @@ function sinceTable(page: Page): Readonly<Record<string, string>> {
   return g ? SINCE[g.grammar] : {};
 }
 
+const oldest = new Map<string, Set<string>>();
+
+/**
+ * The names (`parent>element`, `parent>element@attribute`) of a page's
+ * grammar in the oldest release: they need no "since", whatever other
+ * contexts of the same name say.
+ */
+function oldestNames(page: Page): Set<string> {
+  const g = KINDS[page.kind].grammar;
+  let names = oldest.get(page.kind);
+  if (names) return names;
+  oldest.set(page.kind, (names = new Set()));
+  const grammar = g && grammarOf(LIBVIRT_RELEASES[0], g.grammar);
+  if (!grammar) return names;
+  type NameClass = { k: string; local?: string; a?: NameClass; b?: NameClass };
+  const locals = (nc: NameClass): string[] => (nc.k === 'name' ? [nc.local!] : nc.k === 'choice' ? [...locals(nc.a!), ...locals(nc.b!)] : []);
+  const seen = new Set<string>();
+  const visit = (id: number, parent: string, current: string): void => {
+    const key = `${id}|${parent}|${current}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const n = grammar.nodes[id] as unknown[] | null;
+    if (!n) return;
+    switch (n[0]) {
+      case 'choice':
+      case 'group':
+      case 'interleave':
+        for (const k of n[1] as number[]) visit(k, parent, current);
+        break;
+      case 'oneOrMore':
+      case 'list':
+        visit(n[1] as number, parent, current);
+        break;
+      case 'element':
+        for (const name of locals(n[1] as NameClass)) {
+          names.add(`${current}>${name}`);
+          visit(n[2] as number, current, name);
+        }
+        break;
+      case 'attribute':
+        for (const name of locals(n[1] as NameClass)) names.add(`${parent}>${current}@${name}`);
+        break;
+      default:
+    }
+  };
+  visit(grammar.entries[g.entry]!, '', '');
+  return names;
+}
+
 /** The last two element names of a reference path (`/domain/devices/hostdev[@type='pci']/driver` → devices, driver). */
 function lastTwo(path: string): [string, string] {
   const names = path.replace(/\[[^\]]*\]/g, '').split('/').filter(Boolean);
@@ -297,7 +374,7 @@ function sinceNote(page: Page, key: string): string {
   // a context the schema does not have (virtxml's <actual>): the same name elsewhere, when every context agrees
   const tail = key.slice(key.indexOf('>'));
   const others = [...new Set(Object.entries(table).filter(([k]) => k.endsWith(tail) && !k.includes('=')).map(([, r]) => r))];
-  const own = table[key] ?? (others.length === 1 && !Object.hasOwn(table, key) ? others[0] : undefined);
+  const own = table[key] ?? (others.length === 1 && !Object.hasOwn(table, key) && !oldestNames(page).has(key) ? others[0] : undefined);
   if (own) parts.push(`since libvirt ${own}`);
   const values = Object.entries(table).filter(([k]) => k.startsWith(key + '='));
   if (values.length) parts.push('values since: ' + values.map(([k, r]) => `\`${k.slice(key.length + 1)}\` ${r}`).join(', '));
@@ -418,7 +495,8 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
       case 'child':
       case 'list': {
         const first = ctx.seen.get(signature(f.decl));
-        if (first !== undefined) content = `as [${first}](#${anchorId(first)})`;
+        const [onPage, at] = first?.includes('.md#') ? first.split('.md#') : [undefined, first];
+        if (at !== undefined) content = `as [${at}](${onPage !== undefined ? onPage + '.md' : ''}#${anchorId(at)})`;
         else {
           content = `[element](#${anchorId(childPath)})`;
           nested.push([key, f, childPath]);
@@ -444,10 +522,13 @@ function fieldTables(ctx: Ctx, fields: Array<[string, Field]>, path: string, ts:
 /** The reference pages, by file name under docs/reference/. */
 export function renderElementDocs(): Record<string, string> {
   const files: Record<string, string> = {};
+  const seenOn = new Map<string, Map<string, string>>();
   for (const page of PAGES) {
     const ctx: Ctx = { page, out: [], seen: new Map() };
+    for (const other of page.linked ?? []) for (const [sig, at] of seenOn.get(other) ?? []) ctx.seen.set(sig, at.includes('.md#') ? at : `${other}.md#${at}`);
     const entry = KINDS[page.kind];
     walk(ctx, entry.decl, '/' + resolveDecl(entry.decl).name, entry.defName ?? page.kind);
+    seenOn.set(page.kind, ctx.seen);
     const sections = ctx.out.filter((l) => l.startsWith('### ')).length;
     files[`${page.kind}.md`] = [
       `# ${page.title}`,

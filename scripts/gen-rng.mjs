@@ -95,7 +95,7 @@ class Compiler {
   loadGrammar(file, inherited, into) {
     const root = readTree(file);
     if (root.name !== 'grammar' || root.ns !== RNG_NS) throw new Error(`${file}: not a RelaxNG grammar`);
-    const ctx = this.context(root, inherited);
+    const ctx = this.context(root, { ...inherited, file });
     this.collect(rngChildren(root), ctx, file, into);
     return into;
   }
@@ -105,6 +105,7 @@ class Compiler {
       ns: el.attrs.ns ?? inherited.ns,
       lib: el.attrs.datatypeLibrary ?? inherited.lib,
       nsScope: el.nsScope,
+      file: inherited.file,
     };
   }
 
@@ -139,7 +140,11 @@ class Compiler {
   }
 
   compileGrammar(file) {
-    const g = this.loadGrammar(file, { ns: '', lib: '' }, { starts: [], defines: new Map() });
+    return this.compileLoaded(this.loadGrammar(file, { ns: '', lib: '' }, { starts: [], defines: new Map() }));
+  }
+
+  /** Compiles a loaded grammar's defines (its own scope of names) and start. */
+  compileLoaded(g) {
     this.grammar = g;
     this.defineIds = new Map();
     for (const name of g.defines.keys()) this.defineIds.set(name, this.placeholder());
@@ -149,6 +154,20 @@ class Compiler {
     }
     const start = this.combineParts('start', g.starts);
     return { start: this.add(start), defines: this.defineIds };
+  }
+
+  /**
+   * A nested `<grammar>` used as a pattern (domainsnapshot.rng's embedded
+   * `<domain>` and `<inactiveDomain>`): its defines are a scope of their own
+   * (RELAX NG §4.18), its start is the pattern.
+   */
+  nestedGrammar(el, ctx) {
+    const outer = [this.grammar, this.defineIds];
+    const g = { starts: [], defines: new Map() };
+    this.collect(rngChildren(el), ctx, ctx.file, g);
+    const { start } = this.compileLoaded(g);
+    [this.grammar, this.defineIds] = outer;
+    return start;
   }
 
   combineParts(name, list) {
@@ -250,6 +269,8 @@ class Compiler {
       case 'text':
       case 'notAllowed':
         return this.add([el.name]);
+      case 'grammar':
+        return this.nestedGrammar(el, ctx);
       case 'data': {
         const params = kids.filter((k) => k.name === 'param').map((k) => [k.attrs.name, k.text]);
         const ex = kids.find((k) => k.name === 'except');
@@ -321,6 +342,9 @@ export const SCHEMA_KINDS = [
   ['nwfilter', 'nwfilter.rng', false],
   ['nwfilterbinding', 'nwfilterbinding.rng', false],
   ['interface', 'interface.rng', false],
+  ['domainsnapshot', 'domainsnapshot.rng', false],
+  ['domaincheckpoint', 'domaincheckpoint.rng', false],
+  ['domainbackup', 'domainbackup.rng', false],
 ];
 
 export function compileSchemas(dir) {

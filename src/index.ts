@@ -87,6 +87,11 @@ export { parseNodeDeviceXml, formatNodeDeviceXml, type NodeDeviceDef } from './n
 export { parseCapabilitiesXml, formatCapabilitiesXml, type CapabilitiesDef } from './capabilities/index.js';
 export { parseDomainCapabilitiesXml, formatDomainCapabilitiesXml, type DomainCapabilitiesDef } from './domaincaps/index.js';
 
+// ---------------------------------------------------------------- a domain's block-job documents: snapshots, checkpoints, backup jobs
+export { parseDomainSnapshotXml, formatDomainSnapshotXml, type DomainSnapshotDef } from './blockjobs/index.js';
+export { parseDomainCheckpointXml, formatDomainCheckpointXml, type DomainCheckpointDef } from './blockjobs/index.js';
+export { parseDomainBackupXml, formatDomainBackupXml, type DomainBackupDef } from './blockjobs/index.js';
+
 // ---------------------------------------------------------------- validation
 export { validateXml } from './validate/index.js';
 export { PROFILES, type Diagnostic, type Profile, type Severity, type DiagnosticSource, type ValidateOptions, type ValidationResult } from './validate/types.js';

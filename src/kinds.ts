@@ -46,6 +46,9 @@ import { nodeDeviceDef, type NodeDeviceDef } from './nodedev/device.js';
 import { capabilitiesDef, type CapabilitiesDef } from './capabilities/capabilities.js';
 import { capabilitiesLayout } from './capabilities/index.js';
 import { domainCapabilitiesDef, type DomainCapabilitiesDef } from './domaincaps/domaincaps.js';
+import { domainSnapshot, type DomainSnapshotDef } from './blockjobs/snapshot.js';
+import { domainCheckpoint, type DomainCheckpointDef } from './blockjobs/checkpoint.js';
+import { domainBackup, type DomainBackupDef } from './blockjobs/backup.js';
 import { formatContext, formatElement, parseWith, rootError, strictness } from './xml/codec.js';
 import { storagePoolDef, type StoragePoolDef } from './storage/pool.js';
 import { storageVolDef, type StorageVolDef } from './storage/volume.js';
@@ -124,6 +127,9 @@ export interface DocumentDefs {
   nwfilter: NwfilterDef;
   nwfilterbinding: FilterBindingDef;
   iface: HostInterfaceDef;
+  domainsnapshot: DomainSnapshotDef;
+  domaincheckpoint: DomainCheckpointDef;
+  domainbackup: DomainBackupDef;
 }
 
 /** The documents: one entry per kind. */
@@ -251,6 +257,34 @@ const DOCUMENTS: { readonly [K in keyof DocumentDefs]: KindEntry<DocumentDefs[K]
     grammar: { grammar: 'interface', entry: 'interface' },
     schemaFile: true,
     claims: isHostInterface,
+  },
+  // a domain's block-job documents; the domain inside a snapshot or checkpoint is written inactive
+  domainsnapshot: {
+    root: 'domainsnapshot',
+    defName: 'DomainSnapshotDef',
+    decl: domainSnapshot,
+    title: 'libvirt domain snapshot',
+    grammar: { grammar: 'domainsnapshot', entry: 'domainsnapshot' },
+    formatDefaults: { inactive: true },
+    schemaFile: true,
+  },
+  domaincheckpoint: {
+    root: 'domaincheckpoint',
+    defName: 'DomainCheckpointDef',
+    decl: domainCheckpoint,
+    title: 'libvirt domain checkpoint',
+    grammar: { grammar: 'domaincheckpoint', entry: 'domaincheckpoint' },
+    formatDefaults: { inactive: true },
+    schemaFile: true,
+  },
+  domainbackup: {
+    root: 'domainbackup',
+    defName: 'DomainBackupDef',
+    decl: domainBackup,
+    title: 'libvirt domain backup job',
+    grammar: { grammar: 'domainbackup', entry: 'domainbackup' },
+    formatDefaults: { inactive: true },
+    schemaFile: true,
   },
 };
 

@@ -67,6 +67,8 @@ export * from './hostdev/index.js';
 export * from './nodedev/index.js';
 export * from './capabilities/index.js';
 export * from './domaincaps/index.js';
+/** A domain's block-job documents: snapshots, checkpoints, backup jobs. */
+export * from './blockjobs/index.js';
 
 /** Any document kind, by its root element: the registry of kinds (domain, network, networkport, domstatus, nodedev, capabilities, domainCapabilities, device snippets, …). */
 export { parseXml, formatXml, KINDS, KIND_NAMES, isKind, kindOfRoot, type Kind, type KindDef, type KindEntry, type AnyDocument, type DocumentDefs, type ParseXmlOptions, type FormatXmlOptions } from './kinds.js';
