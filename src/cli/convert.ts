@@ -5,6 +5,7 @@
  * parse-time rules apply to it too. Exit codes: 0 converted, 1 the input is
  * not a valid def (diagnostics on stderr), 2 usage or I/O error.
  */
+import { documentKinds, wrap } from './kinds-help.js';
 import { displayName, formatDiagnostic, isUsageError, readInput, readText, UsageError } from './diagnostics.js';
 import { parseArgs } from 'node:util';
 import { formatXml, isKind, KIND_NAMES, KINDS, kindOf, kindOfSchemaId, defOf, schemaId, type AnyDocument, type Kind } from '../kinds.js';
@@ -22,7 +23,7 @@ export const CONVERT_HELP = `Usage: virtxml convert --to json|xml [--kind KIND] 
               (https://virtxml.dev/schemas/KIND.schema.json)
   --to xml    reads a def as JSON, checks it against its kind's JSON Schema, prints libvirt's
               canonical XML, and reads that back with libvirt's parse-time rules
-  --kind K    domain, domstatus, network, networkport, or a device (disk, interface, hostdev, ...).
+  --kind K    ${wrap(`${documentKinds()}, or a device (disk, interface, hostdev, ...).`, 96, '              ')}
               XML: taken from the root element (if given, the root must be it). JSON: taken from
               the "$schema" property that --to json writes (if given, it must agree); required
               when the JSON has none

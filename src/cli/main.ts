@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 a check failed (invalid or non-canonical input),
  * 2 usage or I/O error. User errors never print a stack trace.
  */
+import { documentKinds, wrap } from './kinds-help.js';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,10 +53,7 @@ FILE may be '-' for stdin. Errors: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] (PATH
 Run 'virtxml COMMAND --help' for a command's options.`,
   fmt: `Usage: virtxml fmt [--check | --write] [--status] [--inactive] [--strip-extensions] [--kind KIND] FILE...
 
-Prints each file in libvirt's canonical form (as virsh dumpxml prints it). Every document kind
-virtxml knows is taken, each file's kind from its root element: domain, domstatus, network,
-networkport, the host's nodedev (<device>), capabilities and domainCapabilities, and device
-snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.
+${wrap(`Prints each file in libvirt's canonical form (as virsh dumpxml prints it). Every document kind virtxml knows is taken, each file's kind from its root element: ${documentKinds()}, and device snippets (disk, interface, hostdev, ...) as virsh attach-device takes them.`)}
   --check              print nothing; list files not in canonical form, exit 1 if any
   --write              rewrite files in place
   --status             status XML (keep <actual>, <origstates>)

@@ -4,6 +4,7 @@
  * read. Exit codes: 0 every file valid, 1 a file invalid, 2 usage or I/O
  * error (unreadable file, nothing matched) — 2 wins over 1.
  */
+import { documentKinds, wrap } from './kinds-help.js';
 import { displayName, formatDiagnostic, InputFileError, ioMessage, isUsageError, plural, printError, readBytes, readInput, STDIN, UsageError } from './diagnostics.js';
 import { parseDomainCapabilitiesXml, type DomainCapabilitiesDef } from '../domaincaps/index.js';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
@@ -19,9 +20,7 @@ import { LIBVIRT_RELEASES, PROFILES, isLibvirtRelease, validateXml, type Diagnos
 
 export const VALIDATE_HELP = `Usage: virtxml validate [--profile rng|libvirt|virtxml] [--libvirt VERSION] [--kind KIND] [--domcaps FILE] [--format text|json|github|junit] PATH...
 
-Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element:
-domain, domstatus, network, networkport, the host's nodedev (<device>), capabilities and
-domainCapabilities, and device snippets (disk, interface, hostdev, ...).
+${wrap(`Validates libvirt XML files of every kind virtxml knows, each file's kind from its root element: ${documentKinds()}, and device snippets (disk, interface, hostdev, ...).`)}
 PATH is a file, '-' for stdin, a directory (every *.xml below it; hidden directories and node_modules are
 skipped) or a quoted glob ('configs/**/*.xml'). Each file is checked once.
   --profile P    rng      the target libvirt's RelaxNG schemas, as its virt-xml-validate says
