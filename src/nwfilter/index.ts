@@ -4,18 +4,17 @@
  * `formatNwfilterBindingXml`, as `virsh nwfilter-binding-dumpxml`).
  */
 import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
-import type { ReadOptions } from '../xml/reader.js';
 import { filterBindingDef, type FilterBindingDef } from './binding.js';
 import { nwfilterDef, type NwfilterDef } from './filter.js';
+import type { ParseXmlOptions } from '../kinds.js';
 
 export * from './binding.js';
 export * from './filter.js';
 export { PROTOCOLS as NWFILTER_PROTOCOLS, type NwfilterProtocol, type NwfilterProtocolDef } from './protocols.js';
 
-type ParseOptions = ReadOptions & { keepOrigins?: boolean; strict?: boolean };
 
 /** Reads a `<filter>` document. Throws a VirtXmlError with line, column and path. */
-export function parseNwfilterXml(xml: string, options: ParseOptions = {}): NwfilterDef {
+export function parseNwfilterXml(xml: string, options: Omit<ParseXmlOptions, 'kind'> = {}): NwfilterDef {
   return parseDocument<NwfilterDef>(nwfilterDef, xml, options);
 }
 
@@ -25,7 +24,7 @@ export function formatNwfilterXml(def: NwfilterDef): string {
 }
 
 /** Reads a `<filterbinding>` document. */
-export function parseNwfilterBindingXml(xml: string, options: ParseOptions = {}): FilterBindingDef {
+export function parseNwfilterBindingXml(xml: string, options: Omit<ParseXmlOptions, 'kind'> = {}): FilterBindingDef {
   return parseDocument<FilterBindingDef>(filterBindingDef, xml, options);
 }
 

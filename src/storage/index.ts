@@ -6,10 +6,10 @@
  * a definition it parses.
  */
 import { formatContext, formatElement, parseDocument } from '../xml/codec.js';
-import type { ReadOptions } from '../xml/reader.js';
 import { storagePoolDef, type StoragePoolDef } from './pool.js';
 import { storagePoolCapabilitiesDef, type StoragePoolCapabilitiesDef } from './poolcaps.js';
 import { storageVolDef, type StorageVolDef } from './volume.js';
+import type { ParseXmlOptions } from '../kinds.js';
 
 export * from './common.js';
 export * from './pool.js';
@@ -18,10 +18,9 @@ export * from './poolcaps.js';
 export * from './defined.js';
 export * from './rules.js';
 
-type ParseOptions = ReadOptions & { keepOrigins?: boolean; strict?: boolean };
 
 /** Reads a `<pool>` document. Throws a VirtXmlError with line, column and path. */
-export function parseStoragePoolXml(xml: string, options: ParseOptions = {}): StoragePoolDef {
+export function parseStoragePoolXml(xml: string, options: Omit<ParseXmlOptions, 'kind'> = {}): StoragePoolDef {
   return parseDocument<StoragePoolDef>(storagePoolDef, xml, options);
 }
 
@@ -31,7 +30,7 @@ export function formatStoragePoolXml(def: StoragePoolDef): string {
 }
 
 /** Reads a `<volume>` document. Throws a VirtXmlError with line, column and path. */
-export function parseStorageVolXml(xml: string, options: ParseOptions = {}): StorageVolDef {
+export function parseStorageVolXml(xml: string, options: Omit<ParseXmlOptions, 'kind'> = {}): StorageVolDef {
   return parseDocument<StorageVolDef>(storageVolDef, xml, options);
 }
 
@@ -41,7 +40,7 @@ export function formatStorageVolXml(def: StorageVolDef): string {
 }
 
 /** Reads a `<storagepoolCapabilities>` document. */
-export function parseStoragePoolCapabilitiesXml(xml: string, options: ParseOptions = {}): StoragePoolCapabilitiesDef {
+export function parseStoragePoolCapabilitiesXml(xml: string, options: Omit<ParseXmlOptions, 'kind'> = {}): StoragePoolCapabilitiesDef {
   return parseDocument<StoragePoolCapabilitiesDef>(storagePoolCapabilitiesDef, xml, options);
 }
 
