@@ -10,6 +10,8 @@ import { canonicalIp } from '../../common/networkcommon.js';
 import { childOf, itemPath, type Located, type Reporter } from './context.js';
 import { familyOf, type DeviceScope } from './devices.js';
 import { checkHostdevInterface } from './hostdev.js';
+import { checkBandwidth } from './bandwidth.js';
+import { ipBytes } from '../../network/ip-range.js';
 
 /** Prefixes of the tap/macvtap names libvirt generates; a config may not claim them (they are dropped from inactive XML). */
 const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
@@ -17,7 +19,7 @@ const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
 /** Interface types that take VLAN tags (besides a direct interface in passthrough mode), as libvirt 12.9 answers. */
 const VLAN_TYPES: ReadonlySet<string> = new Set(['network', 'bridge', 'hostdev']);
 
-type IpInfo = { ips?: Array<{ address: string; family?: string }>; routes?: Array<{ family?: string; address?: string; gateway: string }> };
+type IpInfo = { ips?: Array<{ address: string; family?: string }>; routes?: Route[] };
 
 /**
  * A guest's IP addresses and routes (`virDomainNetIPInfoParseXML`,
@@ -34,21 +36,60 @@ export function checkGuestIps(l: Located<object>, what: string, r: Reporter): vo
       r.at({ obj: ip, path: itemPath(l.path, 'ip', ips, i) }, 'libvirt-ip-address', `XML error: Invalid address '${ip.address}' in <ip>`, { attribute: 'address' });
     }
   });
-  const routes = info.routes ?? [];
+  checkRoutes(l.path, info.routes ?? [], what, r);
+}
+
+type Route = { family?: string; address?: string; netmask?: string; prefix?: number; gateway: string };
+
+/**
+ * Static routes (`virNetDevIPRouteParseXML`), of a guest interface or of a
+ * network (`what` is then the network's name): a route without family only
+ * over IPv4 (the address first, then the gateway), and its address a network
+ * address (no bits set beyond the prefix or netmask; no prefix is prefix 0).
+ */
+export function checkRoutes(parent: string, routes: readonly Route[], what: string, r: Reporter): void {
   routes.forEach((rt, i) => {
-    if (rt.family !== undefined) return;
-    // the address first, then the gateway
-    const v6 = ([['address', rt.address], ['gateway', rt.gateway]] as const).find(([, a]) => a !== undefined && canonicalIp(a)?.family === 'ipv6');
-    if (v6 !== undefined) {
-      r.at(
-        { obj: rt, path: itemPath(l.path, 'route', routes, i) },
-        'libvirt-route-family',
+    const at = { obj: rt, path: itemPath(parent, 'route', routes, i) };
+    if (rt.family === undefined) {
+      // the address first, then the gateway
+      const v6 = ([['address', rt.address], ['gateway', rt.gateway]] as const).find(([, a]) => a !== undefined && canonicalIp(a)?.family === 'ipv6');
+      if (v6 !== undefined) {
         // (libvirt names the route's address in both messages: '(null)' when it has none)
-        `XML error: ${what}: No family specified for non-IPv4 ${v6[0]} '${rt.address ?? '(null)'}' in route definition`,
-        { attribute: v6[0] },
-      );
+        r.at(at, 'libvirt-route-family', `XML error: ${what}: No family specified for non-IPv4 ${v6[0]} '${rt.address ?? '(null)'}' in route definition`, {
+          attribute: v6[0],
+        });
+        return;
+      }
+    }
+    if (rt.address !== undefined && !isNetworkAddress(rt)) {
+      r.at(at, 'libvirt-route-address', `XML error: ${what}: Address '${rt.address}' in route definition is not a network address`, { attribute: 'address' });
     }
   });
+}
+
+/**
+ * Whether a route's address has no bits beyond its prefix (or netmask).
+ * Routes libvirt refuses for another reason first (mixed families, a netmask
+ * beside a prefix or on IPv6, a prefix too long) count as network addresses:
+ * this rule does not speak for them.
+ */
+function isNetworkAddress(rt: Route): boolean {
+  const a = ipBytes(rt.address!);
+  const g = ipBytes(rt.gateway);
+  if (!a || !g || a.family !== g.family || (rt.family !== undefined && rt.family !== a.family)) return true;
+  let mask: number[];
+  if (rt.netmask !== undefined) {
+    const m = ipBytes(rt.netmask);
+    if (rt.prefix !== undefined || a.family !== 'ipv4' || !m || m.family !== 'ipv4') return true;
+    const bits = m.bytes.map((b) => b.toString(2).padStart(8, '0')).join('');
+    if (!/^1*0*$/.test(bits)) return true;
+    mask = m.bytes;
+  } else {
+    const prefix = rt.prefix ?? 0;
+    if (prefix > a.bytes.length * 8) return true;
+    mask = a.bytes.map((_, i) => (0xff << (8 - Math.max(0, Math.min(8, prefix - 8 * i)))) & 0xff);
+  }
+  return a.bytes.every((b, i) => (b & ~mask[i]!) === 0);
 }
 
 export function checkInterfaces(def: DeviceScope, r: Reporter): void {
@@ -100,9 +141,7 @@ export function checkInterfaces(def: DeviceScope, r: Reporter): void {
       );
     }
     const bw = 'bandwidth' in iface ? iface.bandwidth : undefined;
-    if (bw?.classID !== undefined) {
-      r.at(childOf(l, 'bandwidth', bw), 'libvirt-interface-bandwidth', 'classID attribute not supported on <bandwidth> in this usage context', { attribute: 'classID' });
-    }
+    if (bw) checkBandwidth(childOf(l, 'bandwidth', bw), { allowFloor: iface.type === 'network', code: 'libvirt-interface-bandwidth' }, r);
     checkGuestIps(l, 'guest interface', r);
     checkHostdevInterface(def, l, r);
   }
