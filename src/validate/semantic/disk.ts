@@ -6,7 +6,9 @@
  * parameters a domain disk must not carry, protocols no driver supports.
  */
 import { childOf, type Located, type Reporter } from './context.js';
-import { libvirtDiskOrder } from './address.js';
+import { diskBus, libvirtDiskOrder } from './address.js';
+
+const VIRTIO_MODELS: ReadonlySet<string | undefined> = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
 import { familyOf, type DeviceOf, type DeviceScope } from './devices.js';
 
 type Disk = DeviceOf['disks'];
@@ -69,6 +71,18 @@ export function checkDisks(def: DeviceScope, r: Reporter): void {
         d.address ? `internal error: Invalid harddisk device name: ${dev}` : `XML error: Unknown disk name '${dev}' and no address specified`,
         { attribute: 'dev' },
       );
+    }
+    // virDomainDiskDefValidate: a virtio model on the virtio bus, a tray on a removable medium, removable
+    // on USB and SCSI disks (the bus a floppy defaults to is fdc, others take it from the target name)
+    const bus = d.target?.bus ?? (d.device === 'floppy' ? 'fdc' : diskBus(d.target));
+    if (VIRTIO_MODELS.has(d.model) && bus !== undefined && bus !== 'virtio') {
+      r.at(l, 'libvirt-disk-model', `unsupported configuration: disk model '${d.model}' not supported for bus '${bus}'`, { attribute: 'model' });
+    }
+    if (d.target?.tray !== undefined && d.device !== 'cdrom' && d.device !== 'floppy') {
+      r.at(childOf(l, 'target', d.target), 'libvirt-disk-tray', 'unsupported configuration: tray is only valid for cdrom and floppy', { attribute: 'tray' });
+    }
+    if (d.target?.removable !== undefined && bus !== 'usb' && bus !== 'scsi') {
+      r.at(childOf(l, 'target', d.target), 'libvirt-disk-removable', 'XML error: removable is only valid for usb or scsi disks', { attribute: 'removable' });
     }
     // the backing chain (virDomainDiskBackingStoreParse): each member with a type has a format and a source
     for (const b of backingChain(l)) {

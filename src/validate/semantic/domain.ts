@@ -112,6 +112,16 @@ function checkCpu(def: DomainDef, r: Reporter): void {
     if (cpu.features?.length) r.at(l, 'libvirt-cpu-model', 'XML error: Non-empty feature list specified without CPU model');
     if (cpu.check !== undefined) r.at(l, 'libvirt-cpu-model', 'unsupported configuration: check attribute specified for CPU with no model', { attribute: 'check' });
   }
+  // memory-side caches of the NUMA cells (virDomainNumaDefNodeCacheParseXML): levels 1 to 3
+  const cells = cpu.numa?.cells ?? [];
+  cells.forEach((c, i) => {
+    const caches = c.caches ?? [];
+    caches.forEach((cache, j) => {
+      const place = { obj: cache, path: itemPath(itemPath(`${ROOT}/cpu/numa`, 'cell', cells, i), 'cache', caches, j) };
+      if (cache.level === 0) r.at(place, 'libvirt-nonzero', "XML error: Invalid value for attribute 'level' in element 'cache': Zero is not permitted", { attribute: 'level' });
+      else if (cache.level > 3) r.at(place, 'libvirt-numa-cache', "XML error: Ain't nobody heard of that much cache level", { attribute: 'level' });
+    });
+  });
   if (cpu.migratable !== undefined && mode !== 'host-passthrough' && mode !== 'maximum') {
     r.at(l, 'libvirt-cpu-migratable', "unsupported configuration: Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode", { attribute: 'migratable' });
   }
@@ -387,6 +397,9 @@ function checkVideos(def: DomainDef, r: Reporter): void {
     if (m?.primary) {
       if (primary) r.at(childOf(l, 'model', m), 'libvirt-video-primary', 'unsupported configuration: Only one primary video device is supported', { attribute: 'primary' });
       primary = true;
+    }
+    if (m?.type === 'ramfb' && m.edid !== undefined) {
+      r.at(childOf(l, 'model', m), 'libvirt-video-edid', "unsupported configuration: video type 'ramfb' does not support edid", { attribute: 'edid' });
     }
     if (m?.type === 'none' && videos.length > 1) {
       r.at(

@@ -19,7 +19,7 @@ const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
 /** Interface types that take VLAN tags (besides a direct interface in passthrough mode), as libvirt 12.9 answers. */
 const VLAN_TYPES: ReadonlySet<string> = new Set(['network', 'bridge', 'hostdev']);
 
-type IpInfo = { ips?: Array<{ address: string; family?: string }>; routes?: Route[] };
+type IpInfo = { ips?: Array<{ address: string; family?: string; prefix?: number; peer?: string }>; routes?: Route[] };
 
 /**
  * A guest's IP addresses and routes (`virDomainNetIPInfoParseXML`,
@@ -31,9 +31,21 @@ export function checkGuestIps(l: Located<object>, what: string, r: Reporter): vo
   const info: IpInfo = l.obj;
   const ips = info.ips ?? [];
   ips.forEach((ip, i) => {
+    const at = { obj: ip, path: itemPath(l.path, 'ip', ips, i) };
     const fam = canonicalIp(ip.address)?.family;
     if (ip.family !== undefined && fam !== undefined && fam !== ip.family) {
-      r.at({ obj: ip, path: itemPath(l.path, 'ip', ips, i) }, 'libvirt-ip-address', `XML error: Invalid address '${ip.address}' in <ip>`, { attribute: 'address' });
+      r.at(at, 'libvirt-ip-address', `XML error: Invalid address '${ip.address}' in <ip>`, { attribute: 'address' });
+      return;
+    }
+    // the address's family (the one named, or the address's own) bounds the prefix and is the peer's
+    const family = ip.family ?? fam;
+    if (ip.prefix !== undefined && ((family === 'ipv4' && ip.prefix > 32) || (family === 'ipv6' && ip.prefix > 128))) {
+      r.at(at, 'libvirt-ip-prefix', `XML error: Invalid prefix value '${ip.prefix}' in <ip>`, { attribute: 'prefix' });
+      return;
+    }
+    const peer = ip.peer !== undefined ? canonicalIp(ip.peer)?.family : undefined;
+    if (peer !== undefined && family !== undefined && peer !== family) {
+      r.at(at, 'libvirt-ip-peer', `invalid argument: Invalid peer '${ip.peer}' in <ip>`, { attribute: 'peer' });
     }
   });
   checkRoutes(l.path, info.routes ?? [], what, r);
