@@ -84,6 +84,9 @@ export function checkDisks(def: DeviceScope, r: Reporter): void {
     if (d.target?.removable !== undefined && bus !== 'usb' && bus !== 'scsi') {
       r.at(childOf(l, 'target', d.target), 'libvirt-disk-removable', 'XML error: removable is only valid for usb or scsi disks', { attribute: 'removable' });
     }
+    // virDomainDiskDataStoreParse: the data file has a source
+    const ds = d.source && 'dataStore' in d.source ? d.source.dataStore : undefined;
+    if (ds && !ds.source) r.at(childOf(childOf(l, 'source', d.source), 'dataStore', ds), 'libvirt-disk-datastore', 'XML error: missing disk data file store source');
     // the backing chain (virDomainDiskBackingStoreParse): each member with a type has a format and a source
     for (const b of backingChain(l)) {
       const m = b.obj;

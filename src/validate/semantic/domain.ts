@@ -44,6 +44,38 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkClock(def, r);
   checkCputune(def, r);
   checkIommufd(def, r);
+  checkBlkiotune(def, r);
+  checkThrottleGroups(def, r);
+  checkLoader(def, r);
+}
+
+/** `virDomainBlkioDeviceParseXML`'s caller: one entry a device path. */
+function checkBlkiotune(def: DomainDef, r: Reporter): void {
+  const devices = def.blkiotune?.devices ?? [];
+  const seen = new Set<string>();
+  devices.forEach((d, i) => {
+    if (seen.has(d.path)) {
+      r.reportChild(d, 'path', `${itemPath(`${ROOT}/blkiotune`, 'device', devices, i)}/path`, 'libvirt-blkiotune-path', `unsupported configuration: duplicate blkio device path '${d.path}'`);
+    }
+    seen.add(d.path);
+  });
+}
+
+/** `virDomainThrottleGroupDefParseXML`: a group has a name. */
+function checkThrottleGroups(def: DomainDef, r: Reporter): void {
+  const groups = def.throttlegroups?.groups ?? [];
+  groups.forEach((g, i) => {
+    const path = itemPath(`${ROOT}/throttlegroups`, 'throttlegroup', groups, i);
+    if (g.group_name === '') r.reportChild(g, 'group_name', `${path}/group_name`, 'libvirt-throttlegroup-name', 'XML error: missing group name');
+  });
+}
+
+/** `virDomainLoaderDefParseXML`: a qcow2 image only as a pflash loader (no type is a ROM). */
+function checkLoader(def: DomainDef, r: Reporter): void {
+  const loader = def.os?.loader;
+  if (loader?.format === 'qcow2' && loader.type !== 'pflash') {
+    r.at({ obj: loader, path: `${ROOT}/os/loader` }, 'libvirt-os-loader', "Invalid format 'qcow2' for ROM loader type", { attribute: 'format' });
+  }
 }
 
 const PERIODS = ['period', 'global_period', 'emulator_period', 'iothread_period'] as const;
@@ -404,6 +436,10 @@ function checkVideos(def: DomainDef, r: Reporter): void {
     // edid (on or off) only on the types that have it, as libvirt 12.9 answers (its 'none' video is dropped first)
     if (m?.type !== undefined && NO_EDID.has(m.type) && m.edid !== undefined) {
       r.at(childOf(l, 'model', m), 'libvirt-video-edid', `unsupported configuration: video type '${m.type}' does not support edid`, { attribute: 'edid' });
+    }
+    const drv = l.obj.driver;
+    if (drv?.name === 'vhostuser' && m?.type !== undefined && m.type !== 'virtio') {
+      r.at(childOf(l, 'driver', drv), 'libvirt-video-vhostuser', "unsupported configuration: 'vhostuser' driver is only supported with 'virtio' device", { attribute: 'name' });
     }
     if (m?.type === 'none' && videos.length > 1) {
       r.at(

@@ -19,6 +19,9 @@ const RESERVED_IFNAME = /^(vnet|macvtap|macvlan)/;
 /** Interface types that take VLAN tags (besides a direct interface in passthrough mode), as libvirt 12.9 answers. */
 const VLAN_TYPES: ReadonlySet<string> = new Set(['network', 'bridge', 'hostdev']);
 
+/** Interface types whose `<virtualport>` must name its type (a network's may take it from the network). */
+const VPORT_TYPE_NEEDED: ReadonlySet<string> = new Set(['bridge', 'direct', 'hostdev']);
+
 type IpInfo = { ips?: Array<{ address: string; family?: string; prefix?: number; peer?: string }>; routes?: Route[] };
 
 /**
@@ -62,6 +65,25 @@ type Route = { family?: string; address?: string; netmask?: string; prefix?: num
 export function checkRoutes(parent: string, routes: readonly Route[], what: string, r: Reporter): void {
   routes.forEach((rt, i) => {
     const at = { obj: rt, path: itemPath(parent, 'route', routes, i) };
+    const af = rt.address !== undefined ? canonicalIp(rt.address)?.family : undefined;
+    const gf = canonicalIp(rt.gateway)?.family;
+    // a family named: the address, then the gateway, of that family (libvirt's words differ from one case to the next)
+    if (rt.family === 'ipv4' && (af === 'ipv6' || gf === 'ipv6')) {
+      const which = af === 'ipv6' ? 'address' : 'gateway';
+      r.at(at, 'libvirt-route-family', `XML error: ${what}: IPv4 family specified for non-IPv4 ${which} '${rt.address ?? '(null)'}' in route definition`, { attribute: which });
+      return;
+    }
+    if (rt.family === 'ipv6' && (af === 'ipv4' || gf === 'ipv4')) {
+      r.at(
+        at,
+        'libvirt-route-family',
+        af === 'ipv4'
+          ? `XML error: ${what}: ipv6 family specified for non-IPv6 address '${rt.address}' in route definition`
+          : `XML error: ${what}: ipv6 specified for non-IPv6 gateway address '${rt.gateway}' in route definition`,
+        { attribute: af === 'ipv4' ? 'address' : 'gateway' },
+      );
+      return;
+    }
     if (rt.family === undefined) {
       // the address first, then the gateway
       const v6 = ([['address', rt.address], ['gateway', rt.gateway]] as const).find(([, a]) => a !== undefined && canonicalIp(a)?.family === 'ipv6');
@@ -154,6 +176,17 @@ export function checkInterfaces(def: DeviceScope, r: Reporter): void {
     }
     const bw = 'bandwidth' in iface ? iface.bandwidth : undefined;
     if (bw) checkBandwidth(childOf(l, 'bandwidth', bw), { allowFloor: iface.type === 'network', code: 'libvirt-interface-bandwidth' }, r);
+    // virDomainNetBackendParseXML (the passt-only attributes), virNetDevVPortProfileParse (a type where no network gives it)
+    const backend = 'backend' in iface ? iface.backend : undefined;
+    if (backend && backend.type !== 'passt' && (backend.hostname !== undefined || backend.fqdn !== undefined)) {
+      r.at(childOf(l, 'backend', backend), 'libvirt-interface-backend', "unsupported configuration: The 'fqdn' attribute of the <backend> element can only be used with the <backend> type='passt'", {
+        attribute: backend.fqdn !== undefined ? 'fqdn' : 'hostname',
+      });
+    }
+    const vport = 'virtualport' in iface ? iface.virtualport : undefined;
+    if (vport && vport.type === undefined && VPORT_TYPE_NEEDED.has(iface.type)) {
+      r.at(childOf(l, 'virtualport', vport), 'libvirt-interface-virtualport', 'XML error: missing required virtualport type');
+    }
     checkGuestIps(l, 'guest interface', r);
     checkHostdevInterface(def, l, r);
   }
