@@ -59,6 +59,16 @@ function* backingChain(l: Located<Disk>): Generator<Located<NonNullable<Disk['ba
   }
 }
 
+/** Whether a disk names its storage (libvirt's `virStorageSourceIsEmpty` negated), for the local types and a network without source. */
+function hasSource(d: Disk): boolean {
+  const s = d.source as Record<string, unknown> | undefined;
+  if (!s) return d.type !== 'file' && d.type !== 'block' && d.type !== 'dir' && d.type !== 'network';
+  if (d.type === 'file') return s.file !== undefined || s.fdgroup !== undefined;
+  if (d.type === 'block') return s.dev !== undefined;
+  if (d.type === 'dir') return s.dir !== undefined;
+  return true;
+}
+
 export function checkDisks(def: DeviceScope, r: Reporter): void {
   for (const l of familyOf(def, 'disks')) {
     const d = l.obj;
@@ -83,6 +93,10 @@ export function checkDisks(def: DeviceScope, r: Reporter): void {
     }
     if (d.target?.removable !== undefined && bus !== 'usb' && bus !== 'scsi') {
       r.at(childOf(l, 'target', d.target), 'libvirt-disk-removable', 'XML error: removable is only valid for usb or scsi disks', { attribute: 'removable' });
+    }
+    // virDomainDiskDefValidate: a disk (not a removable medium) has a source
+    if (d.device !== 'cdrom' && d.device !== 'floppy' && d.device !== 'lun' && dev !== undefined && !hasSource(d)) {
+      r.at(l, 'libvirt-disk-source', `missing source information for device ${dev}`);
     }
     // virDomainDiskDataStoreParse: the data file has a source
     const ds = d.source && 'dataStore' in d.source ? d.source.dataStore : undefined;
