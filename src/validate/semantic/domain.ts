@@ -70,10 +70,13 @@ function checkThrottleGroups(def: DomainDef, r: Reporter): void {
   });
 }
 
-/** `virDomainLoaderDefParseXML`: a qcow2 image only as a pflash loader (no type is a ROM). */
+/**
+ * `virDomainLoaderDefParseXML`: a qcow2 image is no ROM (a loader with a path
+ * and no type is one; without a path, firmware autoselection picks the type).
+ */
 function checkLoader(def: DomainDef, r: Reporter): void {
   const loader = def.os?.loader;
-  if (loader?.format === 'qcow2' && loader.type !== 'pflash') {
+  if (loader?.format === 'qcow2' && (loader.type === 'rom' || (loader.type === undefined && loader.path !== undefined))) {
     r.at({ obj: loader, path: `${ROOT}/os/loader` }, 'libvirt-os-loader', "Invalid format 'qcow2' for ROM loader type", { attribute: 'format' });
   }
 }
