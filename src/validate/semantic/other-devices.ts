@@ -272,6 +272,11 @@ function checkInputs(def: DeviceScope, r: Reporter): void {
       r.at(l, code, "unsupported configuration: only bus 'virtio' is supported for 'passthrough' input devices", { attribute: 'bus' });
       continue;
     }
+    // (virDomainInputDefParseXML) the xen bus is a paravirtualized guest's, not a full virtualized one's
+    if (i.bus === 'xen' && def.os?.type?.value === 'hvm') {
+      r.at(l, code, 'internal error: unsupported input bus xen', { attribute: 'bus' });
+      continue;
+    }
     if (i.type === 'tablet' && i.bus === 'ps2') {
       r.at(l, code, 'internal error: ps2 bus does not support tablet input device', { attribute: 'bus' });
       continue;
