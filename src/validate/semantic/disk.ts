@@ -61,11 +61,11 @@ function* backingChain(l: Located<Disk>): Generator<Located<NonNullable<Disk['ba
 
 /** Whether a disk names its storage (libvirt's `virStorageSourceIsEmpty` negated), for the local types and a network without source. */
 function hasSource(d: Disk): boolean {
-  const s = d.source as Record<string, unknown> | undefined;
+  const s = d.source;
   if (!s) return d.type !== 'file' && d.type !== 'block' && d.type !== 'dir' && d.type !== 'network';
-  if (d.type === 'file') return s.file !== undefined || s.fdgroup !== undefined;
-  if (d.type === 'block') return s.dev !== undefined;
-  if (d.type === 'dir') return s.dir !== undefined;
+  if (d.type === 'file') return ('file' in s && s.file !== undefined) || ('fdgroup' in s && s.fdgroup !== undefined);
+  if (d.type === 'block') return 'dev' in s && s.dev !== undefined;
+  if (d.type === 'dir') return 'dir' in s && s.dir !== undefined;
   return true;
 }
 
