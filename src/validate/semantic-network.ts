@@ -19,7 +19,9 @@ import type { NetworkDef } from '../network/network.js';
 import type { NetworkPortDef } from '../network/port.js';
 import { checkNetworkDefine } from '../network/validate.js';
 import { byPlace } from './semantic-domain.js';
-import { childOf, Reporter, type Located, type SemanticOptions } from './semantic/context.js';
+import { checkBandwidth } from './semantic/bandwidth.js';
+import { childOf, itemPath, Reporter, type Located, type SemanticOptions } from './semantic/context.js';
+import { checkRoutes } from './semantic/interface.js';
 import { checkGroupMgmt } from './semantic/hostdev.js';
 import type { Diagnostic } from './types.js';
 
@@ -27,9 +29,41 @@ const ROOT = '/network';
 
 export function networkSemanticDiagnostics(def: NetworkDef, options: SemanticOptions): Diagnostic[] {
   const r = new Reporter(options);
+  checkNetworkParse(def, r);
   checkNetworkDefine(def, r);
   checkForwardGroup(def, r);
   return byPlace(r.diagnostics);
+}
+
+/**
+ * Rules of libvirt's parser (`virNetworkDefParseXML` and the parsers it
+ * calls) the model reads past: a name, an address on each `<ip>`, the
+ * `<bandwidth>` of the network and of its portgroups (no classID, no floor),
+ * static routes, and `register='yes'` only on a local-only `<domain>`.
+ */
+function checkNetworkParse(def: NetworkDef, r: Reporter): void {
+  const root: Located<object> = { obj: def, path: ROOT };
+  if (def.name === '') r.reportChild(def, 'name', `${ROOT}/name`, 'libvirt-network-name', 'missing name information');
+  const name = def.name;
+  const bandwidth = { allowFloor: false, code: 'libvirt-network-bandwidth' };
+  if (def.bandwidth) checkBandwidth(childOf(root, 'bandwidth', def.bandwidth), bandwidth, r);
+  const ips = def.ips ?? [];
+  ips.forEach((ip, i) => {
+    if (ip.address === undefined) {
+      r.report(ip, itemPath(ROOT, 'ip', ips, i), 'libvirt-network-ip', `XML error: Missing required address attribute in network '${name}'`);
+    }
+  });
+  const groups = def.portgroups ?? [];
+  groups.forEach((pg, i) => {
+    if (pg.bandwidth) checkBandwidth({ obj: pg.bandwidth, path: `${itemPath(ROOT, 'portgroup', groups, i)}/bandwidth` }, bandwidth, r);
+  });
+  checkRoutes(ROOT, def.routes ?? [], name, r);
+  const dom = def.domain;
+  if (dom?.register === true && dom.localOnly !== true) {
+    r.at(childOf(root, 'domain', dom), 'libvirt-network-domain', `unsupported configuration: attribute 'register=yes' in <domain> element requires 'localOnly=yes' in network ${name}`, {
+      attribute: 'register',
+    });
+  }
 }
 
 function checkForwardGroup(def: NetworkDef, r: Reporter): void {

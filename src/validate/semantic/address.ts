@@ -75,6 +75,7 @@ export function diskBus(t: { dev: string; bus?: string } | undefined): string | 
   if (d.startsWith('xvd')) return 'xen';
   if (d.startsWith('ubd')) return 'uml';
   if (d.startsWith('sd')) return 'scsi';
+  if (d.startsWith('nvme')) return 'nvme';
   return 'ide';
 }
 

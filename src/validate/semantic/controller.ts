@@ -36,6 +36,10 @@ export function checkControllers(def: DeviceScope, r: Reporter): void {
     }
 
     if (c.type !== 'pci' || c.index === undefined) continue;
+    // virDomainControllerDefValidate: a PCI index is a bus number
+    if (c.index > 255) {
+      r.at(l, 'libvirt-pci-index', `unsupported configuration: PCI controller index ${c.index} too high, maximum is 255`, { attribute: 'index' });
+    }
     const model = c.model;
     if (model !== undefined && ROOTS.has(model) && c.address !== undefined) {
       r.at(childOf(l, 'address', c.address), 'libvirt-pci-root-address', 'unsupported configuration: pci-root and pcie-root controllers should not have an address');

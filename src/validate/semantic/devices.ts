@@ -70,7 +70,7 @@ export const DEVICES_PATH = '/domain/devices';
  * fields some device rules depend on. A device snippet (hotplug XML) is
  * `{ devices }` alone — no domain type, as libvirt's generic parser sees it.
  */
-export type DeviceScope = Pick<DomainDef, 'devices'> & Partial<Pick<DomainDef, 'type' | 'cpu'>>;
+export type DeviceScope = Pick<DomainDef, 'devices'> & Partial<Pick<DomainDef, 'type' | 'cpu' | 'os'>>;
 
 export interface DeviceEntry extends Located<AnyDevice> {
   /** The `<devices>` key (`hostdevs`). */

@@ -6,7 +6,9 @@
  * parameters a domain disk must not carry, protocols no driver supports.
  */
 import { childOf, type Located, type Reporter } from './context.js';
-import { libvirtDiskOrder } from './address.js';
+import { diskBus, libvirtDiskOrder } from './address.js';
+
+const VIRTIO_MODELS: ReadonlySet<string | undefined> = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
 import { familyOf, type DeviceOf, type DeviceScope } from './devices.js';
 
 type Disk = DeviceOf['disks'];
@@ -57,6 +59,16 @@ function* backingChain(l: Located<Disk>): Generator<Located<NonNullable<Disk['ba
   }
 }
 
+/** Whether a disk names its storage (libvirt's `virStorageSourceIsEmpty` negated), for the local types and a network without source. */
+function hasSource(d: Disk): boolean {
+  const s = d.source;
+  if (!s) return d.type !== 'file' && d.type !== 'block' && d.type !== 'dir' && d.type !== 'network';
+  if (d.type === 'file') return ('file' in s && s.file !== undefined) || ('fdgroup' in s && s.fdgroup !== undefined);
+  if (d.type === 'block') return 'dev' in s && s.dev !== undefined;
+  if (d.type === 'dir') return 'dir' in s && s.dir !== undefined;
+  return true;
+}
+
 export function checkDisks(def: DeviceScope, r: Reporter): void {
   for (const l of familyOf(def, 'disks')) {
     const d = l.obj;
@@ -70,6 +82,25 @@ export function checkDisks(def: DeviceScope, r: Reporter): void {
         { attribute: 'dev' },
       );
     }
+    // virDomainDiskDefValidate: a virtio model on the virtio bus, a tray on a removable medium, removable
+    // on USB and SCSI disks (the bus a floppy defaults to is fdc, others take it from the target name)
+    const bus = d.target?.bus ?? (d.device === 'floppy' ? 'fdc' : diskBus(d.target));
+    if (VIRTIO_MODELS.has(d.model) && bus !== undefined && bus !== 'virtio') {
+      r.at(l, 'libvirt-disk-model', `unsupported configuration: disk model '${d.model}' not supported for bus '${bus}'`, { attribute: 'model' });
+    }
+    if (d.target?.tray !== undefined && d.device !== 'cdrom' && d.device !== 'floppy') {
+      r.at(childOf(l, 'target', d.target), 'libvirt-disk-tray', 'unsupported configuration: tray is only valid for cdrom and floppy', { attribute: 'tray' });
+    }
+    if (d.target?.removable !== undefined && bus !== 'usb' && bus !== 'scsi') {
+      r.at(childOf(l, 'target', d.target), 'libvirt-disk-removable', 'XML error: removable is only valid for usb or scsi disks', { attribute: 'removable' });
+    }
+    // virDomainDiskDefValidate: a disk (not a removable medium) has a source
+    if (d.device !== 'cdrom' && d.device !== 'floppy' && d.device !== 'lun' && dev !== undefined && !hasSource(d)) {
+      r.at(l, 'libvirt-disk-source', `missing source information for device ${dev}`);
+    }
+    // virDomainDiskDataStoreParse: the data file has a source
+    const ds = d.source && 'dataStore' in d.source ? d.source.dataStore : undefined;
+    if (ds && !ds.source) r.at(childOf(childOf(l, 'source', d.source), 'dataStore', ds), 'libvirt-disk-datastore', 'XML error: missing disk data file store source');
     // the backing chain (virDomainDiskBackingStoreParse): each member with a type has a format and a source
     for (const b of backingChain(l)) {
       const m = b.obj;

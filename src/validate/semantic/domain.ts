@@ -44,6 +44,41 @@ export function checkDomain(def: DomainDef, r: Reporter): void {
   checkClock(def, r);
   checkCputune(def, r);
   checkIommufd(def, r);
+  checkBlkiotune(def, r);
+  checkThrottleGroups(def, r);
+  checkLoader(def, r);
+}
+
+/** `virDomainBlkioDeviceParseXML`'s caller: one entry a device path. */
+function checkBlkiotune(def: DomainDef, r: Reporter): void {
+  const devices = def.blkiotune?.devices ?? [];
+  const seen = new Set<string>();
+  devices.forEach((d, i) => {
+    if (seen.has(d.path)) {
+      r.reportChild(d, 'path', `${itemPath(`${ROOT}/blkiotune`, 'device', devices, i)}/path`, 'libvirt-blkiotune-path', `unsupported configuration: duplicate blkio device path '${d.path}'`);
+    }
+    seen.add(d.path);
+  });
+}
+
+/** `virDomainThrottleGroupDefParseXML`: a group has a name. */
+function checkThrottleGroups(def: DomainDef, r: Reporter): void {
+  const groups = def.throttlegroups?.groups ?? [];
+  groups.forEach((g, i) => {
+    const path = itemPath(`${ROOT}/throttlegroups`, 'throttlegroup', groups, i);
+    if (g.group_name === '') r.reportChild(g, 'group_name', `${path}/group_name`, 'libvirt-throttlegroup-name', 'XML error: missing group name');
+  });
+}
+
+/**
+ * `virDomainLoaderDefParseXML`: a qcow2 image is no ROM (a loader with a path
+ * and no type is one; without a path, firmware autoselection picks the type).
+ */
+function checkLoader(def: DomainDef, r: Reporter): void {
+  const loader = def.os?.loader;
+  if (loader?.format === 'qcow2' && (loader.type === 'rom' || (loader.type === undefined && loader.path !== undefined))) {
+    r.at({ obj: loader, path: `${ROOT}/os/loader` }, 'libvirt-os-loader', "Invalid format 'qcow2' for ROM loader type", { attribute: 'format' });
+  }
 }
 
 const PERIODS = ['period', 'global_period', 'emulator_period', 'iothread_period'] as const;
@@ -112,6 +147,16 @@ function checkCpu(def: DomainDef, r: Reporter): void {
     if (cpu.features?.length) r.at(l, 'libvirt-cpu-model', 'XML error: Non-empty feature list specified without CPU model');
     if (cpu.check !== undefined) r.at(l, 'libvirt-cpu-model', 'unsupported configuration: check attribute specified for CPU with no model', { attribute: 'check' });
   }
+  // memory-side caches of the NUMA cells (virDomainNumaDefNodeCacheParseXML): levels 1 to 3
+  const cells = cpu.numa?.cells ?? [];
+  cells.forEach((c, i) => {
+    const caches = c.caches ?? [];
+    caches.forEach((cache, j) => {
+      const place = { obj: cache, path: itemPath(itemPath(`${ROOT}/cpu/numa`, 'cell', cells, i), 'cache', caches, j) };
+      if (cache.level === 0) r.at(place, 'libvirt-nonzero', "XML error: Invalid value for attribute 'level' in element 'cache': Zero is not permitted", { attribute: 'level' });
+      else if (cache.level > 3) r.at(place, 'libvirt-numa-cache', "XML error: Ain't nobody heard of that much cache level", { attribute: 'level' });
+    });
+  });
   if (cpu.migratable !== undefined && mode !== 'host-passthrough' && mode !== 'maximum') {
     r.at(l, 'libvirt-cpu-migratable', "unsupported configuration: Attribute migratable is only allowed for 'host-passthrough' / 'maximum' CPU mode", { attribute: 'migratable' });
   }
@@ -379,6 +424,9 @@ function checkSysinfo(def: DomainDef, r: Reporter): void {
   });
 }
 
+/** Video types without an edid setting (libvirt 12.9 takes it on vga, bochs, virtio and none). */
+const NO_EDID: ReadonlySet<string> = new Set(['cirrus', 'vmvga', 'xen', 'vbox', 'qxl', 'gop', 'ramfb']);
+
 function checkVideos(def: DomainDef, r: Reporter): void {
   const videos = familyOf(def, 'videos');
   let primary = false;
@@ -387,6 +435,14 @@ function checkVideos(def: DomainDef, r: Reporter): void {
     if (m?.primary) {
       if (primary) r.at(childOf(l, 'model', m), 'libvirt-video-primary', 'unsupported configuration: Only one primary video device is supported', { attribute: 'primary' });
       primary = true;
+    }
+    // edid (on or off) only on the types that have it, as libvirt 12.9 answers (its 'none' video is dropped first)
+    if (m?.type !== undefined && NO_EDID.has(m.type) && m.edid !== undefined) {
+      r.at(childOf(l, 'model', m), 'libvirt-video-edid', `unsupported configuration: video type '${m.type}' does not support edid`, { attribute: 'edid' });
+    }
+    const drv = l.obj.driver;
+    if (drv?.name === 'vhostuser' && m?.type !== undefined && m.type !== 'virtio') {
+      r.at(childOf(l, 'driver', drv), 'libvirt-video-vhostuser', "unsupported configuration: 'vhostuser' driver is only supported with 'virtio' device", { attribute: 'name' });
     }
     if (m?.type === 'none' && videos.length > 1) {
       r.at(

@@ -96,6 +96,10 @@ export function checkHostdevs(def: DeviceScope, r: Reporter): void {
     }
     checkHostdevSource(l, r);
     const addr = h.address;
+    // virDomainHostdevDefValidate: a vhost SCSI host is a PCI or CCW device
+    if (h.type === 'scsi_host' && addr && addr.type !== 'pci' && addr.type !== 'ccw') {
+      r.at(childOf(l, 'address', addr), 'libvirt-hostdev-address', "unsupported configuration: SCSI_host host device must use 'pci' or 'ccw' address type", { attribute: 'type' });
+    }
     if (h.type === 'pci') {
       if (addr && addr.type !== 'pci' && addr.type !== 'unassigned') {
         r.at(childOf(l, 'address', addr), 'libvirt-hostdev-address-type', "internal error: PCI host devices must use 'pci' or 'unassigned' address type", {
@@ -167,6 +171,11 @@ function checkHostdevSource(l: Located<Hostdev>, r: Reporter): void {
     if (s.protocol === 'iscsi') {
       if (s.name === undefined) r.at(at, 'libvirt-hostdev-source', 'XML error: missing iSCSI hostdev source path name');
       if (!s.hosts?.length) r.at(at, 'libvirt-hostdev-source', 'XML error: missing the host address for the iSCSI hostdev');
+      // virDomainHostdevSubsysSCSIiSCSIDefParseXML: an iSCSI secret
+      const secret = s.auth?.secret;
+      if (secret && secret.type !== 'iscsi') {
+        r.at(childOf(childOf(at, 'auth', s.auth), 'secret', secret), 'libvirt-hostdev-secret-type', `internal error: hostdev invalid secret type '${secret.type}'`, { attribute: 'type' });
+      }
     } else {
       if (s.adapter?.name === undefined) {
         r.at(s.adapter ? childOf(at, 'adapter', s.adapter) : at, 'libvirt-hostdev-source', "XML error: 'adapter' name must be specified for scsi hostdev source");

@@ -27,6 +27,10 @@ export function checkOs(def: DomainDef, r: Reporter): void {
   const nvram = os.nvram;
   const nvramAt = { obj: nvram, path: `${osPath}/nvram` };
   const hasNvramStore = nvram !== undefined && (nvram.path !== undefined || nvram.type !== undefined || nvram.source !== undefined);
+  // an <nvram type=…> reads its <source>; without one libvirt 12.9's parser fails without saying why
+  if (nvram?.type !== undefined && nvram.source === undefined) {
+    r.at(nvramAt, 'libvirt-os-nvram', 'An error occurred, but the cause is unknown', { attribute: 'type' });
+  }
   if (os.firmware !== undefined) {
     const feats = os.firmwareFeatures?.features ?? [];
     const feat = (n: string) => feats.find((f) => f.name === n)?.enabled;

@@ -10,6 +10,7 @@
  */
 import { childOf, hasExtraElement, type Located, type Reporter } from './context.js';
 import { diskBus } from './address.js';
+import { originOf } from '../../xml/codec.js';
 import { DEVICES_PATH, devicesOf, familyOf, type DeviceScope } from './devices.js';
 
 export function checkOtherDevices(def: DeviceScope, r: Reporter): void {
@@ -30,8 +31,16 @@ export function checkOtherDevices(def: DeviceScope, r: Reporter): void {
 function checkLeases(def: DeviceScope, r: Reporter): void {
   for (const l of familyOf(def, 'leases')) {
     if (!l.obj.key) r.at(l, 'libvirt-lease', "XML error: Missing 'key' element for lease");
-    else if (l.obj.lockspace === '') r.at(l, 'libvirt-lease', 'An error occurred, but the cause is unknown');
+    else if (l.obj.lockspace === '' || (l.obj.lockspace === undefined && hasChildElement(l.obj, 'lockspace'))) {
+      r.at(l, 'libvirt-lease', 'An error occurred, but the cause is unknown');
+    }
   }
+}
+
+/** Whether the element a parsed def came from has a child `name` (an empty one the model reads as absent). */
+function hasChildElement(obj: object, name: string): boolean {
+  const o = originOf(obj);
+  return o !== undefined && o.el.children.some((c) => c.type === 'element' && c.name === name);
 }
 
 /** `<acceleration>` says something (`virDomainVideoAccelDefParseXML`). */
@@ -261,6 +270,11 @@ function checkInputs(def: DeviceScope, r: Reporter): void {
     }
     if (i.type === 'passthrough' && i.bus !== undefined && i.bus !== 'virtio') {
       r.at(l, code, "unsupported configuration: only bus 'virtio' is supported for 'passthrough' input devices", { attribute: 'bus' });
+      continue;
+    }
+    // (virDomainInputDefParseXML) the xen bus is a paravirtualized guest's, not a full virtualized one's
+    if (i.bus === 'xen' && def.os?.type?.value === 'hvm') {
+      r.at(l, code, 'internal error: unsupported input bus xen', { attribute: 'bus' });
       continue;
     }
     if (i.type === 'tablet' && i.bus === 'ps2') {
