@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
-import { oracleValidate, TOOLS } from './oracle.js';
+import { TOOLS } from './oracle.js';
+import { xmllintRows } from './kind-rows.js';
 import { BINDING_CASES, filterCases, INTERFACE_CASES, type FilterCase } from './filter-cases.js';
 // @ts-expect-error plain JS module shared with the network conformance (runs on dist)
 import { declNames, rngNames, undeclared } from './rng-names.mjs';
@@ -165,17 +166,7 @@ describe.skipIf(!HAVE_CORPUS)('network filters, filter bindings, host interfaces
       }
 
       if (!XMLLINT) continue;
-      for (const [release, dir] of SCHEMA_DIRS) {
-        if (!existsSync(join(dir, k.schema))) continue;
-        const verdicts = oracleValidate(paths, dir);
-        let agree = 0;
-        for (const p of paths) {
-          const r = vx.validateXml(readFileSync(p, 'utf8'), { profile: 'rng', kind: k.kind, libvirt: release });
-          if (r.valid === verdicts.get(p)?.valid) agree++;
-          else failures.push(`${p} (${release}): xmllint ${verdicts.get(p)?.valid ? 'valid' : 'invalid'}, virtxml ${r.valid ? 'valid' : `invalid (${r.diagnostics[0]?.line}:${r.diagnostics[0]?.column} ${r.diagnostics[0]?.message})`}`);
-        }
-        row(`${k.kind}: rng profile = xmllint (libvirt ${release} schemas)`, paths.length, agree);
-      }
+      xmllintRows(rows, failures, k.kind, paths, SCHEMA_DIRS, k.schema);
     }
 
     // libvirt 12.9's test driver: every host interface of the corpus defined, then dumped (virsh iface-define / iface-dumpxml)

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
-import { oracleValidate, TOOLS } from './oracle.js';
+import { TOOLS } from './oracle.js';
+import { xmllintRows } from './kind-rows.js';
 // @ts-expect-error plain JS module shared with the network conformance (runs on dist)
 import { declNames, rngNames, undeclared } from './rng-names.mjs';
 // @ts-expect-error plain JS build script: where each release's schemas are
@@ -169,16 +170,7 @@ describe.skipIf(!HAVE_CORPUS)('host documents: node devices, capabilities, domai
 
       if (!XMLLINT) continue;
       const paths = files.map(([d, f]) => join(T, d, f));
-      for (const [release, dir] of SCHEMA_DIRS) {
-        const verdicts = oracleValidate(paths, dir);
-        let agree = 0;
-        for (const p of paths) {
-          const r = vx.validateXml(readFileSync(p, 'utf8'), { profile: 'rng', kind: k.kind, libvirt: release });
-          if (r.valid === verdicts.get(p)?.valid) agree++;
-          else failures.push(`${p} (${release}): xmllint ${verdicts.get(p)?.valid ? 'valid' : 'invalid'}, virtxml ${r.valid ? 'valid' : `invalid (${r.diagnostics[0]?.line}:${r.diagnostics[0]?.column} ${r.diagnostics[0]?.message})`}`);
-        }
-        row(`${k.kind}: rng profile = xmllint (libvirt ${release} schemas)`, paths.length, agree);
-      }
+      xmllintRows(rows, failures, k.kind, paths, SCHEMA_DIRS, k.schema);
     }
 
     printTable('host documents (libvirt 10.7 corpus; schemas of every release; libvirt 12.9 test driver)', rows);
