@@ -427,5 +427,17 @@ describe('class 10: attributes libvirt writes in one branch of a switch only (li
     expect(shuffled).not.toBe(x);
     expect(roundTrip(shuffled)).toBe(x);
   });
+
+  it("numbers in libvirt's bases: <sound streams> decimal, <stats period> a signed int in base 0 and written only above zero (asked of libvirt 12.9)", () => {
+    const sound = (v: string) => domainOf([`    <sound model='virtio' streams='${v}'/>`]);
+    expect(roundTrip(sound('010'))).toContain("<sound model='virtio' streams='10'/>");
+    expect(() => parseDomainXml(sound('0xe'))).toThrow("Invalid value for attribute 'streams' in element 'sound': '0xe'. Expected non-negative integer value");
+    const balloon = (v: string) => domainOf(["    <memballoon model='virtio'>", `      <stats period='${v}'/>`, '    </memballoon>']);
+    expect(roundTrip(balloon('010'))).toContain("<stats period='8'/>");
+    expect(roundTrip(balloon('0x10'))).toContain("<stats period='16'/>");
+    expect(roundTrip(balloon('-5'))).toContain("<memballoon model='virtio'/>");
+    expect(roundTrip(balloon('0'))).toContain("<memballoon model='virtio'/>");
+    expect(() => parseDomainXml(balloon('028'))).toThrow("Invalid value for attribute 'period' in element 'stats': '028'. Expected integer value");
+  });
 });
 

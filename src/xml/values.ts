@@ -158,16 +158,26 @@ export function uint(options: UintOptions = {}): ValueType<number> {
   };
 }
 
-/** A signed integer, decimal. */
-export function int(options: { min?: number; max?: number } = {}): ValueType<number> {
+const STRTOL_BASE0 = /^\s*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/;
+
+/** A signed integer, decimal (or, with `base0`, as strtol base 0 reads it: 0x hex, 0 octal). */
+export function int(options: { min?: number; max?: number; base0?: boolean } = {}): ValueType<number> {
   const min = options.min ?? -0x80000000;
   const max = options.max ?? 0x7fffffff;
   return {
     name: 'int',
     expected: 'Expected integer value',
     parse(t) {
-      if (!/^\s*[+-]?[0-9]+$/.test(t)) return INVALID;
-      const n = parseInt(t, 10);
+      let n: number;
+      if (options.base0) {
+        const m = STRTOL_BASE0.exec(t);
+        if (!m) return INVALID;
+        const abs = m[2] !== undefined ? parseInt(m[2], 16) : m[3] !== undefined ? parseInt(m[3], 8) : parseInt(m[4]!, 10);
+        n = m[1] === '-' ? -abs : abs;
+      } else {
+        if (!/^\s*[+-]?[0-9]+$/.test(t)) return INVALID;
+        n = parseInt(t, 10);
+      }
       return n < min || n > max ? INVALID : n;
     },
     format: (v) => String(v),

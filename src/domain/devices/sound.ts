@@ -22,8 +22,8 @@ export const sound = element(
     model: attr(oneOf(...soundModels), { required: true }),
     // each read only for its model (libvirt 12.9 drops multichannel on es1370, and any streams value off virtio)
     multichannel: attr(yesNo, { readIf: (a) => a('model') === 'usb', doc: 'usb: multichannel audio' }),
-    // read with base 0 (libvirt 12.9 accepts streams='0xe')
-    streams: attr(uint({ base0: true }), { readIf: (a) => a('model') === 'virtio', doc: 'virtio: number of PCM streams' }),
+    // decimal: libvirt 12.9 reads streams='010' as 10 and refuses '0xe'
+    streams: attr(uint(), { readIf: (a) => a('model') === 'virtio', doc: 'virtio: number of PCM streams' }),
     codecs: list(soundCodec),
     audio: child(audioRef),
     ...deviceInfoFields,
