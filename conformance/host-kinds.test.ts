@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import * as vx from '../src/model.js';
 import { CORPUS, HAVE_CORPUS, printTable } from './corpus.js';
 import { TOOLS } from './oracle.js';
-import { xmllintRows } from './kind-rows.js';
+import { fixedPointRow, xmllintRows } from './kind-rows.js';
 // @ts-expect-error plain JS module shared with the network conformance (runs on dist)
 import { declNames, rngNames, undeclared } from './rng-names.mjs';
 // @ts-expect-error plain JS build script: where each release's schemas are
@@ -141,19 +141,7 @@ describe.skipIf(!HAVE_CORPUS)('host documents: node devices, capabilities, domai
     for (const k of KINDS) {
       // inputs: a fixed point after one round trip, or rejected (schema-invalid inputs)
       const files = k.folders.flatMap((d) => xmlFiles(d).map((f) => [d, f] as const));
-      let fixed = 0;
-      let rejected = 0;
-      for (const [dir, f] of files) {
-        try {
-          const once = k.format(k.parse(read(dir, f)) as never);
-          if (k.format(k.parse(once) as never) === once) fixed++;
-          else failures.push(`${dir}/${f}: not a fixed point after one round trip`);
-        } catch (e) {
-          if (f.includes('-invalid')) rejected++;
-          else failures.push(`${dir}/${f}: ${message(e)}`);
-        }
-      }
-      row(`${k.kind}: corpus inputs a fixed point (or, -invalid, rejected: ${rejected})`, files.length, fixed + rejected);
+      fixedPointRow(rows, failures, k.kind, files, read, (x) => k.format(k.parse(x) as never), message);
 
       if (SCHEMAS) {
         const report = undeclared(rngNames(vx.readXml, join(SCHEMAS, k.schema)), declNames(k.decl));

@@ -44,3 +44,31 @@ export function xmllintRows(
     pushRow(rows, `${kind}: rng profile = xmllint (libvirt ${release} schemas)`, paths.length, agree);
   }
 }
+
+/**
+ * A row of the corpus inputs that are a fixed point after one round trip
+ * (`-invalid` inputs count when refused); each other file goes to `failures`.
+ */
+export function fixedPointRow(
+  rows: Rows,
+  failures: string[],
+  kind: string,
+  files: ReadonlyArray<readonly [string, string]>,
+  read: (dir: string, name: string) => string,
+  roundTrip: (xml: string) => string,
+  message: (e: unknown) => string,
+): void {
+  let fixed = 0;
+  let rejected = 0;
+  for (const [dir, f] of files) {
+    try {
+      const once = roundTrip(read(dir, f));
+      if (roundTrip(once) === once) fixed++;
+      else failures.push(`${dir}/${f}: not a fixed point after one round trip`);
+    } catch (e) {
+      if (f.includes('-invalid')) rejected++;
+      else failures.push(`${dir}/${f}: ${message(e)}`);
+    }
+  }
+  pushRow(rows, `${kind}: corpus inputs a fixed point (or, -invalid, rejected: ${rejected})`, files.length, fixed + rejected);
+}
